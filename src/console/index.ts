@@ -1,0 +1,5 @@
+/**
+ * kyoto console (see docs/console.md).
+ * @module
+ */
+export {};

@@ -1,0 +1,37 @@
+/**
+ * kyoto: a Tokio-style async runtime for TypeScript on Node.js.
+ *
+ * @example
+ * ```ts
+ * import { run, spawn, sleep } from 'kyoto';
+ * function* worker(id: number) { yield* sleep(10); return id * 2; }
+ * const out = await run(function* main() {
+ *   const a = spawn(worker, 1), b = spawn(worker, 2);
+ *   return (yield* a) + (yield* b);
+ * });
+ * ```
+ * @module
+ */
+export { Pending, Future, NoRuntimeError, isFuture } from './future/future.js';
+export type { Poll, Waker, Context, Gen, Output } from './future/future.js';
+export { ready, pending, pollFn, lazy } from './future/helpers.js';
+export { fromPromise } from './future/promise.js';
+export { noopWaker, wakerFn, contextFromWaker } from './future/waker.js';
+export { toPromise } from './task/interop.js';
+export { yieldNow } from './task/yield_now.js';
+export { JoinError, DeadlockError } from './task/join_error.js';
+export type { JoinHandle } from './runtime/task.js';
+export { Runtime, RuntimeShutdownError, spawn, spawnNamed, run } from './runtime/runtime.js';
+export type { RuntimeOptions, BodyArgs, BodyOutput } from './runtime/runtime.js';
+export type { RuntimeMetrics, WorkerMetrics } from './runtime/metrics.js';
+export type { TaskSnapshot } from './runtime/snapshot.js';
+export type { TaskInfo, Driver } from './runtime/executor.js';
+export { Histogram } from './runtime/histogram.js';
+export { pollProceed, hasBudgetRemaining, unconstrained, BUDGET } from './runtime/coop.js';
+export { SpawnError } from './runtime/spawn_body.js';
+export * from './time/index.js';
+export * from './sync/index.js';
+export * from './net/index.js';
+export * from './stream/index.js';
+export * from './parallel/index.js';
+export * from './console/index.js';

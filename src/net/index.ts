@@ -1,0 +1,5 @@
+/**
+ * kyoto net (see docs/net.md).
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * kyoto parallel (see docs/parallel.md).
+ * @module
+ */
+export {};

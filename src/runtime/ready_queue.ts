@@ -1,0 +1,72 @@
+/**
+ * The executor's FIFO ready queue: a growable ring buffer (no allocation per push) with, beside
+ * each entry, the time it was scheduled (for the scheduled-to-polled latency).
+ * @module
+ */
+
+/** @internal */
+export class ReadyQueue<T> {
+  private buf: (T | undefined)[];
+  private at: Float64Array;
+  private head = 0;
+  private tail = 0;
+  private mask: number;
+  /** Time the last shifted entry was pushed. */
+  lastAt = 0;
+
+  constructor(capacity = 1024) {
+    const cap = 1 << Math.ceil(Math.log2(Math.max(16, capacity)));
+    this.buf = new Array<T | undefined>(cap).fill(undefined);
+    this.at = new Float64Array(cap);
+    this.mask = cap - 1;
+  }
+
+  get length(): number {
+    return (this.tail - this.head) & this.mask;
+  }
+
+  push(item: T, at: number): void {
+    const t = this.tail;
+    this.buf[t] = item;
+    this.at[t] = at;
+    this.tail = (t + 1) & this.mask;
+    if (this.tail === this.head) this.grow();
+  }
+
+  /** Removes the oldest entry; undefined when empty. Sets `lastAt`. */
+  shift(): T | undefined {
+    const h = this.head;
+    if (h === this.tail) return undefined;
+    const item = this.buf[h];
+    this.buf[h] = undefined;
+    this.lastAt = this.at[h]!;
+    this.head = (h + 1) & this.mask;
+    return item;
+  }
+
+  /** Removes every entry, returning them oldest first. */
+  drainAll(): T[] {
+    const out: T[] = [];
+    for (let x = this.shift(); x !== undefined; x = this.shift()) out.push(x);
+    return out;
+  }
+
+  private grow(): void {
+    // Called when full (tail caught up with head): unroll into a buffer twice the size.
+    const old = this.buf;
+    const oldAt = this.at;
+    const cap = old.length;
+    const buf = new Array<T | undefined>(cap * 2).fill(undefined);
+    const at = new Float64Array(cap * 2);
+    for (let i = 0; i < cap; i++) {
+      const j = (this.head + i) & this.mask;
+      buf[i] = old[j];
+      at[i] = oldAt[j]!;
+    }
+    this.buf = buf;
+    this.at = at;
+    this.head = 0;
+    this.tail = cap;
+    this.mask = cap * 2 - 1;
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * kyoto stream (see docs/stream.md).
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * kyoto sync (see docs/sync.md).
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * kyoto time (see docs/time.md).
+ * @module
+ */
+export {};
