@@ -73,6 +73,11 @@ export const handoff = {
   yielded: null as Future<unknown> | null,
   /** The context of the task being polled, or null outside any task. */
   cx: null as Context | null,
+  /**
+   * When set (by the console), called each time a future suspends a task through `yield*`, while
+   * the generator frames that awaited it are still on the stack (for await-chain dumps).
+   */
+  trace: null as ((fut: Future<unknown>, cx: Context) => void) | null,
 };
 
 interface MutableResult {
@@ -157,6 +162,7 @@ export abstract class Future<T> implements Iterator<Future<unknown>, T, unknown>
     }
     YIELD.value = this;
     handoff.yielded = this;
+    if (handoff.trace !== null) handoff.trace(this, cx);
     return YIELD as IteratorResult<Future<unknown>, T>;
   }
 

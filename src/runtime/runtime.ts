@@ -12,6 +12,7 @@ import { snapshotTask, type TaskSnapshot } from './snapshot.js';
 import { collectMetrics, type RuntimeMetrics } from './metrics.js';
 import { nodeHasForeignWork } from './deadlock.js';
 import { promiseWaits } from '../future/promise.js';
+import { GenFuture, cleanupHooks } from '../future/gen_future.js';
 import { ABORTED, COMPLETE, FAILED, JOIN_INTEREST, Task, currentTask, type JoinHandle } from './task.js';
 
 /** Options of `new Runtime(opts)`; later modules add theirs (time, console, multi-thread). */
@@ -318,6 +319,11 @@ export class Runtime {
     }
   }
 }
+
+cleanupHooks.finishCleanup = (gen, awaiting) => {
+  const rt = Runtime.tryCurrent() ?? Runtime.default();
+  rt.spawnTask('cleanup', GenFuture.resume(gen, awaiting), []);
+};
 
 function installBeforeExit(): void {
   if (beforeExitInstalled) return;

@@ -171,3 +171,27 @@ test('Waker contract of a task waker: clone wakes the same task, willWake recogn
   });
   assert.equal(out, 'woken');
 });
+
+test('future(genFn, ...args) drives a generator inside the awaiting task; drop runs finally', async () => {
+  const { future, yieldNow, run: runIt } = await import('../../src/index.js');
+  const log: string[] = [];
+  function* step(n: number) {
+    try {
+      yield* yieldNow();
+      return n + 1;
+    } finally {
+      log.push(`finally ${n}`);
+    }
+  }
+  const v = await runIt(function* () {
+    const a = yield* future(step, 1);
+    const f = future(step, 10);
+    // Poll it once by hand so it is suspended inside its try, then drop it.
+    const cx = { waker: { wake() {}, wakeByRef() {}, clone() { return this; }, willWake() { return false; } } };
+    assert.equal(f.poll(cx), Pending);
+    f.drop();
+    return a;
+  });
+  assert.equal(v, 2);
+  assert.deepEqual(log, ['finally 1', 'finally 10']);
+});

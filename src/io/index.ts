@@ -1,0 +1,5 @@
+/**
+ * kyoto io (see docs/).
+ * @module
+ */
+export {};

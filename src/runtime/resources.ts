@@ -1,0 +1,57 @@
+/**
+ * A registry of live resources (timers, sockets, channels, locks) for the console and dumps.
+ *
+ * Tracking costs one WeakRef per resource, so it is off until something (the console) turns it
+ * on; resources created while it is off are not listed. Each module calls
+ * `trackResource(this)` in its constructors and implements `resourceInfo()`.
+ * @module
+ */
+
+/** What a resource reports about itself. */
+export interface ResourceInfo {
+  /** 'timer', 'tcp', 'udp', 'mpsc', 'mutex', 'semaphore', ... */
+  kind: string;
+  /** A short label (an address, a capacity). */
+  label: string;
+  /** How many tasks wait on it. */
+  waiters: number;
+  /** Extra figures (queue length, permits, bytes buffered). */
+  details?: Record<string, number | string | boolean>;
+}
+
+/** An object the console can list. */
+export interface TrackedResource {
+  resourceInfo(): ResourceInfo;
+}
+
+/** @internal */
+export const resourceRegistry = {
+  enabled: false,
+  live: new Set<WeakRef<TrackedResource>>(),
+};
+
+/**
+ * Registers `r` with the console (no-op unless the console is on).
+ *
+ * @example
+ * ```ts
+ * class MyQueue implements TrackedResource {
+ *   constructor() { trackResource(this); }
+ *   resourceInfo() { return { kind: 'my-queue', label: '', waiters: 0 }; }
+ * }
+ * ```
+ */
+export function trackResource(r: TrackedResource): void {
+  if (resourceRegistry.enabled) resourceRegistry.live.add(new WeakRef(r));
+}
+
+/** Every live tracked resource's info (dead entries are pruned). */
+export function listResources(): ResourceInfo[] {
+  const out: ResourceInfo[] = [];
+  for (const ref of resourceRegistry.live) {
+    const r = ref.deref();
+    if (r === undefined) resourceRegistry.live.delete(ref);
+    else out.push(r.resourceInfo());
+  }
+  return out;
+}

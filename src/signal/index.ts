@@ -1,0 +1,5 @@
+/**
+ * kyoto signal (see docs/).
+ * @module
+ */
+export {};

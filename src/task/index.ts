@@ -1,0 +1,5 @@
+/**
+ * kyoto task (see docs/).
+ * @module
+ */
+export {};
