@@ -1,5 +1,18 @@
 /**
- * kyoto stream (see docs/stream.md).
+ * kyoto streams (see docs/streams.md): poll-based async sequences, their combinators, sources
+ * and sinks.
  * @module
  */
-export {};
+import './basic.js';
+import './chunks.js';
+import './merge.js';
+import './timing.js';
+import './buffered.js';
+import './terminal.js';
+import './async_iter.js';
+export { Stream, Done } from './stream.js';
+export type { StreamPoll, Awaitable, ForEachResult } from './stream.js';
+export { StreamTimeoutError, StreamArgumentError } from './errors.js';
+export { fromIterable, fromAsyncIterable } from './sources.js';
+export { fromReadable, toReadable } from './readable.js';
+export type { FromReadableOptions } from './readable.js';
