@@ -325,6 +325,14 @@ cleanupHooks.finishCleanup = (gen, awaiting) => {
   rt.spawnTask('cleanup', GenFuture.resume(gen, awaiting), []);
 };
 
+const NO_ARGS: readonly unknown[] = [];
+// A reused one-element array: spawnTask copies the single argument into the task at once.
+const ONE: unknown[] = [undefined];
+function oneArg(a: unknown): readonly unknown[] {
+  ONE[0] = a;
+  return ONE;
+}
+
 function installBeforeExit(): void {
   if (beforeExitInstalled) return;
   beforeExitInstalled = true;
@@ -352,8 +360,17 @@ function nameOf(body: unknown): string {
  * }
  * ```
  */
-export function spawn<B extends AnyFn | Future<unknown>>(body: B, ...args: BodyArgs<B>): JoinHandle<BodyOutput<B>> {
-  return Runtime.current().spawnTask(null, body as SpawnBody, args) as JoinHandle<BodyOutput<B>>;
+export const spawn = spawnCurrent as <B extends AnyFn | Future<unknown>>(
+  body: B,
+  ...args: BodyArgs<B>
+) => JoinHandle<BodyOutput<B>>;
+
+function spawnCurrent(body: SpawnBody): Task<unknown> {
+  // `arguments` instead of a rest parameter: no array is allocated for 0 or 1 argument.
+  const n = arguments.length;
+  // eslint-disable-next-line prefer-rest-params
+  const args = n === 1 ? NO_ARGS : n === 2 ? oneArg(arguments[1]) : (Array.prototype.slice.call(arguments, 1) as unknown[]);
+  return Runtime.current().spawnTask(null, body, args);
 }
 
 /**

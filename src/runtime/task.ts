@@ -116,6 +116,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     super();
     this.body = body;
     if (args !== null && args.length === 1) {
+      // The single argument is kept inline (the caller's array may be reused).
       this.awaiting = args[0] as Future<unknown> | null;
       this.state = ONE_ARG;
     } else {
