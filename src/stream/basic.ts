@@ -7,7 +7,7 @@
  * @module
  */
 import { Pending, type Context } from '../future/future.js';
-import { Done, Stream, impl, type StreamPoll } from './stream.js';
+import { Done, Stream, impl, isSignal, type StreamPoll } from './stream.js';
 import { checkCount, checkFn } from './errors.js';
 
 /** @internal Drops `s` if it is not null. */
@@ -26,8 +26,7 @@ class MapStream<T, U> extends Stream<U> {
     const up = this.up;
     if (up === null) return Done;
     const v = up.pollNext(cx);
-    if (v === Pending) return Pending;
-    if (v === Done) return Done;
+    if (isSignal(v)) return v;
     return this.f(v);
   }
   override drop(): void {
@@ -50,8 +49,7 @@ class FilterStream<T> extends Stream<T> {
     const f = this.f;
     for (;;) {
       const v = up.pollNext(cx);
-      if (v === Pending || v === Done) return v;
-      if (f(v)) return v;
+      if (isSignal(v) || f(v)) return v;
     }
   }
   override drop(): void {
@@ -74,8 +72,7 @@ class FilterMapStream<T, U> extends Stream<U> {
     const f = this.f;
     for (;;) {
       const v = up.pollNext(cx);
-      if (v === Pending) return Pending;
-      if (v === Done) return Done;
+      if (isSignal(v)) return v;
       const u = f(v);
       if (u !== undefined) return u;
     }
@@ -102,9 +99,8 @@ class TakeStream<T> extends Stream<T> {
       return Done;
     }
     const v = up.pollNext(cx);
-    if (v === Pending) return v;
-    if (v === Done) {
-      this.drop();
+    if (isSignal(v)) {
+      if (v === Done) this.drop();
       return v;
     }
     // The last value: release the upstream now rather than when the consumer drops us.
@@ -130,7 +126,7 @@ class TakeWhileStream<T> extends Stream<T> {
     if (up === null) return Done;
     const v = up.pollNext(cx);
     if (v === Pending) return v;
-    if (v === Done || !this.f(v)) {
+    if (isSignal(v) || !this.f(v)) {
       this.drop();
       return Done;
     }
@@ -155,7 +151,7 @@ class SkipStream<T> extends Stream<T> {
     if (up === null) return Done;
     while (this.left > 0) {
       const v = up.pollNext(cx);
-      if (v === Pending || v === Done) return v;
+      if (isSignal(v)) return v;
       this.left--;
     }
     return up.pollNext(cx);
@@ -178,7 +174,7 @@ class ChainStream<T, U> extends Stream<T | U> {
     const a = this.a;
     if (a !== null) {
       const v = a.pollNext(cx);
-      if (v !== Done) return v;
+      if (typeof v !== 'symbol' || v !== Done) return v;
       this.a = null;
       a.drop();
     }

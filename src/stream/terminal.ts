@@ -7,7 +7,7 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { Done, Stream, impl, type Awaitable, type ForEachResult } from './stream.js';
+import { Stream, impl, isSignal, type Awaitable, type ForEachResult } from './stream.js';
 import { checkFn } from './errors.js';
 import { concurrentCalls, toFuture } from './buffered.js';
 
@@ -27,11 +27,13 @@ class FoldFuture<T, A> extends Future<A> {
     try {
       for (;;) {
         const v = s.pollNext(cx);
-        if (v === Pending) {
-          this.acc = acc;
-          return Pending;
+        if (isSignal(v)) {
+          if (v === Pending) {
+            this.acc = acc;
+            return Pending;
+          }
+          break;
         }
-        if (v === Done) break;
         acc = f(acc, v);
       }
     } catch (e) {
@@ -61,8 +63,10 @@ class CollectFuture<T> extends Future<T[]> {
     try {
       for (;;) {
         const v = s.pollNext(cx);
-        if (v === Pending) return Pending;
-        if (v === Done) break;
+        if (isSignal(v)) {
+          if (v === Pending) return Pending;
+          break;
+        }
         out.push(v);
       }
     } catch (e) {
@@ -101,8 +105,10 @@ class ForEachFuture<T> extends Future<void> {
           this.cur = null;
         }
         const v = s.pollNext(cx);
-        if (v === Pending) return Pending;
-        if (v === Done) break;
+        if (isSignal(v)) {
+          if (v === Pending) return Pending;
+          break;
+        }
         const r = f(v);
         if (r !== undefined) this.cur = toFuture(r as Awaitable<unknown>, 'forEach(f)');
       }
@@ -137,8 +143,10 @@ class DrainFuture extends Future<void> {
     try {
       for (;;) {
         const v = s.pollNext(cx);
-        if (v === Pending) return Pending;
-        if (v === Done) break;
+        if (isSignal(v)) {
+          if (v === Pending) return Pending;
+          break;
+        }
       }
     } catch (e) {
       this.drop();
