@@ -50,6 +50,10 @@ export function isSignal(v: unknown): v is typeof Pending | typeof Done {
 /** Something `buffered`, `bufferUnordered` and `forEachConcurrent` can await. */
 export type Awaitable<T> = Future<T> | PromiseLike<T> | Generator<unknown, T, unknown>;
 
+/** The output of an `Awaitable`: a future's value, a promise's, or a generator's return value. */
+export type Resolved<A> =
+  A extends Future<infer U> ? U : A extends PromiseLike<infer P> ? Awaited<P> : A extends Generator<unknown, infer R, unknown> ? R : never;
+
 /** What a `forEach` callback may return: nothing, or something to await before the next item. */
 // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
 export type ForEachResult = void | Future<unknown> | PromiseLike<unknown> | Gen<unknown> | Generator<unknown, unknown, unknown>;
@@ -321,8 +325,8 @@ export abstract class Stream<T> implements AsyncIterable<T>, Disposable {
    * const pages = yield* urls.map((u) => fromPromise(fetch(u))).bufferUnordered(8).collect();
    * ```
    */
-  bufferUnordered<U>(this: Stream<Awaitable<U>>, n: number): Stream<U> {
-    return impl.buffered(this, n, false);
+  bufferUnordered<A extends Awaitable<unknown>>(this: Stream<A>, n: number): Stream<Resolved<A>> {
+    return impl.buffered(this as Stream<Awaitable<Resolved<A>>>, n, false);
   }
 
   /**
@@ -334,8 +338,8 @@ export abstract class Stream<T> implements AsyncIterable<T>, Disposable {
    * const sizes = yield* files.map((f) => future(statFile, f)).buffered(4).collect();
    * ```
    */
-  buffered<U>(this: Stream<Awaitable<U>>, n: number): Stream<U> {
-    return impl.buffered(this, n, true);
+  buffered<A extends Awaitable<unknown>>(this: Stream<A>, n: number): Stream<Resolved<A>> {
+    return impl.buffered(this as Stream<Awaitable<Resolved<A>>>, n, true);
   }
 
   /**
