@@ -56,3 +56,36 @@ export function runFuture<T>(f: Future<T>): Promise<T> {
 export function collect<T>(s: Stream<T>): Promise<T[]> {
   return run(s.collect());
 }
+
+/** A source fed by hand: `push` values, `end()` it. */
+export class Manual<T> extends Stream<T> {
+  private readonly queue: T[] = [];
+  private ended = false;
+  private waker: import('../../src/index.js').Waker | null = null;
+  polls = 0;
+  drops = 0;
+  push(...vs: T[]): void {
+    this.queue.push(...vs);
+    this.wakeUp();
+  }
+  end(): void {
+    this.ended = true;
+    this.wakeUp();
+  }
+  private wakeUp(): void {
+    const w = this.waker;
+    this.waker = null;
+    w?.wake();
+  }
+  pollNext(cx: Context): StreamPoll<T> {
+    this.polls++;
+    if (this.queue.length > 0) return this.queue.shift() as T;
+    if (this.ended) return Done;
+    this.waker = cx.waker.clone();
+    return Pending;
+  }
+  override drop(): void {
+    this.drops++;
+    this.waker = null;
+  }
+}
