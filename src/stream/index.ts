@@ -16,3 +16,14 @@ export { fromIterable, fromAsyncIterable } from './sources.js';
 export { fromReadable, toReadable } from './readable.js';
 export { StreamClosedError } from './async_iter.js';
 export type { FromReadableOptions } from './readable.js';
+export { fromReceiver, fromBroadcast, fromWatch, fromInterval, fromSignal, incoming, lines } from './adapters.js';
+export type {
+  AdapterOptions,
+  BroadcastStreamOptions,
+  RecvLike,
+  WatchLike,
+  IntervalLike,
+  SignalLike,
+  ListenerLike,
+  LineReader,
+} from './adapters.js';
