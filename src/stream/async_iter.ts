@@ -76,6 +76,8 @@ class Pump<T> extends Future<void> {
 class StreamAsyncIterator<T> implements AsyncIterator<T> {
   private s: Stream<T> | null;
   private pump: Pump<T> | null = null;
+  /** The runtime of the task that started the loop, if any (else the default one, later). */
+  private readonly rt: Runtime | null = Runtime.tryCurrent();
   constructor(s: Stream<T>) {
     this.s = s;
   }
@@ -87,7 +89,7 @@ class StreamAsyncIterator<T> implements AsyncIterator<T> {
       if (s === null) return Promise.resolve(DONE_RESULT);
       pump = this.pump = new Pump(s);
       try {
-        (Runtime.tryCurrent() ?? Runtime.default()).spawnNamed('for await', pump);
+        (this.rt ?? Runtime.tryCurrent() ?? Runtime.default()).spawnNamed('for await', pump);
       } catch (e) {
         this.close();
         return Promise.reject(e);

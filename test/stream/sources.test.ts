@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Runtime, fromAsyncIterable, fromIterable, fromReadable, run, toReadable, yieldNow } from '../../src/index.js';
+import { Runtime, StreamClosedError, fromAsyncIterable, fromIterable, fromReadable, run, toReadable, yieldNow } from '../../src/index.js';
 import { Probe, collect } from './probe.js';
 
 test('fromIterable: arrays, sets, strings and generators, lazily', async () => {
@@ -268,4 +268,30 @@ test('toReadable: destroying the readable drops the stream; a stream error destr
   });
   assert.equal(err, boom);
   assert.equal(q.drops, 1);
+});
+
+test('for await: a next() waiting when the runtime shuts down rejects with StreamClosedError', async () => {
+  const rt = new Runtime();
+  const p = new Probe<number>([], { endless: true });
+  const it = await rt.blockOn(function* () {
+    // Created inside a task, so the loop runs on this runtime.
+    return p[Symbol.asyncIterator]();
+  });
+  const pending = it.next();
+  await new Promise((r) => setImmediate(r));
+  await rt.shutdown();
+  await assert.rejects(pending, (e: unknown) => e instanceof StreamClosedError);
+  assert.equal(p.drops, 1);
+});
+
+test('for await: next() after the end keeps giving done; calling next() twice at once is an error', async () => {
+  const it = fromIterable([1])[Symbol.asyncIterator]();
+  assert.deepEqual(await it.next(), { done: false, value: 1 });
+  assert.deepEqual(await it.next(), { done: true, value: undefined });
+  assert.deepEqual(await it.next(), { done: true, value: undefined });
+  const it2 = new Probe<number>([1], { interleavePending: true })[Symbol.asyncIterator]();
+  const a = it2.next();
+  await assert.rejects(it2.next(), /previous next\(\) is pending/);
+  assert.deepEqual(await a, { done: false, value: 1 });
+  await it2.return?.();
 });
