@@ -4,6 +4,7 @@
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { fromGenerator } from '../future/gen_future.js';
+import { isGenerator } from '../runtime/spawn_body.js';
 import { clockNow } from '../runtime/time/driver.js';
 import { checkDuration, describeValue } from './duration.js';
 import { Instant, checkInstant } from './instant.js';
@@ -104,14 +105,7 @@ export class Timeout<T> extends Future<T> {
 
 function toFuture<T>(fn: string, f: unknown): Future<T> {
   if (f instanceof Future) return f as Future<T>;
-  if (
-    f !== null &&
-    typeof f === 'object' &&
-    Object.prototype.toString.call(f) === '[object Generator]' &&
-    typeof (f as Generator).next === 'function'
-  ) {
-    return fromGenerator(f as Generator<unknown, T, unknown>);
-  }
+  if (isGenerator(f)) return fromGenerator(f as Generator<unknown, T, unknown>);
   const hint =
     typeof f === 'function'
       ? ' (pass a generator object, fn(...args), or future(fn, ...args))'

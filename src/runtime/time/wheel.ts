@@ -163,10 +163,12 @@ export class Wheel {
       const slotRange = RANGE[level] as number;
       const levelRange = RANGE[level + 1] as number;
       const nowSlot = Math.floor(el / slotRange) % SLOTS;
-      const slot = nextSlot(lo, hi, nowSlot);
+      // Search from the slot after the current one: the current slot of a level is empty, except
+      // at the last level where it can hold deadlines a whole range ahead, due last.
+      const slot = nextSlot(lo, hi, (nowSlot + 1) & 63);
       let deadline = el - (el % levelRange) + slot * slotRange;
       // Only at the last level can a slot at or before the current one hold entries (deadlines
-      // a whole level range ahead): they come up one range later.
+      // a whole range ahead): they come up one range later.
       if (deadline <= el) deadline += levelRange;
       this.expLevel = level;
       this.expSlot = slot;
