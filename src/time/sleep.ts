@@ -182,7 +182,7 @@ export class Sleep extends Future<void> implements TrackedResource {
     // A sleep that never ends registers nothing: only other wake sources can move its task.
     if (d === Infinity) return Pending;
     const drv = currentDriver();
-    if (d <= drv.now()) return this.complete(cx, budget);
+    if (d <= drv.recentNow()) return this.complete(cx, budget);
     let e = this.e;
     if (e < 0) e = this.e = slab.alloc();
     if (!drv.arm(e, d, cx.waker.clone())) return this.complete(cx, budget);

@@ -12,6 +12,7 @@ import {
   contextFromWaker,
   wakerFn,
   Pending,
+  fromPromise,
   type Gen,
 } from '../../src/index.js';
 import { slab } from '../../src/runtime/time/slab.js';
@@ -235,9 +236,16 @@ test('real clock: one Node timer for many sleeps, none once they are all dropped
     }
     const armed = countTimeouts() - before;
     for (const s of sleeps) s.drop();
-    return [armed, countTimeouts() - before];
+    yield* fromPromise(new Promise((r) => setImmediate(r))); // the idle timer is unref'd a turn later
+    const afterDrop = countTimeouts() - before;
+    // Arming again re-refs it (no new Node timer when the armed one is early enough).
+    const again = sleep(5000);
+    assert.equal(again.poll(cx), Pending);
+    const rearmed = countTimeouts() - before;
+    again.drop();
+    return [armed, afterDrop, rearmed];
   });
-  assert.deepEqual(out, [1, 0]);
+  assert.deepEqual(out, [1, 0, 1]);
   await rt.shutdown();
 });
 
@@ -285,4 +293,22 @@ test('the runtime dump and metrics show armed timers; the console lists them', a
   } finally {
     resourceRegistry.enabled = false;
   }
+});
+
+test('a process whose only timers were cancelled exits (the idle Node timer is unref\'d)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const index = fileURLToPath(new URL('../../src/index.js', import.meta.url));
+  const script = `
+    import { Runtime, sleep, pollFn } from ${JSON.stringify(index)};
+    const rt = new Runtime();
+    const s = sleep(60_000);
+    await rt.blockOn(function* main() { yield* pollFn((cx) => { s.poll(cx); return 0; }); });
+    s.drop();
+    console.log('dropped');
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.signal, null, 'the child had to be killed: a cancelled timer kept it alive');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'dropped');
 });

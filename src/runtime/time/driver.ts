@@ -50,12 +50,17 @@ export class TimeDriver implements Driver {
   private paused = false;
   private frozen = 0;
   private skew = 0;
+  private last = 0;
   private nodeTimer: ReturnType<typeof setTimeout> | null = null;
   private armedTick = Infinity;
   private advancePending = false;
   private closed = false;
   private readonly firedIdx: number[] = [];
+  /** The Node timer is ref'd (some entry is armed, or was until a moment ago). */
+  private refed = false;
+  private unrefPending = false;
   private readonly onTimerFn = (): void => this.onTimer();
+  private readonly unrefFn = (): void => this.unrefIfIdle();
   private readonly autoAdvanceFn = (): void => this.autoAdvance();
   // Metrics.
   firedCount = 0;
@@ -64,6 +69,7 @@ export class TimeDriver implements Driver {
 
   constructor(private readonly executor: Executor | null) {
     this.origin = Math.floor(performance.now());
+    this.last = this.origin;
     const id = allocId();
     this.wheel = new Wheel(0, id);
     drivers[id] = this;
@@ -71,7 +77,19 @@ export class TimeDriver implements Driver {
 
   /** The clock, in ms on the `performance.now()` scale. */
   now(): number {
-    return this.paused ? this.frozen : performance.now() + this.skew;
+    if (this.paused) return this.frozen;
+    const t = performance.now() + this.skew;
+    this.last = t;
+    return t;
+  }
+
+  /**
+   * The clock as last read through `now()` (exact while paused). A deadline at or before it has
+   * certainly passed; one after it is armed, and fires at the next driver turn if it has in fact
+   * passed too. Saves a clock read when a sleep is polled right after it was made.
+   */
+  recentNow(): number {
+    return this.paused ? this.frozen : this.last;
   }
 
   isPaused(): boolean {
@@ -86,15 +104,28 @@ export class TimeDriver implements Driver {
     const tick = Math.ceil(deadline - this.origin);
     if (!this.wheel.insert(e, tick)) return false;
     slab.wakers[e] = waker;
-    if (tick < this.armedTick && !this.paused) this.armNode(tick);
+    if (!this.paused) {
+      if (tick < this.armedTick) this.armNode(tick);
+      else if (!this.refed) {
+        (this.nodeTimer as ReturnType<typeof setTimeout>).ref();
+        this.refed = true;
+      }
+    }
     return true;
   }
 
-  /** Disarms entry `e` (armed in this wheel): it becomes IDLE. */
+  /**
+   * Disarms entry `e` (armed in this wheel): it becomes IDLE. The Node timer is left armed (a
+   * later entry may well need it; firing with nothing due costs nothing), but once no entry is
+   * left it is unref'd, one event-loop turn later, so that it keeps no process alive.
+   */
   cancel(e: number): void {
     this.wheel.remove(e);
     slab.wakers[e] = null;
-    if (this.wheel.count === 0) this.disarmNode();
+    if (this.wheel.count === 0 && this.nodeTimer !== null && !this.unrefPending) {
+      this.unrefPending = true;
+      setImmediate(this.unrefFn);
+    }
   }
 
   /** Processes the wheel up to `nowTick` and wakes what expired, in one batch. */
@@ -197,6 +228,15 @@ export class TimeDriver implements Driver {
     const delay = this.origin + tick - this.skew - performance.now();
     this.armedTick = tick;
     this.nodeTimer = setTimeout(this.onTimerFn, delay > 0 ? Math.ceil(delay) : 0);
+    this.refed = true;
+  }
+
+  private unrefIfIdle(): void {
+    this.unrefPending = false;
+    if (this.wheel.count === 0 && this.nodeTimer !== null && this.refed) {
+      this.nodeTimer.unref();
+      this.refed = false;
+    }
   }
 
   private disarmNode(): void {
@@ -268,8 +308,7 @@ export function clockNow(): number {
   const ex = activeExecutor;
   if (ex === null) return performance.now();
   if (ex === cacheEx) return (cacheDrv as TimeDriver).now();
-  const d = ex.drivers.get(TIME_KEY) as TimeDriver | undefined;
-  return d === undefined ? performance.now() : d.now();
+  return currentDriver().now();
 }
 
 registerRuntimeExtension((rt, opts) => {
