@@ -1,5 +1,6 @@
 /**
- * kyoto sync (see docs/sync.md).
+ * kyoto sync: locks, semaphores, notifications, barriers and channels (see docs/sync.md).
  * @module
  */
-export {};
+export { SendError, RecvError, Lagged, AcquireError, GuardReleasedError } from './errors.js';
+export { oneshot, OneshotSender, OneshotReceiver } from './oneshot.js';
