@@ -4,7 +4,7 @@
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
-import { trackResource, type ResourceInfo } from '../runtime/resources.js';
+import { reportSendWithoutReceivers, trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { Lagged, SendError, checkCount } from './errors.js';
 import { WaiterList, type WaiterNode } from './waiter_list.js';
 
@@ -173,7 +173,10 @@ export class BroadcastSender<T> implements Disposable {
   send(value: T): number {
     const sh = this.shared;
     if (this.closed) throw new SendError(value, 'broadcast send failed: this sender was closed');
-    if (sh.receivers === 0) throw new SendError(value, 'broadcast send failed: there are no receivers');
+    if (sh.receivers === 0) {
+      reportSendWithoutReceivers(sh, 'broadcast', `capacity ${sh.cap}`);
+      throw new SendError(value, 'broadcast send failed: there are no receivers');
+    }
     sh.buf[sh.tail & sh.mask] = value;
     sh.tail++;
     if (sh.waiters.head !== null) sh.wakeAll();

@@ -45,7 +45,10 @@ abstract class SenderBase<T> implements Disposable, SenderState {
 
   protected check(value: T): void {
     if (this.closed) throw new SendError(value, 'send failed: this sender was closed');
-    if (this.chan.rxClosed) throw new SendError(value, 'send failed: the receiver was closed');
+    if (this.chan.rxClosed) {
+      this.chan.reportClosed();
+      throw new SendError(value, 'send failed: the receiver was closed');
+    }
   }
 }
 

@@ -9,6 +9,7 @@
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
+import { reportSendWithoutReceivers } from '../runtime/resources.js';
 import { SendError, polledAfterCompletion } from './errors.js';
 import { Ring } from './ring.js';
 import { WaiterList, type WaiterNode } from './waiter_list.js';
@@ -79,6 +80,11 @@ export class Chan<T> {
       this.rxWaker = null;
       w.wake();
     }
+  }
+
+  /** Reports (to the console) a send attempted after the receiver closed. */
+  reportClosed(): void {
+    reportSendWithoutReceivers(this, 'mpsc', this.cap === Infinity ? 'unbounded' : `capacity ${this.cap}`);
   }
 
   /** The receiver closed: fail every queued sender. */
@@ -195,6 +201,7 @@ export class SendFut<T> extends CapacityWait<T, void> {
     chan.push(this.value);
   }
   protected closedError(why: string): Error {
+    if (this.chan.rxClosed) this.chan.reportClosed();
     return new SendError(this.value, `send failed: ${why}`);
   }
 }
@@ -225,6 +232,7 @@ export class Permit<T> implements Disposable {
     this.chan = null;
     if (chan.rxClosed) {
       chan.reserved--;
+      chan.reportClosed();
       throw new SendError(value, 'send failed: the receiver was closed');
     }
     chan.reserved--;

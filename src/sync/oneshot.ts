@@ -4,7 +4,7 @@
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
-import { trackResource, type ResourceInfo } from '../runtime/resources.js';
+import { reportSendWithoutReceivers, trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { RecvError, SendError } from './errors.js';
 
 /**
@@ -144,7 +144,10 @@ export class OneshotSender<T> implements Disposable {
   send(value: T): void {
     const rx = this.rx;
     if (rx === null) throw new SendError(value, 'oneshot sender already used or closed');
-    if (rx.rxClosed) throw new SendError(value, 'oneshot receiver is closed');
+    if (rx.rxClosed) {
+      reportSendWithoutReceivers(rx, 'oneshot');
+      throw new SendError(value, 'oneshot receiver is closed');
+    }
     this.rx = null;
     rx.value = value;
     rx.st = 1;

@@ -4,7 +4,7 @@
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
-import { trackResource, type ResourceInfo } from '../runtime/resources.js';
+import { reportSendWithoutReceivers, trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { RecvError, SendError } from './errors.js';
 import { WaiterList, type WaiterNode } from './waiter_list.js';
 
@@ -151,7 +151,10 @@ export class WatchSender<T> implements Disposable {
    */
   send(value: T): void {
     if (this.closed) throw new SendError(value, 'watch send failed: this sender was closed');
-    if (this.shared.receivers === 0) throw new SendError(value, 'watch send failed: there are no receivers');
+    if (this.shared.receivers === 0) {
+      reportSendWithoutReceivers(this.shared, 'watch');
+      throw new SendError(value, 'watch send failed: there are no receivers');
+    }
     this.sendReplace(value);
   }
 
