@@ -165,3 +165,24 @@ test('bad capacity is a RangeError naming it', () => {
   assert.throws(() => mpsc.channel(0), /mpsc.channel capacity.*0/);
   assert.throws(() => mpsc.channel(1.5), RangeError);
 });
+
+function* docProducer(tx: mpsc.Sender<number>, from: number): Gen<void> {
+  using _tx = tx;
+  for (let i = 0; i < 3; i++) yield* tx.send(from + i);
+}
+
+test('the docs/sync.md opening example computes 906', async () => {
+  const { Mutex } = await import('../../src/index.js');
+  function* main(): Gen<number> {
+    const total = new Mutex(0);
+    const [tx, rx] = mpsc.channel<number>(16);
+    spawn(docProducer, tx.clone(), 100);
+    spawn(docProducer, tx, 200);
+    for (let v = yield* rx.recv(); v !== undefined; v = yield* rx.recv()) {
+      using g = yield* total.lock();
+      g.value += v;
+    }
+    return total.tryLock()!.value;
+  }
+  assert.equal(await run(main), 906);
+});
