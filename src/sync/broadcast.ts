@@ -51,7 +51,7 @@ class BRecv<T> extends Future<T | undefined> implements WaiterNode {
       this.waker = null;
       return rx.take();
     }
-    if (sh.senders === 0) return undefined;
+    if (sh.senders === 0) return pollProceed(cx) ? undefined : Pending;
     const w = cx.waker;
     const cur = this.waker;
     if (cur === null || !cur.willWake(w)) this.waker = w.clone();

@@ -278,7 +278,7 @@ export class RecvFut<T> extends Future<T | undefined> {
       if (chan.sendWaiters.head !== null) chan.assign();
       return v;
     }
-    if (chan.isDone()) return undefined;
+    if (chan.isDone()) return pollProceed(cx) ? undefined : Pending;
     const w = cx.waker;
     const cur = chan.rxWaker;
     if (cur === null || !cur.willWake(w)) chan.rxWaker = w.clone();
