@@ -7,13 +7,13 @@ import type { Future } from '../future/future.js';
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { drive } from './bridge.js';
 import { SendError, checkCount } from './errors.js';
-import { Chan, Permit, RecvFut, ReserveFut, SendFut, type SenderState } from './mpsc_chan.js';
+import { Chan, ClosedFut, Permit, RecvFut, ReserveFut, SendFut, type SenderState } from './mpsc_chan.js';
 
 /** Largest bounded capacity. */
 const MAX_CAPACITY = 0x3fffffff;
 
 abstract class SenderBase<T> implements Disposable, SenderState {
-  closed = false;
+  handleClosed = false;
   constructor(
     /** @internal */ readonly chan: Chan<T>,
   ) {}
@@ -23,8 +23,8 @@ abstract class SenderBase<T> implements Disposable, SenderState {
    * `undefined` after the buffered messages.
    */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.handleClosed) return;
+    this.handleClosed = true;
     const chan = this.chan;
     if (--chan.senders === 0 && chan.isDone()) chan.wakeRx();
   }
@@ -35,7 +35,20 @@ abstract class SenderBase<T> implements Disposable, SenderState {
 
   /** True when sending is impossible: the receiver is closed, or this handle is. */
   isClosed(): boolean {
-    return this.closed || this.chan.rxClosed;
+    return this.handleClosed || this.chan.rxClosed;
+  }
+
+  /**
+   * A future that completes once the receiver is closed (so a producer can stop early, e.g. in a
+   * `select` beside its work). Cancel safe.
+   *
+   * @example
+   * ```ts
+   * const r = yield* select({ done: tx.closed(), item: future(produceOne) });
+   * ```
+   */
+  closed(): Future<void> {
+    return new ClosedFut(this.chan as Chan<unknown>);
   }
 
   /** True when both handles feed the same channel. */
@@ -44,7 +57,7 @@ abstract class SenderBase<T> implements Disposable, SenderState {
   }
 
   protected check(value: T): void {
-    if (this.closed) throw new SendError(value, 'send failed: this sender was closed');
+    if (this.handleClosed) throw new SendError(value, 'send failed: this sender was closed');
     if (this.chan.rxClosed) {
       this.chan.reportClosed();
       throw new SendError(value, 'send failed: the receiver was closed');
@@ -121,7 +134,7 @@ export class Sender<T> extends SenderBase<T> {
 
   /** A new handle to the same channel (the channel stays open until every handle is closed). */
   clone(): Sender<T> {
-    if (this.closed) throw new SendError(undefined, 'cannot clone a closed sender');
+    if (this.handleClosed) throw new SendError(undefined, 'cannot clone a closed sender');
     this.chan.senders++;
     return new Sender(this.chan);
   }
@@ -162,7 +175,7 @@ export class UnboundedSender<T> extends SenderBase<T> {
 
   /** A new handle to the same channel. */
   clone(): UnboundedSender<T> {
-    if (this.closed) throw new SendError(undefined, 'cannot clone a closed sender');
+    if (this.handleClosed) throw new SendError(undefined, 'cannot clone a closed sender');
     this.chan.senders++;
     return new UnboundedSender(this.chan);
   }
@@ -248,7 +261,7 @@ export class Receiver<T> implements Disposable, AsyncIterable<T> {
     return {
       kind: 'mpsc',
       label: c.cap === Infinity ? 'unbounded' : `capacity ${c.cap}`,
-      waiters: c.sendWaiters.length + (c.rxWaker === null ? 0 : 1),
+      waiters: c.sendWaiters.length + c.closedWaiters.length + (c.rxWaker === null ? 0 : 1),
       details: {
         queued: c.buf.length,
         reserved: c.reserved,

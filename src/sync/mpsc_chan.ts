@@ -29,6 +29,8 @@ export class Chan<T> {
   rxClosed = false;
   rxWaker: Waker | null = null;
   readonly sendWaiters = new WaiterList<CapacityWait<T, unknown>>();
+  /** `sender.closed()` futures waiting for the receiver to close. */
+  readonly closedWaiters = new WaiterList<ClosedFut>();
 
   constructor(readonly cap: number) {
     this.buf = new Ring<T>(cap === Infinity ? 64 : cap);
@@ -96,12 +98,17 @@ export class Chan<T> {
       h.waker = null;
       w?.wake();
     }
+    for (let h = this.closedWaiters.shift(); h !== null; h = this.closedWaiters.shift()) {
+      const w = h.waker;
+      h.waker = null;
+      w?.wake();
+    }
   }
 }
 
 /** @internal A handle's closed flag, shared by the futures it made. */
 export interface SenderState {
-  closed: boolean;
+  handleClosed: boolean;
 }
 
 /** @internal A send or reserve waiting for a slot. */
@@ -138,7 +145,7 @@ export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode
       return this.complete(true);
     }
     if (st === INIT) {
-      if (this.tx.closed) {
+      if (this.tx.handleClosed) {
         this.state = DONE;
         throw this.closedError('this sender was closed');
       }
@@ -260,6 +267,35 @@ export class ReserveFut<T> extends CapacityWait<T, Permit<T>> {
   }
   protected closedError(why: string): Error {
     return new SendError(undefined, `reserve failed: ${why}`);
+  }
+}
+
+/** @internal `sender.closed()`: completes once the receiver is closed. */
+export class ClosedFut extends Future<void> implements WaiterNode {
+  wPrev: WaiterNode | null = null;
+  wNext: WaiterNode | null = null;
+  wList: WaiterList<WaiterNode> | null = null;
+  waker: Waker | null = null;
+  constructor(readonly chan: Chan<unknown>) {
+    super();
+  }
+  poll(cx: Context): Poll<void> {
+    const chan = this.chan;
+    if (chan.rxClosed) {
+      if (!pollProceed(cx)) return Pending;
+      chan.closedWaiters.remove(this);
+      return undefined;
+    }
+    const w = cx.waker;
+    const cur = this.waker;
+    if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+    if (!chan.closedWaiters.has(this)) chan.closedWaiters.push(this);
+    return Pending;
+  }
+  /** Leaves the waiter list in O(1). */
+  override drop(): void {
+    this.waker = null;
+    this.chan.closedWaiters.remove(this);
   }
 }
 

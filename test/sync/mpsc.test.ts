@@ -186,3 +186,19 @@ test('the docs/sync.md opening example computes 906', async () => {
   }
   assert.equal(await run(main), 906);
 });
+
+test('sender.closed() completes when the receiver closes; dropping it leaves the list', () => {
+  const [tx, rx] = mpsc.channel<number>(1);
+  const { cx, wakes } = manualCx();
+  const a = tx.closed();
+  const b = tx.closed();
+  assert.equal(a.poll(cx), Pending);
+  assert.equal(b.poll(cx), Pending);
+  assert.equal(rx.resourceInfo().waiters, 2);
+  b.drop();
+  assert.equal(rx.resourceInfo().waiters, 1);
+  rx.close();
+  assert.equal(wakes(), 1);
+  assert.equal(a.poll(cx), undefined);
+  assert.equal(tx.closed().poll(cx), undefined);
+});
