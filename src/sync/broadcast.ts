@@ -5,7 +5,7 @@
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { reportSendWithoutReceivers, trackResource, type ResourceInfo } from '../runtime/resources.js';
-import { Lagged, SendError, checkCount } from './errors.js';
+import { Lagged, RecvError, SendError, checkCount } from './errors.js';
 import { WaiterList, type WaiterNode } from './waiter_list.js';
 
 /** @internal */
@@ -112,7 +112,7 @@ export class BroadcastReceiver<T> implements Disposable {
    * read everything; throws `Lagged(n)` if it fell behind (then continues).
    */
   recv(): Future<T | undefined> {
-    if (this.closed) throw new Error('BroadcastReceiver.recv() called after close()');
+    if (this.closed) throw new RecvError('broadcast recv() called on a receiver that was closed');
     return new BRecv(this);
   }
 
