@@ -7,7 +7,7 @@ import type { Future } from '../future/future.js';
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { drive } from './bridge.js';
 import { SendError, checkCount } from './errors.js';
-import { Chan, ClosedFut, Permit, RecvFut, ReserveFut, SendFut, type SenderState } from './mpsc_chan.js';
+import { Chan, ClosedFut, Permit, RecvFut, RecvManyFut, ReserveFut, SendFut, type SenderState } from './mpsc_chan.js';
 
 /** Largest bounded capacity. */
 const MAX_CAPACITY = 0x3fffffff;
@@ -205,6 +205,20 @@ export class Receiver<T> implements Disposable, AsyncIterable<T> {
    */
   recv(): Future<T | undefined> {
     return new RecvFut(this.chan);
+  }
+
+  /**
+   * Waits for at least one message, then appends up to `limit` buffered messages to `out` and
+   * gives how many; 0 once the channel is closed and drained. Cancel safe like `recv`.
+   *
+   * @example
+   * ```ts
+   * const batch: Job[] = [];
+   * while ((yield* rx.recvMany(batch, 64)) > 0) { yield* flush(batch); batch.length = 0; }
+   * ```
+   */
+  recvMany(out: T[], limit: number): Future<number> {
+    return new RecvManyFut(this.chan, out, checkCount('recvMany limit', limit, 1, Number.MAX_SAFE_INTEGER));
   }
 
   /**

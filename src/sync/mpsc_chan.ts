@@ -103,6 +103,7 @@ export class Chan<T> {
       h.waker = null;
       w?.wake();
     }
+    this.wakeRx();
   }
 }
 
@@ -267,6 +268,43 @@ export class ReserveFut<T> extends CapacityWait<T, Permit<T>> {
   }
   protected closedError(why: string): Error {
     return new SendError(undefined, `reserve failed: ${why}`);
+  }
+}
+
+/** @internal `receiver.recvMany(buf, limit)`: waits for at least one message, then takes up to `limit`. */
+export class RecvManyFut<T> extends Future<number> {
+  private waker: Waker | null = null;
+  constructor(
+    readonly chan: Chan<T>,
+    readonly out: T[],
+    readonly limit: number,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<number> {
+    const chan = this.chan;
+    const buf = chan.buf;
+    if (buf.length > 0) {
+      if (!pollProceed(cx)) return Pending;
+      const n = Math.min(this.limit, buf.length);
+      const out = this.out;
+      for (let i = 0; i < n; i++) out.push(buf.shift());
+      if (chan.sendWaiters.head !== null) chan.assign();
+      return n;
+    }
+    if (chan.isDone()) return pollProceed(cx) ? 0 : Pending;
+    const w = cx.waker;
+    const cur = chan.rxWaker;
+    if (cur === null || !cur.willWake(w)) chan.rxWaker = w.clone();
+    this.waker = chan.rxWaker;
+    return Pending;
+  }
+
+  override drop(): void {
+    const w = this.waker;
+    this.waker = null;
+    if (w !== null && this.chan.rxWaker === w) this.chan.rxWaker = null;
   }
 }
 

@@ -202,3 +202,26 @@ test('sender.closed() completes when the receiver closes; dropping it leaves the
   assert.equal(a.poll(cx), undefined);
   assert.equal(tx.closed().poll(cx), undefined);
 });
+
+test('recvMany takes up to limit buffered messages, frees slots for waiting senders, gives 0 at the end', async () => {
+  const [tx, rx] = mpsc.channel<number>(3);
+  const { cx } = manualCx();
+  for (const v of [1, 2, 3]) tx.trySend(v);
+  const s = tx.send(4);
+  assert.equal(s.poll(cx), Pending);
+  const out: number[] = [];
+  assert.equal(rx.recvMany(out, 2).poll(cx), 2);
+  assert.deepEqual(out, [1, 2]);
+  assert.equal(s.poll(cx), undefined, 'a freed slot went to the queued send');
+  tx.close();
+  assert.equal(rx.recvMany(out, 10).poll(cx), 2);
+  assert.deepEqual(out, [1, 2, 3, 4]);
+  assert.equal(rx.recvMany(out, 10).poll(cx), 0);
+  assert.throws(() => rx.recvMany(out, 0), RangeError);
+  const [tx2, rx2] = mpsc.channel<number>(1);
+  const pending = rx2.recvMany(out, 5);
+  assert.equal(pending.poll(cx), Pending);
+  pending.drop();
+  tx2.trySend(9);
+  assert.equal(rx2.tryRecv(), 9, 'a dropped recvMany took nothing');
+});
