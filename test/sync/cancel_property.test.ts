@@ -81,30 +81,37 @@ test('property: Semaphore keeps every permit through random acquire/drop/release
   );
 });
 
-test('property: Mutex stays exclusive and never loses the lock through random lock/drop/unlock programs', () => {
+test('property: Mutex stays exclusive, FIFO, and never loses the lock through random lock/drop/unlock programs', () => {
   fc.assert(
     fc.property(fc.array(opArb, { maxLength: 60 }), (ops: Op[]) => {
       const m = new Mutex(0);
       const { cx } = manualCx();
-      const pending: Future<MutexGuard<number>>[] = [];
+      const pending: Future<MutexGuard<number>>[] = []; // in the order they queued
       let held: MutexGuard<number> | null = null;
       const took = (g: MutexGuard<number>): void => {
         assert.equal(held, null, 'two guards held at once');
         held = g;
       };
+      const pollAt = (i: number): boolean => {
+        const r = pending[i]!.poll(cx);
+        if (r === Pending) return false;
+        assert.equal(i, 0, 'the lock went to a waiter that was not first in line (not FIFO)');
+        took(r);
+        pending.splice(i, 1);
+        return true;
+      };
       for (const [kind, idx] of ops) {
         if (kind <= 1) {
+          const queuedBefore = pending.length;
           const f = m.lock();
           const r = f.poll(cx);
           if (r === Pending) pending.push(f);
-          else took(r);
-        } else if (kind === 2 && pending.length > 0) {
-          const i = idx % pending.length;
-          const r = pending[i]!.poll(cx);
-          if (r !== Pending) {
+          else {
+            assert.equal(queuedBefore, 0, 'lock() barged past queued waiters');
             took(r);
-            pending.splice(i, 1);
           }
+        } else if (kind === 2 && pending.length > 0) {
+          pollAt(idx % pending.length);
         } else if ((kind === 3 || kind === 4) && pending.length > 0) {
           pending.splice(idx % pending.length, 1)[0]!.drop();
         } else if (kind === 5 && held !== null) {
@@ -112,19 +119,18 @@ test('property: Mutex stays exclusive and never loses the lock through random lo
           held = null;
         } else if (kind === 6) {
           const g = m.tryLock();
-          if (g !== null) took(g);
+          if (g !== null) {
+            assert.equal(pending.length, 0, 'tryLock barged past queued waiters');
+            took(g);
+          }
         }
       }
       if (held !== null) (held as MutexGuard<number>).release();
+      held = null;
       while (pending.length > 0) {
-        const i = pending.findIndex((f) => {
-          const r = f.poll(cx);
-          if (r === Pending) return false;
-          r.release();
-          return true;
-        });
-        assert.ok(i >= 0, 'no pending lock can complete: the lock was lost');
-        pending.splice(i, 1);
+        assert.ok(pollAt(0), 'the first pending lock cannot complete: the lock was lost');
+        (held as unknown as MutexGuard<number>).release();
+        held = null;
       }
       assert.equal(m.isLocked(), false);
       assert.equal(m.resourceInfo().waiters, 0);
