@@ -104,7 +104,8 @@ test('default unhandled-error report names the task and its spawn location', asy
       throw new Error('unseen');
     }
     rt.spawn(lonelyFailure);
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
   } finally {
     console.error = orig;
   }
