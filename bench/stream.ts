@@ -7,7 +7,7 @@
  * Run: npm run bench:stream   (node --expose-gc dist/bench/stream.js [--quick])
  */
 import { Effect, Stream as EStream } from 'effect';
-import { Future, Pending, Runtime, fromIterable, fromPromise, type Context, type Poll, type Waker } from '../src/index.js';
+import { Runtime, fromIterable, fromPromise, sleep, type Future } from '../src/index.js';
 import { median, printTable, type Row } from './util.js';
 
 const quick = process.argv.includes('--quick');
@@ -83,39 +83,12 @@ async function kyotoForAwait(): Promise<number> {
 
 // ---- 2. bufferUnordered(16) over short sleeps -----------------------------------------------
 
-/** Stand-in for kyoto's sleep until src/time lands: a setTimeout-backed future. */
-class StandInSleep extends Future<void> {
-  private fired = false;
-  private waker: Waker | null = null;
-  private handle: ReturnType<typeof setTimeout> | null = null;
-  private readonly fire = (): void => {
-    this.fired = true;
-    this.handle = null;
-    this.waker?.wake();
-  };
-  constructor(private readonly ms: number) {
-    super();
-  }
-  poll(cx: Context): Poll<void> {
-    if (this.fired) return undefined;
-    this.waker = cx.waker.clone();
-    if (this.handle === null) this.handle = setTimeout(this.fire, this.ms);
-    return Pending;
-  }
-  override drop(): void {
-    if (this.handle !== null) clearTimeout(this.handle);
-    this.handle = null;
-  }
-}
-const SLEEP_IMPL = 'stand-in setTimeout future (src/time not merged yet)';
-const sleepFuture = (ms: number): Future<void> => new StandInSleep(ms);
-
 const SLEEPS = quick ? 20_000 : 100_000;
 const CONC = 16;
 const SLEEP_MS = 1;
 
 function sleepFor(_i: number): Future<void> {
-  return sleepFuture(SLEEP_MS);
+  return sleep(SLEEP_MS);
 }
 function kyotoBufferUnordered(): Promise<number> {
   return rt.blockOn(
@@ -191,7 +164,7 @@ async function main(): Promise<void> {
   rows.push({ bench: 'map/filter/take 1M', subject: 'Effect Stream', value: ef, unit: 'ns/item' });
   rows.push({ bench: 'map/filter/take 1M', subject: 'kyoto, for await', value: kfa, unit: 'ns/item', vsNative: ag / kfa, vsEffect: ef / kfa });
 
-  console.log(`\n2. ${SLEEPS.toLocaleString()} sleeps of ${SLEEP_MS} ms, ${CONC} at a time (ns per sleep, wall clock; timer: ${SLEEP_IMPL})`);
+  console.log(`\n2. ${SLEEPS.toLocaleString()} sleeps of ${SLEEP_MS} ms, ${CONC} at a time (ns per sleep, wall clock)`);
   const sleepRuns = quick ? 1 : 3;
   const bk = await measure('kyoto bufferUnordered(16), kyoto sleep', SLEEPS, sleepRuns, kyotoBufferUnordered);
   const bp = await measure('p-limit-style Promise pool(16), setTimeout', SLEEPS, sleepRuns, promisePool);
