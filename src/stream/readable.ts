@@ -6,7 +6,7 @@ import { Readable, type ReadableOptions } from 'node:stream';
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { Runtime } from '../runtime/runtime.js';
 import { pollProceed } from '../runtime/coop.js';
-import { Done, Stream, type StreamPoll } from './stream.js';
+import { Done, Stream, type EachResult, type StreamPoll } from './stream.js';
 import { describe } from './errors.js';
 import { checkStream } from './basic.js';
 
@@ -150,35 +150,33 @@ class Pump<T> extends Future<void> {
   ) {
     super();
   }
+  /** @internal batch path: false once the readable is full (backpressure). */
+  accept(v: T): boolean {
+    return this.r.push(v);
+  }
   poll(cx: Context): Poll<void> {
     const s = this.s;
     const r = this.r;
-    for (;;) {
-      if (r.destroyed) {
-        this.running = false;
-        return undefined;
-      }
-      let v: StreamPoll<T>;
-      try {
-        v = s.pollNext(cx);
-      } catch (e) {
-        this.running = false;
-        r.destroy(e instanceof Error ? e : new Error(String(e)));
-        return undefined;
-      }
-      if (v === Pending) return Pending;
-      if (v === Done) {
-        this.running = false;
-        s.drop();
-        r.push(null);
-        return undefined;
-      }
-      if (!r.push(v)) {
-        // The readable is full: stop until Node calls read() again.
-        this.running = false;
-        return undefined;
-      }
+    if (r.destroyed) {
+      this.running = false;
+      return undefined;
     }
+    let res: EachResult;
+    try {
+      res = s.pollEach(cx, this);
+    } catch (e) {
+      this.running = false;
+      r.destroy(e instanceof Error ? e : new Error(String(e)));
+      return undefined;
+    }
+    if (res === Pending) return Pending;
+    this.running = false;
+    if (res === Done) {
+      s.drop();
+      r.push(null);
+    }
+    // Otherwise the readable is full: stop until Node calls read() again.
+    return undefined;
   }
   override drop(): void {
     this.running = false;

@@ -112,6 +112,14 @@ function applyStream(s: Stream<number>, op: Op): Stream<number> {
 
 const rt = new Runtime();
 
+function* nextAll(s: Stream<number>) {
+  const out: number[] = [];
+  let v: number | undefined;
+  while ((v = yield* s.next()) !== undefined) out.push(v);
+  s.drop();
+  return out;
+}
+
 test('property: a pipeline of random combinators equals the same pipeline on arrays', async () => {
   await fc.assert(
     fc.asyncProperty(arr, fc.array(opArb, { maxLength: 6 }), async (xs, ops) => {
@@ -123,6 +131,10 @@ test('property: a pipeline of random combinators equals the same pipeline on arr
       assert.equal(src.drops, 1, 'the source is dropped exactly once');
       const folded = await rt.blockOn(ops.reduce(applyStream, fromIterable(xs)).fold(0, (a, b) => a + b));
       assert.equal(folded, sum(expected));
+      // One value at a time through pollNext (the terminal futures use the pollEach batch path).
+      const src2 = new Probe(xs);
+      assert.deepEqual(await rt.blockOn(nextAll, ops.reduce(applyStream, src2 as Stream<number>)), expected);
+      assert.equal(src2.drops, 1);
     }),
     { numRuns: 300 },
   );
