@@ -22,7 +22,7 @@ export class ScopeClosedError extends Error {
 
 /** Reports a child failure that nobody can receive any more (the scope was dropped or aborted). */
 export let onOrphanedChildError: (err: unknown, child: { id: number; name: string }) => void = (err, child) => {
-  console.error(`kyoto: task ${child.name} (id ${child.id}) of a cancelled scope failed:`, err);
+  console.error(`kyoto: task ${child.name} (id ${child.id}) (in a scope whose task was aborted or which was dropped) failed; nobody is left to receive the error:`, err);
 };
 
 /** @internal Replaces the reporter (tests). Returns the previous one. */
@@ -107,6 +107,8 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
   private phase = OPEN;
   private result: R | undefined = undefined;
   private errors: unknown[] | null = null;
+  /** Who threw each error (a child task, or the body). */
+  private sources: { id: number; name: string }[] = [];
   private waker: Waker | null = null;
   private holder: Task<unknown> | null = null;
   private aborting = false;
@@ -153,7 +155,7 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
         v = body.poll(cx);
       } catch (e) {
         this.body = null;
-        this.fail(e);
+        this.fail(e, null);
         v = Pending;
       }
       if (v !== Pending) {
@@ -170,6 +172,7 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
     const errors = this.errors;
     if (errors !== null) {
       this.errors = null;
+      this.sources = [];
       throw combineErrors(errors, 'scope');
     }
     const r = this.result as R;
@@ -181,12 +184,13 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
   private reap(): void {
     const g = this.group;
     for (let e = g.popDone(); e !== null; e = g.popDone()) {
-      if (e.failed()) this.fail(e.task.body);
+      if (e.failed()) this.fail(e.task.body, e.task);
     }
   }
 
-  private fail(err: unknown): void {
+  private fail(err: unknown, source: { id: number; name: string } | null): void {
     (this.errors ??= []).push(err);
+    this.sources.push(source ?? { id: this.holder?.id ?? 0, name: 'scope body' });
     if (this.phase === FAILING) return;
     this.phase = FAILING;
     this.abortChildren();
@@ -228,8 +232,10 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
       if (e.failed()) onOrphanedChildError(e.task.body, e.task);
     }
     const errors = this.errors;
+    const sources = this.sources;
     this.errors = null;
-    if (errors !== null) for (const err of errors) onOrphanedChildError(err, { id: 0, name: 'scope' });
+    this.sources = [];
+    if (errors !== null) for (let i = 0; i < errors.length; i++) onOrphanedChildError(errors[i], sources[i] ?? { id: 0, name: 'scope' });
   }
 
   /**
