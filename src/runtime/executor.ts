@@ -22,8 +22,11 @@ export interface Driver {
   onIdle?(): boolean;
   /** Lines for deadlock reports and dumps: what the driver is holding (timers, sockets). */
   describe?(): string[];
-  /** Called once when the runtime shuts down, after every task finished. */
-  shutdown?(): void;
+  /**
+   * Called once when the runtime shuts down, after every task finished. A returned promise
+   * (worker threads terminating, say) is awaited before `rt.shutdown()` resolves.
+   */
+  shutdown?(): void | Promise<void>;
   /** Adds the driver's figures to the runtime metrics. */
   metrics?(into: Record<string, unknown>): void;
   /**
@@ -64,8 +67,13 @@ export class Executor implements TaskScheduler {
   readonly schedHist = new Histogram();
   readonly drivers = new Map<symbol, Driver>();
   readonly eventInterval: number;
-  /** Per-poll timing (see ExecutorOptions.timing); the console switches it on. */
+  /** Per-poll timing; may be switched on later (the console does), read at each drain. */
   timing: boolean;
+  /**
+   * Called after each timed poll with the task, its slot before the poll, the poll's duration
+   * and its scheduled latency (ms). Set by the console; null costs one check per poll.
+   */
+  pollHook: ((task: Task<unknown>, slot: number, pollMs: number, latencyMs: number) => void) | null = null;
   onUnhandledTaskError: (error: unknown, task: TaskInfo) => void;
 
   private drainPending = false;
@@ -166,6 +174,8 @@ export class Executor implements TaskScheduler {
           stats.addF(slot, F_BUSY, dt);
           stats.addF(slot, F_SCHED, lat);
         }
+        const hook = this.pollHook;
+        if (hook !== null) hook(task, slot, dt, lat);
         t0 = t1;
         this.nowCache = t1;
       }
