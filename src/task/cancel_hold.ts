@@ -8,6 +8,7 @@
  * `finally` blocks run). The gate is installed in the core task (`cancelGate`).
  * @module
  */
+import { Runtime } from '../runtime/runtime.js';
 import { CANCELLED, CANCELLING, COMPLETE, cancelGate, type Task } from '../runtime/task.js';
 
 /** @internal A section that an abort of its task waits for. */
@@ -48,9 +49,23 @@ export function holdCount(task: Task<unknown>): number {
   return holds.get(task)?.size ?? 0;
 }
 
+/**
+ * @internal Hands an error nobody can receive any more to the runtime's `onUnhandledTaskError`
+ * hook (stderr by default), so it is never silently lost.
+ */
+export function reportLostError(err: unknown, info: { id: number; name: string; location: string }): void {
+  const rt = Runtime.tryCurrent();
+  try {
+    if (rt !== null) rt.executor.onUnhandledTaskError(err, info);
+    else console.error(`kyoto: task ${info.name} (id ${info.id}) failed and nobody could receive the error:`, err);
+  } catch (e) {
+    console.error('kyoto: onUnhandledTaskError threw:', e);
+  }
+}
+
 /** Reports an error a held section threw after its task was aborted (nobody can catch it). */
 export let onHeldError: (err: unknown, task: Task<unknown>) => void = (err, task) => {
-  console.error(`kyoto: a shielded section of aborted task ${task.name} (id ${task.id}) threw:`, err);
+  reportLostError(err, { id: task.id, name: `${task.name} (shielded section, after abort)`, location: task.meta.location });
 };
 
 /** @internal Replaces the reporter (tests). Returns the previous one. */

@@ -8,7 +8,7 @@ import { fromGenerator } from '../future/gen_future.js';
 import { Runtime, type BodyArgs, type BodyOutput } from '../runtime/runtime.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
 import { currentTask, type JoinHandle, type Task } from '../runtime/task.js';
-import { acquireHold, releaseHold, type CancelHold } from './cancel_hold.js';
+import { acquireHold, releaseHold, reportLostError, type CancelHold } from './cancel_hold.js';
 import { combineErrors } from './into_future.js';
 import { TaskGroup, type GroupOwner } from './task_group.js';
 
@@ -22,7 +22,8 @@ export class ScopeClosedError extends Error {
 
 /** Reports a child failure that nobody can receive any more (the scope was dropped or aborted). */
 export let onOrphanedChildError: (err: unknown, child: { id: number; name: string }) => void = (err, child) => {
-  console.error(`kyoto: task ${child.name} (id ${child.id}) (in a scope whose task was aborted or which was dropped) failed; nobody is left to receive the error:`, err);
+  const location = (child as { meta?: { location?: string } }).meta?.location ?? '';
+  reportLostError(err, { id: child.id, name: `${child.name} (in a scope that was cancelled)`, location });
 };
 
 /** @internal Replaces the reporter (tests). Returns the previous one. */

@@ -304,3 +304,36 @@ test('a child failure that races with the abort of the parent is reported, not l
   assert.equal(seen.length, 1);
   assert.equal((seen[0] as Error).message, 'child failed late');
 });
+
+test('by default an orphaned child failure goes to the runtime onUnhandledTaskError hook', async () => {
+  const seen: { err: unknown; name: string }[] = [];
+  const rt = new Runtime({ onUnhandledTaskError: (err, t) => seen.push({ err, name: t.name }) });
+  const g = new Gate();
+  function* failsWhenOpened(): Gen<void> {
+    yield* g;
+    throw new Error('orphan');
+  }
+  function* parent() {
+    yield* scope(function* (s) {
+      s.spawn(failsWhenOpened);
+      yield* pending();
+    });
+  }
+  await rt.blockOn(function* () {
+    const h = spawn(parent);
+    yield* yieldNow();
+    yield* yieldNow();
+    g.open();
+    yield* yieldNow();
+    h.abort();
+    try {
+      yield* h;
+    } catch {
+      // cancelled
+    }
+  });
+  await rt.shutdown();
+  assert.equal(seen.length, 1);
+  assert.equal((seen[0]?.err as Error).message, 'orphan');
+  assert.match(seen[0]?.name ?? '', /failsWhenOpened/);
+});
