@@ -10,6 +10,7 @@ import type { SpawnBody } from '../runtime/spawn_body.js';
 import { currentTask, type JoinHandle, type Task } from '../runtime/task.js';
 import { acquireHold, releaseHold, reportLostError, type CancelHold } from './cancel_hold.js';
 import { combineErrors } from './into_future.js';
+import { shieldDepth } from './shield.js';
 import { TaskGroup, type GroupOwner } from './task_group.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -143,7 +144,8 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
     if (!this.started) {
       this.started = true;
       const t = currentTask;
-      if (t !== null) {
+      // Inside a shielded section the scope is driven to completion by the shield: no hold.
+      if (t !== null && shieldDepth.n === 0) {
         this.holder = t;
         acquireHold(t, this);
       }

@@ -4,7 +4,7 @@
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { Runtime } from '../runtime/runtime.js';
-import { CANCELLED, currentTask, type Task } from '../runtime/task.js';
+import { currentTask, type Task } from '../runtime/task.js';
 import { acquireHold, onHeldError, releaseHold, type CancelHold } from './cancel_hold.js';
 import { intoFuture, type IntoFuture } from './into_future.js';
 
@@ -12,13 +12,20 @@ const IDLE = 0;
 const ACTIVE = 1;
 const DONE = 2;
 
+/**
+ * @internal How many shielded sections are being polled right now (nested polls). A shield or a
+ * scope first polled inside one registers no hold of its own: the enclosing section drives it to
+ * completion and must not be cancelled from within.
+ */
+export const shieldDepth = { n: 0 };
+
 /** @internal */
 export class Shield<T> extends Future<T> implements CancelHold {
   private inner: Future<T> | null;
   private task: Task<unknown> | null = null;
   private state = IDLE;
-  /** Finished after its task was aborted: the value is discarded and the abort proceeds. */
-  private discarded = false;
+  /** Finished while its task's abort was held: the outcome, kept for a poll that may still come. */
+  private held: { ok: boolean; v: unknown; task: Task<unknown> } | null = null;
 
   constructor(inner: Future<T>) {
     super();
@@ -27,34 +34,37 @@ export class Shield<T> extends Future<T> implements CancelHold {
 
   poll(cx: Context): Poll<T> {
     const inner = this.inner;
-    if (inner === null) {
-      if (this.discarded) return Pending;
-      throw new Error('shield() future polled after it completed');
-    }
+    if (inner === null) return this.takeHeld();
     if (this.state === IDLE) {
       this.state = ACTIVE;
       const t = currentTask;
-      if (t !== null) {
+      if (t !== null && shieldDepth.n === 0) {
         this.task = t;
         acquireHold(t, this);
       }
     }
     let v: Poll<T>;
+    shieldDepth.n++;
     try {
       v = inner.poll(cx);
     } catch (e) {
       this.finish();
       throw e;
+    } finally {
+      shieldDepth.n--;
     }
     if (v === Pending) return Pending;
-    const t = this.task;
     this.finish();
-    if (t !== null && (t.state & CANCELLED) !== 0) {
-      // Aborted while the section ran (from inside its own poll): do not resume the caller.
-      this.discarded = true;
-      return Pending;
-    }
     return v;
+  }
+
+  /** The outcome reached under a held abort, for an enclosing section that polls it after. */
+  private takeHeld(): T {
+    const h = this.held;
+    if (h === null) throw new Error('shield() future polled after it completed');
+    this.held = null;
+    if (h.ok) return h.v as T;
+    throw h.v;
   }
 
   private finish(): void {
@@ -70,32 +80,41 @@ export class Shield<T> extends Future<T> implements CancelHold {
     const inner = this.inner;
     if (inner === null) return true;
     let v: Poll<T>;
+    shieldDepth.n++;
     try {
       v = inner.poll(task);
     } catch (e) {
-      this.state = DONE;
-      this.inner = null;
-      this.task = null;
-      this.discarded = true;
-      onHeldError(e, task);
+      this.completeHeld(false, e, task);
       return true;
+    } finally {
+      shieldDepth.n--;
     }
     if (v === Pending) return false;
+    this.completeHeld(true, v, task);
+    return true;
+  }
+
+  private completeHeld(ok: boolean, v: unknown, task: Task<unknown>): void {
     this.state = DONE;
     this.inner = null;
-    this.task = null;
-    this.discarded = true;
-    return true;
+    this.task = null; // the gate removes the hold
+    this.held = { ok, v, task };
   }
 
   /**
    * Dropped before the section finished by something other than its task's abort (a `select`
    * or `race` loser, a timeout): the section is not interrupted but moves to a background task
-   * that completes it. Never started: dropped as is.
+   * that completes it. Never started: dropped as is. Finished under a held abort with an error
+   * nobody received: the error is reported.
    */
   override drop(): void {
     const inner = this.inner;
-    if (inner === null) return;
+    if (inner === null) {
+      const h = this.held;
+      this.held = null;
+      if (h !== null && !h.ok) onHeldError(h.v, h.task);
+      return;
+    }
     this.inner = null;
     if (this.state === IDLE) {
       this.state = DONE;

@@ -11,6 +11,7 @@ import {
   race,
   select,
   shield,
+  scope,
   JoinError,
   type Gen,
 } from '../../src/index.js';
@@ -218,4 +219,62 @@ test('an error from a shield is thrown at the yield* as usual; after an abort it
   }
   assert.equal(seen.length, 1);
   assert.equal((seen[0] as Error).message, 'shielded failure');
+});
+
+test('nested shields: the inner section gives its value to the outer one during a held abort', async () => {
+  const log: string[] = [];
+  function* outerSection(): Gen<void> {
+    const a = yield* shield(steps(2, log, 'inner'));
+    log.push(`outer got ${a}`);
+    yield* steps(1, log, 'outer tail');
+  }
+  function* worker() {
+    try {
+      yield* shield(outerSection());
+      log.push('not reached');
+    } finally {
+      log.push('finally');
+    }
+  }
+  await run(function* () {
+    const h = spawn(worker);
+    yield* yieldNow();
+    h.abort();
+    try {
+      yield* h;
+    } catch {
+      log.push('cancelled');
+    }
+  });
+  assert.deepEqual(log, ['inner 0', 'inner 1', 'outer got inner', 'outer tail 0', 'finally', 'cancelled']);
+});
+
+test('a scope inside a shield is not cancelled by an abort: its children complete', async () => {
+  const log: string[] = [];
+  function* job(id: string): Gen<void> {
+    for (let i = 0; i < 3; i++) yield* yieldNow();
+    log.push(`job ${id} done`);
+  }
+  function* section(): Gen<void> {
+    yield* scope(function* (s) {
+      s.spawn(job, 'a');
+      s.spawn(job, 'b');
+    });
+    log.push('scope done');
+  }
+  function* worker() {
+    yield* shield(section());
+    log.push('not reached');
+  }
+  await run(function* () {
+    const h = spawn(worker);
+    yield* yieldNow();
+    h.abort();
+    try {
+      yield* h;
+    } catch {
+      log.push('cancelled');
+    }
+  });
+  assert.deepEqual(log.sort(), ['cancelled', 'job a done', 'job b done', 'scope done']);
 });
