@@ -11,6 +11,7 @@ interface Node {
   fail: boolean;
   cleanupTicks: number;
   shielded: number; // ticks of a shielded section before the work (0: none)
+  shieldScope: boolean; // run the scope inside a shield
   children: Node[];
 }
 
@@ -19,6 +20,7 @@ interface RawNode {
   fail: boolean;
   cleanupTicks: number;
   shielded: number;
+  shieldScope: boolean;
   children: RawNode[];
 }
 
@@ -28,6 +30,7 @@ const nodeArb = fc.letrec<{ node: RawNode }>((tie) => ({
     fail: fc.nat(3).map((x) => x === 0),
     cleanupTicks: fc.nat(2),
     shielded: fc.nat(3).map((x) => (x === 3 ? 2 : 0)),
+    shieldScope: fc.nat(3).map((x) => x === 0),
     children: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       fc.constant([] as RawNode[]),
@@ -82,7 +85,8 @@ function* runNode(n: Node, w: World): Gen<void> {
       return;
     }
     try {
-      yield* scope(scopeBody, n, w);
+      if (n.shieldScope) yield* shield(scope(scopeBody, n, w));
+      else yield* scope(scopeBody, n, w);
     } finally {
       for (const d of descendants(n)) {
         if (w.alive.has(d)) w.violations.push(`task ${d} outlived the scope of ${n.id}`);
