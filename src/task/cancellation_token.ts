@@ -102,6 +102,8 @@ export class CancellationToken implements TrackedResource {
   private prevSibling: CancellationToken | null = null;
   private nextSibling: CancellationToken | null = null;
   private controller: AbortController | null = null;
+  /** Removes the listener `fromSignal` put on its signal (so a token cancelled otherwise is not kept alive by it). */
+  private unlisten: (() => void) | null = null;
 
   constructor() {
     trackResource(this);
@@ -121,7 +123,11 @@ export class CancellationToken implements TrackedResource {
     }
     const token = new CancellationToken();
     if (signal.aborted) token.cancel(signal.reason);
-    else signal.addEventListener('abort', () => token.cancel(signal.reason), { once: true });
+    else {
+      const onAbort = (): void => token.cancel(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      token.unlisten = () => signal.removeEventListener('abort', onAbort);
+    }
     return token;
   }
 
@@ -138,6 +144,11 @@ export class CancellationToken implements TrackedResource {
     if (this.cancelledFlag) return;
     this.cancelledFlag = true;
     this.reasonValue = reason;
+    const un = this.unlisten;
+    if (un !== null) {
+      this.unlisten = null;
+      un();
+    }
     // Detach from the parent: a cancelled child needs no more propagation.
     const p = this.parent;
     if (p !== null) p.unlinkChild(this);
