@@ -61,3 +61,27 @@ export function combineErrors(errors: readonly unknown[], what: string): unknown
   if (errors.length === 1) return errors[0];
   return new AggregateError(errors, `${what}: ${errors.length} branches failed`);
 }
+
+/** @internal Returned by `dropAll` when every drop went fine. */
+export const NO_ERROR: unique symbol = Symbol('kyoto.noError');
+
+/**
+ * @internal Drops every future of `futs` except index `keep` (and null slots), each exactly once,
+ * even if one of them throws (a generator whose `finally` throws). Returns the first error thrown,
+ * or `NO_ERROR`. Slots are set to null.
+ */
+export function dropAll(futs: (Future<unknown> | null)[], keep: number): unknown {
+  let err: unknown = NO_ERROR;
+  for (let i = 0; i < futs.length; i++) {
+    if (i === keep) continue;
+    const f = futs[i];
+    if (f === null || f === undefined) continue;
+    futs[i] = null;
+    try {
+      f.drop();
+    } catch (e) {
+      if (err === NO_ERROR) err = e;
+    }
+  }
+  return err;
+}

@@ -4,7 +4,7 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { combineErrors, intoFuture, type FutureOutput, type IntoFuture } from './into_future.js';
+import { NO_ERROR, combineErrors, dropAll, intoFuture, type FutureOutput, type IntoFuture } from './into_future.js';
 
 /** The typed tuple of outputs of a tuple of futures. */
 export type JoinOutput<F extends readonly unknown[]> = { -readonly [K in keyof F]: FutureOutput<F[K]> };
@@ -42,7 +42,8 @@ class Join<T extends unknown[]> extends Future<T> {
         this.left--;
         if (this.failFast) {
           this.finished = true;
-          this.dropAll();
+          this.left = 0;
+          dropAll(this.futs, -1); // the first error wins over an error thrown by a cleanup
           throw e;
         }
         (this.errors ??= []).push(e);
@@ -59,21 +60,12 @@ class Join<T extends unknown[]> extends Future<T> {
     return this.out as T;
   }
 
-  private dropAll(): void {
-    const futs = this.futs;
-    for (let i = 0; i < futs.length; i++) {
-      const f = futs[i];
-      if (f === null || f === undefined) continue;
-      futs[i] = null;
-      f.drop();
-    }
-    this.left = 0;
-  }
-
   override drop(): void {
     if (this.finished) return;
     this.finished = true;
-    this.dropAll();
+    this.left = 0;
+    const err = dropAll(this.futs, -1);
+    if (err !== NO_ERROR) throw err;
   }
 }
 

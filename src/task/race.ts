@@ -3,7 +3,7 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { type FutureOutput, type IntoFuture } from './into_future.js';
+import { NO_ERROR, dropAll, type FutureOutput, type IntoFuture } from './into_future.js';
 import { convertFutures } from './join.js';
 
 /** Thrown when `race()` or `select()` is given no branch at all (it could never finish). */
@@ -13,7 +13,7 @@ export class NoBranchesError extends TypeError {
 
 class Race<T> extends Future<T> {
   private finished = false;
-  constructor(private readonly futs: Future<unknown>[]) {
+  constructor(private readonly futs: (Future<unknown> | null)[]) {
     super();
   }
 
@@ -25,7 +25,8 @@ class Race<T> extends Future<T> {
       try {
         v = (futs[i] as Future<unknown>).poll(cx);
       } catch (e) {
-        this.finish(i);
+        this.finished = true;
+        dropAll(this.futs, i); // the branch's error wins over an error thrown by a cleanup
         throw e;
       }
       if (v !== Pending) {
@@ -36,10 +37,11 @@ class Race<T> extends Future<T> {
     return Pending;
   }
 
+  /** Drops the losers; an error thrown by a loser's cleanup is thrown (like a throwing `finally`). */
   private finish(winner: number): void {
     this.finished = true;
-    const futs = this.futs;
-    for (let i = 0; i < futs.length; i++) if (i !== winner) (futs[i] as Future<unknown>).drop();
+    const err = dropAll(this.futs, winner);
+    if (err !== NO_ERROR) throw err;
   }
 
   override drop(): void {

@@ -192,7 +192,8 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
   }
 
   private fail(err: unknown, source: { id: number; name: string } | null): void {
-    (this.errors ??= []).push(err);
+    const errors = (this.errors ??= []);
+    errors.push(err);
     this.sources.push(source ?? { id: this.holder?.id ?? 0, name: 'scope body' });
     if (this.phase === FAILING) return;
     this.phase = FAILING;
@@ -200,7 +201,13 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
     const body = this.body;
     if (body !== null) {
       this.body = null;
-      body.drop();
+      try {
+        body.drop();
+      } catch (e) {
+        // The body's cleanup threw: one more error of the scope.
+        errors.push(e);
+        this.sources.push({ id: this.holder?.id ?? 0, name: 'scope body cleanup' });
+      }
     }
   }
 
@@ -253,9 +260,12 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
     this.abortChildren();
     const body = this.body;
     this.body = null;
-    body?.drop();
-    this.reapOrphans();
-    this.release();
+    try {
+      body?.drop();
+    } finally {
+      this.reapOrphans();
+      this.release();
+    }
   }
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { intoFuture, type FutureOutput, type IntoFuture } from './into_future.js';
+import { NO_ERROR, dropAll, intoFuture, type FutureOutput, type IntoFuture } from './into_future.js';
 import { NoBranchesError } from './race.js';
 
 /** Options of `select`. */
@@ -19,7 +19,7 @@ export interface SelectOptions {
 /** The result of `select`: which branch finished, and its value, as a discriminated union. */
 export type SelectResult<M> = { [K in keyof M]: { readonly key: K; readonly value: FutureOutput<M[K]> } }[keyof M];
 
-let seed = 0x9e3779b9 | 0;
+let seed = ((Math.random() * 0x7fffffff) | 0) || 0x9e3779b9;
 /** xorshift32: cheap, good enough to pick a start branch. */
 function nextRandom(n: number): number {
   let x = seed;
@@ -34,7 +34,7 @@ class Select<R> extends Future<R> {
   private finished = false;
   constructor(
     private readonly keys: string[],
-    private readonly futs: Future<unknown>[],
+    private readonly futs: (Future<unknown> | null)[],
     private readonly biased: boolean,
   ) {
     super();
@@ -52,7 +52,8 @@ class Select<R> extends Future<R> {
       try {
         v = (futs[i] as Future<unknown>).poll(cx);
       } catch (e) {
-        this.finish(i);
+        this.finished = true;
+        dropAll(this.futs, i); // the branch's error wins over an error thrown by a cleanup
         throw e;
       }
       if (v !== Pending) {
@@ -63,10 +64,11 @@ class Select<R> extends Future<R> {
     return Pending;
   }
 
+  /** Drops the losers; an error thrown by a loser's cleanup is thrown (like a throwing `finally`). */
   private finish(winner: number): void {
     this.finished = true;
-    const futs = this.futs;
-    for (let i = 0; i < futs.length; i++) if (i !== winner) (futs[i] as Future<unknown>).drop();
+    const err = dropAll(this.futs, winner);
+    if (err !== NO_ERROR) throw err;
   }
 
   override drop(): void {

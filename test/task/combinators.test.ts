@@ -15,6 +15,7 @@ import {
   NoBranchesError,
   NotAFutureError,
   type Future,
+  type Gen,
 } from '../../src/index.js';
 import { AfterPolls, Gate } from './helpers.js';
 
@@ -231,4 +232,43 @@ test('property: join returns every value in order; race returns the fastest (tie
     }),
     { numRuns: 60 },
   );
+});
+
+function* throwsOnDrop(tag: string, log: string[]): Gen<string> {
+  try {
+    yield* pending();
+    return tag;
+  } finally {
+    log.push(`cleanup ${tag}`);
+    // eslint-disable-next-line no-unsafe-finally
+    throw new Error(`cleanup ${tag} failed`);
+  }
+}
+
+test('a loser whose cleanup throws: every other loser is still dropped, and the cleanup error is thrown', async () => {
+  const log: string[] = [];
+  const err = await run(function* () {
+    try {
+      yield* race(throwsOnDrop('a', log), after(1, 'win', log), after(5, 'b', log));
+      return null;
+    } catch (e) {
+      return e;
+    }
+  });
+  assert.equal((err as Error).message, 'cleanup a failed');
+  assert.ok(log.includes('cleanup a') && log.includes('finally b'));
+});
+
+test('tryJoin: the first branch error wins over a cleanup error', async () => {
+  const log: string[] = [];
+  const err = await run(function* () {
+    try {
+      yield* tryJoin(throwsOnDrop('a', log), boom(1, 'first'), after(5, 'b', log));
+      return null;
+    } catch (e) {
+      return e;
+    }
+  });
+  assert.equal((err as Error).message, 'first');
+  assert.ok(log.includes('cleanup a') && log.includes('finally b'));
 });
