@@ -106,7 +106,11 @@ export class JoinSet<T> implements Disposable, TrackedResource, GroupOwner {
   private waitHead: JoinNext<unknown> | null = null;
   private waiters = 0;
 
-  constructor() {
+  /**
+   * @param runtime where `spawn` starts tasks; by default the runtime of the task calling `spawn`
+   * (give one to fill a set from plain async code).
+   */
+  constructor(private readonly runtime: Runtime | null = null) {
     this.group = new TaskGroup(this);
     trackResource(this);
   }
@@ -146,7 +150,7 @@ export class JoinSet<T> implements Disposable, TrackedResource, GroupOwner {
   }
 
   private spawnNamedOrNot(name: string | null, body: SpawnBody, args: readonly unknown[]): AbortHandle {
-    const task = Runtime.current().spawnTask(name, body, args);
+    const task = (this.runtime ?? Runtime.current()).spawnTask(name, body, args);
     this.group.add(task);
     return task;
   }

@@ -304,3 +304,13 @@ test('property: random spawn/abort/join programs: every task is joined exactly o
     { numRuns: 80 },
   );
 });
+
+test('a JoinSet bound to a runtime can be filled from plain async code', async () => {
+  const rt = new Runtime();
+  const set = new JoinSet<number>(rt);
+  set.spawn(work, 2, []);
+  set.spawn(work, 1, []);
+  const all = await rt.blockOn(set.joinAll());
+  await rt.shutdown();
+  assert.deepEqual(all, [1, 2]);
+});

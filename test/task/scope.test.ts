@@ -337,3 +337,23 @@ test('by default an orphaned child failure goes to the runtime onUnhandledTaskEr
   assert.equal((seen[0]?.err as Error).message, 'orphan');
   assert.match(seen[0]?.name ?? '', /failsWhenOpened/);
 });
+
+test('a scope spawned as a task body (a future) holds its abort the same way', async () => {
+  const log: string[] = [];
+  function* body(s: Scope): Gen<void> {
+    s.spawn(stuck, 'k', log, 2);
+    yield* pending();
+  }
+  await run(function* () {
+    const h = spawn(scope(body));
+    yield* yieldNow();
+    yield* yieldNow();
+    h.abort();
+    try {
+      yield* h;
+    } catch (e) {
+      log.push(e instanceof JoinError && e.isCancelled() ? 'cancelled' : 'other');
+    }
+  });
+  assert.deepEqual(log, ['cleaned k', 'cancelled']);
+});
