@@ -80,3 +80,22 @@ test('syncScope sets the value for a synchronous call', () => {
   );
   assert.equal(REQUEST_ID.tryGet(), undefined);
 });
+
+function* handleClient(tag: string): Gen<string> {
+  yield* yieldNow();
+  return `${tag}:${REQUEST_ID.tryGet() ?? 'unset'}`;
+}
+
+test('bind(body) is the spawn(body, ...args) form of inherit', async () => {
+  const out = await run(function* () {
+    return yield* REQUEST_ID.scope(
+      'req-9',
+      (function* () {
+        const a = yield* spawn(REQUEST_ID.bind(handleClient), 'bound');
+        const b = yield* spawn(handleClient, 'plain');
+        return [a, b];
+      })(),
+    );
+  });
+  assert.deepEqual(out, ['bound:req-9', 'plain:unset']);
+});
