@@ -175,12 +175,26 @@ export class CancellationToken implements TrackedResource {
     if (ctl !== null && !ctl.signal.aborted) ctl.abort(reason ?? new CancelledError('the CancellationToken was cancelled'));
   }
 
-  /** True once cancelled (directly or through a parent). */
+  /**
+   * True once cancelled (directly or through a parent).
+   *
+   * @example
+   * ```ts
+   * while (!token.isCancelled()) yield* step();
+   * ```
+   */
   isCancelled(): boolean {
     return this.cancelledFlag;
   }
 
-  /** The reason given to `cancel` (undefined if none, or not cancelled). */
+  /**
+   * The reason given to `cancel` (undefined if none, or not cancelled).
+   *
+   * @example
+   * ```ts
+   * token.cancel('SIGTERM'); token.reason; // 'SIGTERM'
+   * ```
+   */
   get reason(): unknown {
     return this.reasonValue;
   }
@@ -263,6 +277,14 @@ export class CancellationToken implements TrackedResource {
     return { [Symbol.dispose]: () => this.cancel() };
   }
 
+  /**
+   * What the console lists for the token: state and waiter count.
+   *
+   * @example
+   * ```ts
+   * token.resourceInfo().waiters; // tasks waiting in cancelled()
+   * ```
+   */
   resourceInfo(): ResourceInfo {
     return {
       kind: 'cancellation-token',

@@ -115,12 +115,26 @@ export class JoinSet<T> implements Disposable, TrackedResource, GroupOwner {
     trackResource(this);
   }
 
-  /** Tasks in the set: running, or finished and not yet joined. */
+  /**
+   * Tasks in the set: running, or finished and not yet joined.
+   *
+   * @example
+   * ```ts
+   * while (set.size > 0) yield* set.joinNext();
+   * ```
+   */
   get size(): number {
     return this.group.size;
   }
 
-  /** True when the set holds no task. */
+  /**
+   * True when the set holds no task.
+   *
+   * @example
+   * ```ts
+   * if (set.isEmpty()) return;
+   * ```
+   */
   isEmpty(): boolean {
     return this.group.size === 0;
   }
@@ -257,6 +271,14 @@ export class JoinSet<T> implements Disposable, TrackedResource, GroupOwner {
     this.group.abortAll();
   }
 
+  /**
+   * What the console lists for the set: tasks running and finished, `joinNext` waiters.
+   *
+   * @example
+   * ```ts
+   * console.log(set.resourceInfo().details);
+   * ```
+   */
   resourceInfo(): ResourceInfo {
     return {
       kind: 'join-set',

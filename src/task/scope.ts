@@ -83,7 +83,14 @@ export class Scope {
     return this.fut.spawnChild(name, body as SpawnBody, args) as JoinHandle<BodyOutput<B>>;
   }
 
-  /** Children still running. */
+  /**
+   * Children still running.
+   *
+   * @example
+   * ```ts
+   * if (s.size > 100) yield* sleep(10); // crude back-pressure
+   * ```
+   */
   get size(): number {
     return this.fut.group.running;
   }

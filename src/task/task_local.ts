@@ -130,7 +130,14 @@ export class TaskLocal<T> {
     return v === UNSET ? undefined : v;
   }
 
-  /** True inside a scope. */
+  /**
+   * True inside a scope.
+   *
+   * @example
+   * ```ts
+   * if (REQUEST_ID.isSet()) log(REQUEST_ID.get());
+   * ```
+   */
   isSet(): boolean {
     return this.current !== UNSET;
   }
