@@ -22,8 +22,11 @@ export interface Driver {
   onIdle?(): boolean;
   /** Lines for deadlock reports and dumps: what the driver is holding (timers, sockets). */
   describe?(): string[];
-  /** Called once when the runtime shuts down, after every task finished. */
-  shutdown?(): void;
+  /**
+   * Called once when the runtime shuts down, after every task finished. A returned promise
+   * (worker threads terminating, say) is awaited before `rt.shutdown()` resolves.
+   */
+  shutdown?(): void | Promise<void>;
   /** Adds the driver's figures to the runtime metrics. */
   metrics?(into: Record<string, unknown>): void;
   /**

@@ -291,14 +291,18 @@ export class Runtime {
     if (this.executor.stats.live > 0) return;
     this.shutdownState = 'shut-down';
     withPendingRoots.delete(this);
+    const waits: Promise<void>[] = [];
     for (const d of this.executor.drivers.values()) {
       try {
-        d.shutdown?.();
+        const p = d.shutdown?.();
+        if (p !== undefined) waits.push(p.catch((e: unknown) => console.error('kyoto: a driver failed to shut down:', e)));
       } catch (e) {
         console.error('kyoto: a driver failed to shut down:', e);
       }
     }
-    for (const w of this.shutdownWaiters.splice(0)) w();
+    const waiters = this.shutdownWaiters.splice(0);
+    if (waits.length === 0) for (const w of waiters) w();
+    else void Promise.all(waits).then(() => { for (const w of waiters) w(); });
   }
 
   /** @internal Rejects stuck roots; called when Node's event loop has nothing left to do. */
