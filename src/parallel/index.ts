@@ -10,3 +10,5 @@ export { ParallelArgumentError, WorkerDiedError } from '../runtime/scheduler/mul
 export { NoParallelRuntimeError } from '../runtime/scheduler/multi_thread/current.js';
 export { ParallelHeapExhaustedError } from '../runtime/scheduler/multi_thread/heap.js';
 export type { ParallelWorkerMetrics } from '../runtime/scheduler/multi_thread/pool.js';
+export { spawnBlocking } from './spawn_blocking.js';
+export { DEFAULT_MAX_BLOCKING_THREADS } from '../runtime/blocking/blocking_pool.js';
