@@ -29,8 +29,9 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
   value: unknown = undefined;
   private joiner: Waker | null = null;
   private waiters: Waker[] | null = null;
-  /** Pending submission when no slot was free: the encoded arguments. */
-  pendingBytes: Uint8Array | null = null;
+  /** Waiting for a free slot: where its encoded arguments are in the pending arena, else -1. */
+  pendingOff = -1;
+  pendingLen = 0;
   kind = 0;
   /** Set when somebody observes the outcome (no unhandled-failure report then). */
   observed = false;
@@ -79,7 +80,7 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
     this.state = kind === 'ok' ? H_OK : kind === 'err' ? H_ERR : H_CANCELLED;
     this.value = value;
     this.slot = -1;
-    this.pendingBytes = null;
+    this.pendingOff = -1;
     const j = this.joiner;
     this.joiner = null;
     if (j !== null) j.wake();

@@ -49,6 +49,9 @@ export class ThreadContext implements HandleOwner {
   private readonly handles: (RemoteHandle<unknown> | undefined)[];
   private readonly pending: RemoteHandle<unknown>[] = [];
   private pendingHead = 0;
+  /** Encoded arguments of the pending handles (offsets in `RemoteHandle.pendingOff`). */
+  private arena = new Uint8Array(4096);
+  private arenaEnd = 0;
   /** Handles not settled yet. */
   outstanding = 0;
   readonly base: number;
@@ -88,7 +91,19 @@ export class ThreadContext implements HandleOwner {
     const h = new RemoteHandle<T>(this, entry.name);
     h.kind = kind;
     if (this.freeTop === 0) {
-      h.pendingBytes = enc.buf.slice(0, enc.len);
+      // No free slot: keep the encoded arguments in the pending arena until one frees up.
+      const len = enc.len;
+      if (this.arenaEnd + len > this.arena.length) {
+        let n = this.arena.length * 2;
+        while (n < this.arenaEnd + len) n *= 2;
+        const a = new Uint8Array(n);
+        a.set(this.arena.subarray(0, this.arenaEnd));
+        this.arena = a;
+      }
+      this.arena.set(enc.buf.subarray(0, len), this.arenaEnd);
+      h.pendingOff = this.arenaEnd;
+      h.pendingLen = len;
+      this.arenaEnd += len;
       this.pending.push(h as RemoteHandle<unknown>);
       this.addOutstanding();
       return h;
@@ -128,16 +143,18 @@ export class ThreadContext implements HandleOwner {
     while (this.freeTop > 0 && this.pendingHead < this.pending.length) {
       const h = this.pending[this.pendingHead]!;
       this.pending[this.pendingHead++] = undefined as unknown as RemoteHandle<unknown>;
+      const off = h.pendingOff;
+      const len = h.pendingLen;
       if (this.pendingHead === this.pending.length) {
         this.pending.length = 0;
         this.pendingHead = 0;
+        this.arenaEnd = 0; // nothing left in the arena once this entry is copied below
       }
-      const bytes = h.pendingBytes;
-      if (bytes === null || h.isFinished()) continue;
-      h.pendingBytes = null;
+      if (off < 0 || h.isFinished()) continue;
+      h.pendingOff = -1;
       const local = this.free[--this.freeTop]!;
       try {
-        this.place(this.base + local, bytes, bytes.length);
+        this.place(this.base + local, this.arena.subarray(off, off + len), len);
       } catch (e) {
         this.free[this.freeTop++] = local;
         this.subOutstanding();
@@ -195,8 +212,8 @@ export class ThreadContext implements HandleOwner {
     const id = h.slot;
     if (id < 0) {
       // Still waiting for a slot: it simply never starts.
-      if (h.pendingBytes !== null) {
-        h.pendingBytes = null;
+      if (h.pendingOff >= 0) {
+        h.pendingOff = -1;
         this.subOutstanding();
         h.settle('cancelled', undefined);
       }
