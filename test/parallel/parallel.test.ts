@@ -13,8 +13,10 @@ import {
   ParallelArgumentError,
   NoParallelRuntimeError,
   type Gen,
+  type JoinHandle,
 } from '../../src/index.js';
-import { add, echo, byteSum, pfib, fail, delayed, busy, hang, mainOnly, seqFib } from './tasks.js';
+import { isMainThread } from 'node:worker_threads';
+import { add, echo, byteSum, pfib, fail, delayed, busy, hang, mainOnly, seqFib, onMain } from './tasks.js';
 
 const rt = new Runtime({ flavor: 'multi_thread', workers: 2 });
 after(() => rt.shutdown());
@@ -146,6 +148,34 @@ test('100,000 tasks submitted at once all complete with the right results', asyn
   let sum = 0;
   for (const v of vs) sum += v;
   assert.equal(sum, (100_000 * 100_001) / 2);
+});
+
+test('ordinary spawns on a multi-thread runtime run on its own thread; parallel tasks run on workers', async () => {
+  const where = await rt.blockOn(function* localBody(): Gen<[boolean, boolean]> {
+    return [isMainThread, yield* onMain.spawn()];
+  });
+  assert.deepEqual(where, [true, false]);
+});
+
+test('with few slots, extra spawns wait in a pending list; aborting one of them removes it', async () => {
+  const small = new Runtime({ flavor: 'multi_thread', workers: 2, parallelSlots: 16 });
+  try {
+    const hs = await small.blockOn(function* spawnMany(): Gen<JoinHandle<number>[]> {
+      const out: JoinHandle<number>[] = [];
+      for (let i = 0; i < 200; i++) out.push(add.spawn(i, i));
+      return out;
+    });
+    hs[150]!.abort();
+    hs[199]!.abort();
+    const settled = await Promise.allSettled(hs);
+    for (let i = 0; i < 200; i++) {
+      const r = settled[i]!;
+      if (i === 150 || i === 199) assert.ok(r.status === 'rejected' && r.reason instanceof JoinError && r.reason.isCancelled());
+      else assert.deepEqual(r, { status: 'fulfilled', value: 2 * i });
+    }
+  } finally {
+    await small.shutdown();
+  }
 });
 
 test('spawning with no multi-thread runtime throws NoParallelRuntimeError', async () => {

@@ -87,3 +87,6 @@ export const exhaustMemory = parallel(import.meta.url, 'test.oom', () => {
 
 /** Registered on the main thread only, so workers do not know it. */
 export const mainOnly = isMainThread ? parallel(import.meta.url, 'test.mainOnly', (x: number) => x) : null;
+
+/** True when run on the main thread. */
+export const onMain = parallel(import.meta.url, 'test.onMain', () => isMainThread);
