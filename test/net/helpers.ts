@@ -6,13 +6,17 @@ export function delay(ms: number): Future<void> {
   return fromPromise(new Promise<void>((r) => setTimeout(r, ms)));
 }
 
+/** The marker `pollOnceThenDrop` gives for a future that was still pending (and was dropped). */
+export const DROPPED = 'dropped-while-pending' as const;
+
 /** Polls `f` once inside the current task and drops it if it is still pending. */
-export function pollOnceThenDrop<T>(f: Future<T>): Future<T | typeof Pending> {
+export function pollOnceThenDrop<T>(f: Future<T>): Future<T | typeof DROPPED> {
   return pollFn((cx) => {
     const v = f.poll(cx);
-    if (v === Pending) f.drop();
-    return v as T | typeof Pending;
-  }) as Future<T | typeof Pending>;
+    if (v !== Pending) return v;
+    f.drop();
+    return DROPPED;
+  });
 }
 
 /** A raw Node client (the peer the kyoto side talks to). */
