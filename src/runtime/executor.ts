@@ -60,7 +60,13 @@ export class Executor implements TaskScheduler {
   readonly schedHist = new Histogram();
   readonly drivers = new Map<symbol, Driver>();
   readonly eventInterval: number;
-  readonly timing: boolean;
+  /** Per-poll timing; may be switched on later (the console does), read at each drain. */
+  timing: boolean;
+  /**
+   * Called after each timed poll with the task, its slot before the poll, the poll's duration
+   * and its scheduled latency (ms). Set by the console; null costs one check per poll.
+   */
+  pollHook: ((task: Task<unknown>, slot: number, pollMs: number, latencyMs: number) => void) | null = null;
   onUnhandledTaskError: (error: unknown, task: TaskInfo) => void;
 
   private drainPending = false;
@@ -160,6 +166,8 @@ export class Executor implements TaskScheduler {
           stats.addF(slot, F_BUSY, dt);
           stats.addF(slot, F_SCHED, lat);
         }
+        const hook = this.pollHook;
+        if (hook !== null) hook(task, slot, dt, lat);
         t0 = t1;
         this.nowCache = t1;
       }

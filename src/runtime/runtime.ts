@@ -65,6 +65,14 @@ export function registerRuntimeExtension(ext: RuntimeExtension): void {
   extensions.push(ext);
 }
 
+/**
+ * @internal Replaces the default per-task lines of `rt.dump()` and `DeadlockError` messages (the
+ * console installs a richer one with await chains). Null: the built-in one-line-per-task form.
+ */
+export const dumpHooks = {
+  describe: null as ((rt: Runtime) => string[]) | null,
+};
+
 /** Thrown when spawning on a runtime that has shut down. */
 export class RuntimeShutdownError extends Error {
   override name = 'RuntimeShutdownError';
@@ -246,6 +254,14 @@ export class Runtime {
 
   /** @internal one line per live task, then the drivers' lines. */
   describeTasks(): string[] {
+    const custom = dumpHooks.describe;
+    if (custom !== null) {
+      try {
+        return custom(this);
+      } catch (e) {
+        console.error('kyoto: the dump formatter threw; using the basic dump:', e);
+      }
+    }
     const lines = this.tasks().map(
       (s) =>
         `task ${s.name} (id ${s.id}${s.location ? `, spawned at ${s.location}` : ''}) ${s.state}, awaiting ${s.awaiting || '-'}, polls ${s.polls}, wakes ${s.wakes}${s.lostWaker ? ' [lost waker: its last poll returned Pending without reading cx.waker]' : ''}`,
