@@ -1,0 +1,223 @@
+/**
+ * The console's instrumentation of one runtime: per-poll timing, per-task histograms, await
+ * tracing, the resource registry and the event lints. It is attached when the console starts
+ * and detached when it stops; while detached the runtime pays nothing for it.
+ * @module
+ */
+import { Histogram } from '../runtime/histogram.js';
+import { resourceEvents, resourceRegistry } from '../runtime/resources.js';
+import { Runtime } from '../runtime/runtime.js';
+import { currentTask, type Task } from '../runtime/task.js';
+import type { Executor, TaskInfo } from '../runtime/executor.js';
+import { setAwaitTracing } from './trace.js';
+import { LintStore, blockingMessage, lintConfig, neverYieldedMessage, stateLints, type Lint, type LintConfig, type LintOptions } from './lints.js';
+
+/** Per-task figures only the console keeps. */
+export class TaskExtra {
+  pollHist: Histogram | null = null;
+  schedHist: Histogram | null = null;
+  constructor(
+    readonly task: Task<unknown>,
+    private firstPoll: number,
+    private firstLat: number,
+  ) {}
+
+  record(pollMs: number, latMs: number): void {
+    let p = this.pollHist;
+    let s = this.schedHist;
+    if (p === null || s === null) {
+      p = this.pollHist = new Histogram();
+      s = this.schedHist = new Histogram();
+      p.record(this.firstPoll);
+      s.record(this.firstLat);
+    }
+    p.record(pollMs);
+    s.record(latMs);
+  }
+
+  /** The task's poll-time histogram (a one-value one before its second poll). */
+  polls(): Histogram {
+    if (this.pollHist !== null) return this.pollHist;
+    const h = new Histogram();
+    h.record(this.firstPoll);
+    return h;
+  }
+
+  /** The task's scheduled-latency histogram. */
+  latencies(): Histogram {
+    if (this.schedHist !== null) return this.schedHist;
+    const h = new Histogram();
+    h.record(this.firstLat);
+    return h;
+  }
+}
+
+const active = new Set<Instrument>();
+const channelCounts = new WeakMap<object, { id: number; sends: number }>();
+let nextChannelId = 1;
+
+function onSendWithoutReceivers(channel: object, kind: string, label: string): void {
+  const rt = Runtime.tryCurrent();
+  const own = rt === null ? undefined : instrumentOf(rt);
+  let c = channelCounts.get(channel);
+  if (c === undefined) {
+    c = { id: nextChannelId++, sends: 0 };
+    channelCounts.set(channel, c);
+  }
+  c.sends++;
+  if (own !== undefined) own.channelSend(c.id, c.sends, kind, label);
+  else for (const i of active) i.channelSend(c.id, c.sends, kind, label);
+}
+
+const byRuntime = new WeakMap<Runtime, Instrument>();
+
+/** The instrumentation attached to `rt`, if any. */
+export function instrumentOf(rt: Runtime): Instrument | undefined {
+  return byRuntime.get(rt);
+}
+
+/** @internal Hooks one runtime for the console. */
+export class Instrument {
+  readonly lints: LintConfig;
+  readonly store = new LintStore();
+  /** Per-task extras indexed by stats slot (checked against the task: slots are reused). */
+  private extras: (TaskExtra | undefined)[] = [];
+  private readonly ex: Executor;
+  private readonly prevTiming: boolean;
+  private readonly prevUnhandled: (error: unknown, task: TaskInfo) => void;
+  private attached = false;
+
+  constructor(
+    readonly rt: Runtime,
+    opts: LintOptions = {},
+  ) {
+    this.lints = lintConfig(opts);
+    this.ex = rt.executor;
+    this.prevTiming = this.ex.timing;
+    this.prevUnhandled = this.ex.onUnhandledTaskError;
+  }
+
+  /** Turns timing, histograms, tracing, resource tracking and lints on for this runtime. */
+  attach(): void {
+    if (this.attached) return;
+    this.attached = true;
+    const ex = this.ex;
+    byRuntime.set(this.rt, this);
+    active.add(this);
+    ex.timing = true;
+    const extras = this.extras;
+    const blockingMs = this.lints.blockingPollMs;
+    ex.pollHook = (task, slot, dt, lat) => {
+      if (dt > blockingMs) this.slowPoll(task, dt);
+      if (slot < 0) return;
+      const x = extras[slot];
+      if (x !== undefined && x.task === task) x.record(dt, lat);
+      else if (task.slot === slot) extras[slot] = new TaskExtra(task, dt, lat);
+    };
+    const prev = this.prevUnhandled;
+    ex.onUnhandledTaskError = (error, info) => {
+      this.unawaitedFailure(error, info);
+      prev(error, info);
+    };
+    resourceRegistry.enabled = true;
+    resourceEvents.sendWithoutReceivers = onSendWithoutReceivers;
+    setAwaitTracing(true);
+  }
+
+  /** Restores the runtime as it was. */
+  detach(): void {
+    if (!this.attached) return;
+    this.attached = false;
+    const ex = this.ex;
+    ex.pollHook = null;
+    ex.timing = this.prevTiming;
+    ex.onUnhandledTaskError = this.prevUnhandled;
+    active.delete(this);
+    if (byRuntime.get(this.rt) === this) byRuntime.delete(this.rt);
+    if (active.size === 0) {
+      resourceRegistry.enabled = false;
+      resourceEvents.sendWithoutReceivers = null;
+    }
+    setAwaitTracing(false);
+    this.extras = [];
+  }
+
+  isAttached(): boolean {
+    return this.attached;
+  }
+
+  /** The console's extras of a live task. */
+  extraOf(task: Task<unknown>): TaskExtra | undefined {
+    const slot = task.slot;
+    if (slot < 0) return undefined;
+    const x = this.extras[slot];
+    return x !== undefined && x.task === task ? x : undefined;
+  }
+
+  /** Every lint: the state lints of live tasks, then event lints, latest first. */
+  allLints(now = performance.now()): Lint[] {
+    const out: Lint[] = [];
+    const cfg = this.lints;
+    this.ex.stats.forEach((t) => stateLints(t, cfg, now, out));
+    out.push(...this.store.list());
+    return out;
+  }
+
+  private slowPoll(task: Task<unknown>, ms: number): void {
+    const now = performance.now();
+    const loc = task.meta.location;
+    this.store.add(`blocking-poll:${task.id}`, {
+      kind: 'blocking-poll',
+      severity: 'warning',
+      taskId: task.id,
+      taskName: task.name,
+      location: loc,
+      message: blockingMessage(task.name, task.id, loc, ms),
+      value: ms,
+      at: now,
+    });
+    if (ms > this.lints.neverYieldedMs) {
+      this.store.add(`never-yielded:${task.id}`, {
+        kind: 'never-yielded',
+        severity: 'warning',
+        taskId: task.id,
+        taskName: task.name,
+        location: loc,
+        message: neverYieldedMessage(task.name, task.id, loc, ms),
+        value: ms,
+        at: now,
+      });
+    }
+  }
+
+  private unawaitedFailure(error: unknown, info: TaskInfo): void {
+    const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.store.add(`unawaited-failure:${info.id}`, {
+      kind: 'unawaited-failure',
+      severity: 'error',
+      taskId: info.id,
+      taskName: info.name,
+      location: info.location,
+      message: `task ${info.name} (id ${info.id})${info.location ? ` spawned at ${info.location}` : ''} failed (${why}) and nobody awaited its JoinHandle: the error was lost. Await the handle or handle errors inside the task.`,
+      value: 0,
+      at: performance.now(),
+    });
+  }
+
+  /** @internal A send into channel `id` after its receivers were all dropped. */
+  channelSend(id: number, sends: number, kind: string, label: string): void {
+    if (sends < this.lints.channelSendsWithoutReceivers) return;
+    const t = currentTask;
+    const name = t === null ? '' : t.name;
+    this.store.add(`channel-no-receivers:${id}`, {
+      kind: 'channel-no-receivers',
+      severity: 'warning',
+      taskId: t === null ? 0 : t.id,
+      taskName: name,
+      location: label,
+      message: `${kind} channel${label ? ` ${label}` : ''} (#${id}) has no receivers left, yet ${sends} sends were attempted${name ? ` (last by task ${name})` : ''}: the values are dropped. Stop the senders when the receiver goes away (check send errors or closed()).`,
+      value: sends,
+      at: performance.now(),
+    });
+  }
+}
