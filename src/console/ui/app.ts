@@ -40,6 +40,10 @@ export const APP_JS = String.raw`'use strict';
     if (ms < 60000) return (ms / 1000).toFixed(1) + ' s';
     return (ms / 60000).toFixed(1) + ' min';
   }
+  function shortPath(p) {
+    var parts = p.split('/');
+    return parts.length > 2 ? '…/' + parts.slice(-2).join('/') : p;
+  }
   function lintClass(kinds) {
     if (!kinds || kinds.length === 0) return '';
     for (var i = 0; i < kinds.length; i++) if (kinds[i] === 'lost-waker' || kinds[i] === 'unawaited-failure') return 'lint-error';
@@ -140,12 +144,13 @@ export const APP_JS = String.raw`'use strict';
     $('count').textContent = rows.length + ' of ' + state.totalTasks + ' tasks' + (state.totalTasks > state.tasks.length ? ' (first ' + state.tasks.length + ' sent)' : '');
     var body = el('tbody');
     rows.forEach(function (t) {
-      var tr = el('tr', { 'data-id': String(t.id), cls: lintClass(t.lints) });
+      var tr = el('tr', { 'data-id': String(t.id), 'data-name': t.name, cls: lintClass(t.lints) });
       if (t.lints.length) tr.setAttribute('title', 'lints: ' + t.lints.join(', '));
       COLS.forEach(function (c) {
         var val = t[c[0]];
         var text = DURATION[c[0]] ? dur(val) : String(val);
         var td = el('td', { cls: c[2] });
+        if (c[0] === 'location') { td.setAttribute('title', text); text = shortPath(text); }
         if (c[0] === 'name' && t.lints.length) td.appendChild(el('span', { cls: 'lintmark', text: '⚠ ' }));
         if (c[0] === 'state') td.className = 'state-' + val;
         td.appendChild(document.createTextNode(text));
