@@ -27,6 +27,27 @@ export function parseSse(buffer: string, onEvent: (event: string, data: string) 
   return buffer;
 }
 
+/**
+ * Splits terminal input into keys: escape sequences (`\x1b[A`, `\x1b[5~`, `\x1bOA`) stay whole,
+ * everything else is one character per key (input may bring several keys at once).
+ */
+export function splitKeys(data: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < data.length) {
+    if (data[i] === '\x1b' && (data[i + 1] === '[' || data[i + 1] === 'O')) {
+      let j = i + 2;
+      while (j < data.length && /[0-9;]/.test(data[j]!)) j++;
+      out.push(data.slice(i, j + 1));
+      i = j + 1;
+    } else {
+      out.push(data[i]!);
+      i++;
+    }
+  }
+  return out;
+}
+
 /** Options of `runTui`. */
 export interface TuiOptions {
   input?: NodeJS.ReadStream;
@@ -157,15 +178,21 @@ export function runTui(addr: string, opts: TuiOptions = {}): Promise<void> {
       if (retry !== null) clearTimeout(retry);
       if (detailTimer !== null) clearInterval(detailTimer);
       req?.destroy();
-      input.off('data', onKey);
+      input.off('data', onData);
       if (input.isTTY) input.setRawMode(false);
       input.pause();
       output.write('\x1b[?25h\x1b[?1049l');
       resolve();
     };
     const views: TuiView[] = ['tasks', 'resources', 'lints', 'workers'];
-    const onKey = (data: Buffer | string): void => {
-      const k = data.toString();
+    const onData = (data: Buffer | string): void => {
+      for (const k of splitKeys(data.toString())) {
+        if (done) return;
+        onKey(k === '\x1bOA' ? '\x1b[A' : k === '\x1bOB' ? '\x1b[B' : k === '\x1bOC' ? '\x1b[C' : k === '\x1bOD' ? '\x1b[D' : k);
+      }
+      draw();
+    };
+    const onKey = (k: string): void => {
       const n = model.state?.tasks.length ?? 0;
       if (k === 'q' || k === '\x03') return quit();
       if (model.view === 'detail') {
@@ -186,11 +213,10 @@ export function runTui(addr: string, opts: TuiOptions = {}): Promise<void> {
         else if (k === '\x1b[D' || k === 'h') model.sortCol = (model.sortCol + TUI_COLUMNS.length - 1) % TUI_COLUMNS.length;
         else if (k === 'r' || k === 'i') model.sortDesc = !model.sortDesc;
       }
-      draw();
     };
     if (input.isTTY) input.setRawMode(true);
     input.setEncoding('utf8');
-    input.on('data', onKey);
+    input.on('data', onData);
     input.resume();
     output.write('\x1b[?1049h\x1b[?25l');
     output.on('resize', draw);
