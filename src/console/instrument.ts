@@ -12,42 +12,72 @@ import type { Executor, TaskInfo } from '../runtime/executor.js';
 import { setAwaitTracing } from './trace.js';
 import { LintStore, blockingMessage, lintConfig, neverYieldedMessage, stateLints, type Lint, type LintConfig, type LintOptions } from './lints.js';
 
-/** Per-task figures only the console keeps. */
+const BUCKETS = 32 * 8 + 1; // the layout of runtime/histogram.ts: 32 octaves of 8 sub-buckets from 1 µs
+
+/** The bucket of `ms` in the Histogram layout (kept in step with runtime/histogram.ts). */
+function bucketOf(ms: number): number {
+  const us = ms * 1000;
+  if (!(us >= 1)) return 0;
+  if (us >= 2147483647) return BUCKETS - 1;
+  const u = us | 0;
+  const e = 31 - Math.clz32(u);
+  const sub = e >= 3 ? (u >>> (e - 3)) & 7 : Math.floor(((us - (1 << e)) / (1 << e)) * 8);
+  return 1 + e * 8 + sub;
+}
+
+/**
+ * Per-task figures only the console keeps: poll-time and scheduled-latency histograms in one
+ * typed array (recording both costs a few arithmetic operations per poll).
+ */
 export class TaskExtra {
-  pollHist: Histogram | null = null;
-  schedHist: Histogram | null = null;
+  /** [0, BUCKETS): poll time; [BUCKETS, 2·BUCKETS): scheduled latency. */
+  private readonly counts = new Uint32Array(BUCKETS * 2);
+  private n = 0;
+  private pollSum = 0;
+  private pollMax = 0;
+  private pollMin = Infinity;
+  private latSum = 0;
+  private latMax = 0;
+  private latMin = Infinity;
+
   constructor(
     readonly task: Task<unknown>,
-    private firstPoll: number,
-    private firstLat: number,
-  ) {}
-
-  record(pollMs: number, latMs: number): void {
-    let p = this.pollHist;
-    let s = this.schedHist;
-    if (p === null || s === null) {
-      p = this.pollHist = new Histogram();
-      s = this.schedHist = new Histogram();
-      p.record(this.firstPoll);
-      s.record(this.firstLat);
-    }
-    p.record(pollMs);
-    s.record(latMs);
+    pollMs: number,
+    latMs: number,
+  ) {
+    this.record(pollMs, latMs);
   }
 
-  /** The task's poll-time histogram (a one-value one before its second poll). */
+  record(pollMs: number, latMs: number): void {
+    const c = this.counts;
+    c[bucketOf(pollMs)]!++;
+    c[BUCKETS + bucketOf(latMs)]!++;
+    this.n++;
+    this.pollSum += pollMs;
+    if (pollMs > this.pollMax) this.pollMax = pollMs;
+    if (pollMs < this.pollMin) this.pollMin = pollMs;
+    this.latSum += latMs;
+    if (latMs > this.latMax) this.latMax = latMs;
+    if (latMs < this.latMin) this.latMin = latMs;
+  }
+
+  /** The task's poll-time histogram. */
   polls(): Histogram {
-    if (this.pollHist !== null) return this.pollHist;
-    const h = new Histogram();
-    h.record(this.firstPoll);
-    return h;
+    return this.toHistogram(0, this.pollSum, this.pollMin, this.pollMax);
   }
 
   /** The task's scheduled-latency histogram. */
   latencies(): Histogram {
-    if (this.schedHist !== null) return this.schedHist;
+    return this.toHistogram(BUCKETS, this.latSum, this.latMin, this.latMax);
+  }
+
+  private toHistogram(off: number, sum: number, min: number, max: number): Histogram {
     const h = new Histogram();
-    h.record(this.firstLat);
+    for (let b = 0; b < BUCKETS; b++) h.counts[b] = this.counts[off + b]!;
+    h.count = this.n;
+    h.sum = sum;
+    h.min = min;
+    h.max = max;
     return h;
   }
 }
@@ -109,10 +139,16 @@ export class Instrument {
     const blockingMs = this.lints.blockingPollMs;
     ex.pollHook = (task, slot, dt, lat) => {
       if (dt > blockingMs) this.slowPoll(task, dt);
-      if (slot < 0) return;
-      const x = extras[slot];
-      if (x !== undefined && x.task === task) x.record(dt, lat);
-      else if (task.slot === slot) extras[slot] = new TaskExtra(task, dt, lat);
+      // Finished in this poll (slot released): nothing to keep.
+      if (task.slot !== slot || slot < 0) return;
+      if (slot < extras.length) {
+        const x = extras[slot];
+        if (x !== undefined && x.task === task) {
+          x.record(dt, lat);
+          return;
+        }
+      } else while (extras.length < slot) extras.push(undefined);
+      extras[slot] = new TaskExtra(task, dt, lat);
     };
     const prev = this.prevUnhandled;
     ex.onUnhandledTaskError = (error, info) => {

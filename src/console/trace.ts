@@ -11,15 +11,16 @@
  * captures at once, refilled at {@link TRACE_RATE_PER_MS} per millisecond. Programs that suspend
  * slower than that (a server, a stuck task) get every suspension traced; a hot loop suspending
  * millions of times a second gets a sample, and the futures it missed show their class names
- * without lines.
+ * without lines or wait times.
  * @module
  */
 import { Future, handoff, type Context } from '../future/future.js';
+import { Task } from '../runtime/task.js';
 
 /** Captures that may be taken back to back. */
-export const TRACE_BURST = 2000;
-/** Captures allowed per millisecond on average (≈ 2-4 % of one core at ~2 µs each). */
-export const TRACE_RATE_PER_MS = 20;
+export const TRACE_BURST = 1000;
+/** Captures allowed per millisecond on average (≈ 2 % of one core at ~2 µs each). */
+export const TRACE_RATE_PER_MS = 10;
 
 /** One stack frame of a `yield*` site. */
 export interface AwaitFrame {
@@ -54,15 +55,22 @@ let users = 0;
 /** Frames inside kyoto's own sources are not user frames. */
 const kyotoRoot = new URL('..', import.meta.url).pathname;
 
-function traceHook(fut: Future<unknown>, _cx: Context): void {
-  const t = performance.now();
+function clockOf(cx: Context): number {
+  // A task's runtime caches the clock during a drain: no clock read per suspension.
+  return cx instanceof Task ? cx.rt.clock() : performance.now();
+}
+
+/** Suspensions skipped while over budget; the clock is read once every 64 of them. */
+let skipped = 0;
+
+function traceHook(fut: Future<unknown>, cx: Context): void {
   if (tokens < 1) {
+    if ((++skipped & 63) !== 0) return;
+    const t = clockOf(cx);
     tokens = Math.min(TRACE_BURST, tokens + (t - lastRefill) * TRACE_RATE_PER_MS);
     lastRefill = t;
-    if (tokens < 1) {
-      records.set(fut, new AwaitRecord(t, null));
-      return;
-    }
+    // Over budget: this suspension is not recorded (its future shows no line nor wait time).
+    if (tokens < 1) return;
   }
   tokens--;
   const holder: { stack?: string } = {};
@@ -70,7 +78,7 @@ function traceHook(fut: Future<unknown>, _cx: Context): void {
   Error.stackTraceLimit = 24;
   Error.captureStackTrace(holder, Future.prototype.next);
   Error.stackTraceLimit = limit;
-  records.set(fut, new AwaitRecord(t, holder));
+  records.set(fut, new AwaitRecord(clockOf(cx), holder));
 }
 
 /**
