@@ -34,7 +34,7 @@ export function describeTask(t: Task<unknown>, now: number): string[] {
   } else if (s.state === 'scheduled') lines.push('  ready to run (in the ready queue)');
   else if (s.polls === 0) lines.push('  not started yet');
   if (s.lostWaker) {
-    lines.push('  LOST WAKER: its last poll returned Pending without reading cx.waker; nothing can wake it');
+    lines.push('  lost waker: its last poll returned Pending without reading cx.waker, so nothing can wake it');
   }
   return lines;
 }

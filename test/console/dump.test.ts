@@ -119,7 +119,7 @@ test('dump: lost waker and not-started tasks are spelled out', async () => {
     const h = rt.spawn(stuck);
     await turn();
     const d = rt.dump();
-    assert.match(d, new RegExp(`task stuck \\(id ${h.id}[^\\n]*\\n  awaits: stuck > ForgetfulFuture \\(waiting [^)]*\\)\\n    at stuck [^\\n]*\\n  LOST WAKER: its last poll returned Pending without reading cx.waker`));
+    assert.match(d, new RegExp(`task stuck \\(id ${h.id}[^\\n]*\\n  awaits: stuck > ForgetfulFuture \\(waiting [^)]*\\)\\n    at stuck [^\\n]*\\n  lost waker: its last poll returned Pending without reading cx.waker`));
     assert.match(d, /lint lost-waker: task stuck/);
   } finally {
     setAwaitTracing(false);
@@ -139,7 +139,7 @@ test('DeadlockError messages carry the await chains', async () => {
     assert.match(e.message, /deadlock: task stuck/);
     assert.match(e.message, /awaits: stuck > ForgetfulFuture \(waiting/);
     assert.ok(e.message.includes(`at stuck ${lineOf('@site-stuck')}`), e.message);
-    assert.ok(e.tasks.some((l) => l.includes('LOST WAKER')));
+    assert.ok(e.tasks.some((l) => l.includes('lost waker: its last poll')));
     return true;
   });
   await rt.shutdown();
