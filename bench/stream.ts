@@ -14,22 +14,31 @@ const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 7;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-async function measure(label: string, ops: number, runs: number, fn: () => Promise<unknown>): Promise<number> {
+async function measure(label: string, ops: number, runs: number, fn: () => Promise<unknown>, cpu = false): Promise<number> {
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   let check: unknown;
   // One full GC per subject, then an untimed run: a full GC deoptimizes code that embedded the
   // previous run's (now dead) pipeline objects, and re-optimizing is not what is measured here.
   gc();
   await fn();
   for (let r = 0; r < runs; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     check = await fn();
     samples.push(((performance.now() - t0) * 1e6) / ops);
+    const c = process.cpuUsage(c0);
+    cpuSamples.push(((c.user + c.system) * 1e3) / ops);
   }
   const m = median(samples);
-  process.stdout.write(`  ${label.padEnd(48)} ${m.toFixed(1).padStart(9)} ns/op   (result ${String(check)})\n`);
+  const cpuNote = cpu ? `, CPU ${median(cpuSamples).toFixed(0)} ns/op` : '';
+  process.stdout.write(`  ${label.padEnd(48)} ${m.toFixed(1).padStart(9)} ns/op${cpuNote}   (result ${String(check)})\n`);
+  lastCpu = median(cpuSamples);
   return m;
 }
+
+/** CPU time per op of the last measurement (user + system). */
+let lastCpu = 0;
 
 // ---- 1. map / filter / take ------------------------------------------------------------------
 
@@ -166,12 +175,18 @@ async function main(): Promise<void> {
 
   console.log(`\n2. ${SLEEPS.toLocaleString()} sleeps of ${SLEEP_MS} ms, ${CONC} at a time (ns per sleep, wall clock)`);
   const sleepRuns = quick ? 1 : 3;
-  const bk = await measure('kyoto bufferUnordered(16), kyoto sleep', SLEEPS, sleepRuns, kyotoBufferUnordered);
-  const bp = await measure('p-limit-style Promise pool(16), setTimeout', SLEEPS, sleepRuns, promisePool);
-  const bkp = await measure('kyoto bufferUnordered(16), setTimeout promises', SLEEPS, sleepRuns, kyotoBufferUnorderedPromises);
-  rows.push({ bench: 'bufferUnordered(16) sleeps', subject: 'kyoto sleep', value: bk, unit: 'ns/sleep', vsNative: bp / bk });
-  rows.push({ bench: 'bufferUnordered(16) sleeps', subject: 'Promise pool', value: bp, unit: 'ns/sleep' });
-  rows.push({ bench: 'bufferUnordered(16) sleeps', subject: 'kyoto, promises', value: bkp, unit: 'ns/sleep', vsNative: bp / bkp });
+  const bk = await measure('kyoto bufferUnordered(16), kyoto sleep', SLEEPS, sleepRuns, kyotoBufferUnordered, true);
+  const bkc = lastCpu;
+  const bp = await measure('p-limit-style Promise pool(16), setTimeout', SLEEPS, sleepRuns, promisePool, true);
+  const bpc = lastCpu;
+  const bkp = await measure('kyoto bufferUnordered(16), setTimeout promises', SLEEPS, sleepRuns, kyotoBufferUnorderedPromises, true);
+  const bkpc = lastCpu;
+  rows.push({ bench: 'bufferUnordered(16) sleeps, wall', subject: 'kyoto sleep', value: bk, unit: 'ns/sleep', vsNative: bp / bk });
+  rows.push({ bench: 'bufferUnordered(16) sleeps, wall', subject: 'Promise pool', value: bp, unit: 'ns/sleep' });
+  rows.push({ bench: 'bufferUnordered(16) sleeps, wall', subject: 'kyoto, promises', value: bkp, unit: 'ns/sleep', vsNative: bp / bkp });
+  rows.push({ bench: 'bufferUnordered(16) sleeps, CPU', subject: 'kyoto sleep', value: bkc, unit: 'ns/sleep', vsNative: bpc / bkc });
+  rows.push({ bench: 'bufferUnordered(16) sleeps, CPU', subject: 'Promise pool', value: bpc, unit: 'ns/sleep' });
+  rows.push({ bench: 'bufferUnordered(16) sleeps, CPU', subject: 'kyoto, promises', value: bkpc, unit: 'ns/sleep', vsNative: bpc / bkpc });
 
   console.log('\nSummary (ratios: peer / kyoto, > 1 means kyoto is faster; "native" = async generators / Promise pool)');
   printTable(rows);
