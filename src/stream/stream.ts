@@ -402,7 +402,8 @@ export abstract class Stream<T> implements AsyncIterable<T>, Disposable {
    *
    * @example
    * ```ts
-   * yield* conns.forEach(function* (conn) { yield* conn.writeAll(greeting); });
+   * function* greet(conn: TcpStream) { yield* conn.writeAll(greeting); }
+   * yield* incoming(listener).forEach(greet); // one connection at a time, in order
    * ```
    */
   forEach(f: (v: T) => ForEachResult): Future<void> {
