@@ -113,14 +113,25 @@ function* range(n: number): Generator<number> {
 
 const sleepPromise = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A p-limit-style pool: at most `limit` promise-returning jobs in flight, FIFO queue. */
+/**
+ * A p-limit-style pool: at most `limit` promise-returning jobs in flight, the rest in a FIFO
+ * queue (an array read from a moving head: O(1) per job, like p-limit's linked queue).
+ */
 function pLimit(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
   let active = 0;
-  const queue: (() => void)[] = [];
+  let queue: (() => void)[] = [];
+  let head = 0;
   const next = (): void => {
     active--;
-    const run = queue.shift();
-    if (run !== undefined) run();
+    if (head < queue.length) {
+      const run = queue[head]!;
+      queue[head++] = undefined as unknown as () => void;
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
+      }
+      run();
+    }
   };
   return <T>(fn: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
