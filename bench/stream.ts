@@ -8,7 +8,7 @@
  */
 import { Effect, Stream as EStream } from 'effect';
 import { Runtime, fromIterable, fromPromise, sleep, type Future } from '../src/index.js';
-import { median, printTable, type Row } from './util.js';
+import { median, type Row } from './util.js';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 7;
@@ -160,6 +160,17 @@ function kyotoBufferUnorderedPromises(): Promise<number> {
       .bufferUnordered(CONC)
       .fold(0, (n) => n + 1),
   );
+}
+
+/** The summary as a Markdown table (one decimal: the pipeline figures are a few ns). */
+function printTable(rows: readonly Row[]): void {
+  const fmt = (x: number | undefined): string => (x === undefined ? '' : `${x.toFixed(2)}x`);
+  console.log('| benchmark | subject | value | vs native | vs Effect |');
+  console.log('|---|---|---|---|---|');
+  for (const r of rows) {
+    const v = r.value < 100 ? r.value.toFixed(1) : r.value.toFixed(0);
+    console.log(`| ${r.bench} | ${r.subject} | ${v} ${r.unit} | ${fmt(r.vsNative)} | ${fmt(r.vsEffect)} |`);
+  }
 }
 
 // ---- main --------------------------------------------------------------------------------------
