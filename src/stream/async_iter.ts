@@ -97,13 +97,16 @@ class StreamAsyncIterator<T> implements AsyncIterator<T> {
     }
     if (pump.s === null) return Promise.resolve(DONE_RESULT);
     if (pump.resolve !== null) return Promise.reject(new TypeError('for await: next() called while the previous next() is pending'));
-    const p = pump;
-    return new Promise<IteratorResult<T>>((resolve, reject) => {
-      p.resolve = resolve;
-      p.reject = reject;
-      p.waker?.wakeByRef();
-    });
+    return new Promise<IteratorResult<T>>(this.ask);
   }
+
+  /** The promise executor of `next()`, made once: hands the callbacks to the pump and wakes it. */
+  private readonly ask = (resolve: (r: IteratorResult<T>) => void, reject: (e: unknown) => void): void => {
+    const p = this.pump as Pump<T>;
+    p.resolve = resolve;
+    p.reject = reject;
+    p.waker?.wakeByRef();
+  };
 
   /** `break` or `return` out of the loop: the stream is dropped. */
   return(): Promise<IteratorResult<T>> {
