@@ -183,6 +183,8 @@ class AsyncIterableStream<T> extends Stream<T> {
   pollNext(cx: Context): StreamPoll<T> {
     if (this.state === FINISHED) return Done;
     if (this.hasResult) {
+      // Like every kyoto resource, spend the task's budget before handing out a result.
+      if (!pollProceed(cx)) return Pending;
       this.hasResult = false;
       if (this.failed) {
         const e = this.error;
