@@ -13,7 +13,15 @@ import { Stream, impl, isSignal } from './stream.js';
 
 const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined }) as IteratorReturnResult<undefined>;
 
-/** Thrown at a `for await` whose runtime shut down while it waited for a value. */
+/**
+ * Thrown at a `for await` whose runtime shut down while it waited for a value.
+ *
+ * @example
+ * ```ts
+ * try { for await (const msg of messages) handle(msg); }
+ * catch (e) { if (!(e instanceof StreamClosedError)) throw e; } // the runtime is shutting down
+ * ```
+ */
 export class StreamClosedError extends Error {
   override name = 'StreamClosedError';
 }

@@ -47,7 +47,14 @@ export function isSignal(v: unknown): v is typeof Pending | typeof Done {
   return typeof v === 'symbol' && (v === Pending || v === Done);
 }
 
-/** Where `pollEach` hands values: `accept` returns false to stop the batch. */
+/**
+ * Where `pollEach` hands values: `accept` returns false to stop the batch.
+ *
+ * @example
+ * ```ts
+ * class Sum implements Consumer<number> { total = 0; accept(v: number) { this.total += v; return true; } }
+ * ```
+ */
 export interface Consumer<T> {
   accept(v: T): boolean;
 }
@@ -55,10 +62,24 @@ export interface Consumer<T> {
 /** What `pollEach` returns: `Pending`, `Done`, or `undefined` when the sink asked to stop. */
 export type EachResult = typeof Pending | typeof Done | undefined;
 
-/** Something `buffered`, `bufferUnordered` and `forEachConcurrent` can await. */
+/**
+ * Something `buffered`, `bufferUnordered` and `forEachConcurrent` can await.
+ *
+ * @example
+ * ```ts
+ * const jobs: Stream<Awaitable<Row>> = ids.map((id) => (cached(id) ? ready(cache[id]) : fetchRow(id)));
+ * ```
+ */
 export type Awaitable<T> = Future<T> | PromiseLike<T> | Generator<unknown, T, unknown>;
 
-/** The output of an `Awaitable`: a future's value, a promise's, or a generator's return value. */
+/**
+ * The output of an `Awaitable`: a future's value, a promise's, or a generator's return value.
+ *
+ * @example
+ * ```ts
+ * type N = Resolved<Future<number> | Promise<string>>; // number | string
+ * ```
+ */
 export type Resolved<A> =
   A extends Future<infer U> ? U : A extends PromiseLike<infer P> ? Awaited<P> : A extends Generator<unknown, infer R, unknown> ? R : never;
 
