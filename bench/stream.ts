@@ -6,6 +6,7 @@
  *
  * Run: npm run bench:stream   (node --expose-gc dist/bench/stream.js [--quick])
  */
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { Effect, Stream as EStream } from 'effect';
 import { Runtime, fromIterable, fromPromise, sleep, type Future } from '../src/index.js';
 import { median, type Row } from './util.js';
@@ -22,6 +23,8 @@ async function measure(label: string, ops: number, runs: number, fn: () => Promi
   // previous run's (now dead) pipeline objects, and re-optimizing is not what is measured here.
   gc();
   await fn();
+  await settleGcEntries();
+  gcEvents = 0;
   for (let r = 0; r < runs; r++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -32,9 +35,24 @@ async function measure(label: string, ops: number, runs: number, fn: () => Promi
   }
   const m = median(samples);
   const cpuNote = cpu ? `, CPU ${median(cpuSamples).toFixed(0)} ns/op` : '';
-  process.stdout.write(`  ${label.padEnd(48)} ${m.toFixed(1).padStart(9)} ns/op${cpuNote}   (result ${String(check)})\n`);
+  // GC entries reach the observer asynchronously: let them arrive before reading the count.
+  await settleGcEntries();
+  const gcNote = `, ${(gcEvents / runs).toFixed(1)} minor GCs/run`;
+  process.stdout.write(`  ${label.padEnd(48)} ${m.toFixed(1).padStart(9)} ns/op${cpuNote}${gcNote}   (result ${String(check)})\n`);
   lastCpu = median(cpuSamples);
   return m;
+}
+
+/** Young-generation (scavenge) collections seen since the counter was reset: allocation evidence. */
+let gcEvents = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) gcEvents++;
+  }
+}).observe({ entryTypes: ['gc'] });
+
+function settleGcEntries(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 30));
 }
 
 /** CPU time per op of the last measurement (user + system). */
