@@ -101,6 +101,20 @@ function effectPipeline(): Promise<number> {
   );
 }
 
+// Same pipeline in kyoto, consumed value by value in a task: while ((v = yield* s.next()) ...).
+function* sumByNext(s: ReturnType<typeof kyotoStream>) {
+  let acc = 0;
+  let v: number | undefined;
+  while ((v = yield* s.next()) !== undefined) acc += v;
+  return acc;
+}
+function kyotoStream() {
+  return fromIterable(src).map(triple).filter(even).take(TAKE);
+}
+function kyotoNextLoop(): Promise<number> {
+  return rt.blockOn(sumByNext, kyotoStream());
+}
+
 // Same pipeline in kyoto, consumed from plain async code with for await (one blockOn per value).
 async function kyotoForAwait(): Promise<number> {
   let sum = 0;
@@ -207,10 +221,12 @@ async function main(): Promise<void> {
   const k = await measure('kyoto Stream (fold in a task)', N, RUNS, kyotoPipeline);
   const ag = await measure('async generator pipeline (for await)', N, RUNS, asyncGenPipeline);
   const ef = await measure('Effect 4 Stream (runFold)', N, RUNS, effectPipeline);
+  const kn = await measure('kyoto Stream, while (yield* s.next()) in a task', N, RUNS, kyotoNextLoop);
   const kfa = await measure('kyoto Stream consumed with for await', N, Math.min(RUNS, 3), kyotoForAwait);
   rows.push({ bench: 'map/filter/take 1M', subject: 'kyoto Stream', value: k, unit: 'ns/item', vsNative: ag / k, vsEffect: ef / k });
   rows.push({ bench: 'map/filter/take 1M', subject: 'async generators', value: ag, unit: 'ns/item' });
   rows.push({ bench: 'map/filter/take 1M', subject: 'Effect Stream', value: ef, unit: 'ns/item' });
+  rows.push({ bench: 'map/filter/take 1M', subject: 'kyoto, next() loop', value: kn, unit: 'ns/item', vsNative: ag / kn, vsEffect: ef / kn });
   rows.push({ bench: 'map/filter/take 1M', subject: 'kyoto, for await', value: kfa, unit: 'ns/item', vsNative: ag / kfa, vsEffect: ef / kfa });
 
   console.log(`\n2. ${SLEEPS.toLocaleString()} sleeps of ${SLEEP_MS} ms, ${CONC} at a time (ns per sleep, wall clock)`);
