@@ -5,6 +5,7 @@
 import { Readable, type ReadableOptions } from 'node:stream';
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { Runtime } from '../runtime/runtime.js';
+import type { JoinHandle } from '../runtime/task.js';
 import { pollProceed } from '../runtime/coop.js';
 import { Done, Stream, type EachResult, type StreamPoll } from './stream.js';
 import { describe } from './errors.js';
@@ -200,6 +201,7 @@ export function toReadable<T>(stream: Stream<T>, options: ReadableOptions = {}):
   checkStream('toReadable(stream)', stream);
   const rt = Runtime.tryCurrent() ?? Runtime.default();
   let pump: Pump<T> | null = null;
+  let task: JoinHandle<void> | null = null;
   const readable = new Readable({
     objectMode: true,
     ...options,
@@ -207,10 +209,19 @@ export function toReadable<T>(stream: Stream<T>, options: ReadableOptions = {}):
       const p = pump as Pump<T>;
       if (p.running) return;
       p.running = true;
-      rt.blockOn(p).catch((e: unknown) => readable.destroy(e instanceof Error ? e : new Error(String(e))));
+      const h = rt.spawnNamed('toReadable', p);
+      task = h;
+      h.then(undefined, (e: unknown) => {
+        // Cancelled by destroy() or by a runtime shutdown: make sure the readable ends too.
+        if (!readable.destroyed) readable.destroy(e instanceof Error ? e : new Error(String(e)));
+      });
     },
     destroy(err, cb): void {
       try {
+        // A pump waiting for the stream is cancelled with it.
+        const t = task;
+        task = null;
+        if (t !== null && !t.isFinished()) t.abort();
         stream.drop();
         cb(err);
       } catch (e) {
