@@ -12,7 +12,7 @@ import { Runtime, fromIterable, fromPromise, sleep, type Future } from '../src/i
 import { median, type Row } from './util.js';
 
 const quick = process.argv.includes('--quick');
-const RUNS = quick ? 3 : 7;
+const RUNS = quick ? 3 : 11;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 async function measure(label: string, ops: number, runs: number, fn: () => Promise<unknown>, cpu = false): Promise<number> {
