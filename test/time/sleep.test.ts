@@ -312,3 +312,23 @@ test('a process whose only timers were cancelled exits (the idle Node timer is u
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'dropped');
 });
+
+test('real clock: a deadline beyond Node\'s 24.8-day timer limit arms a capped Node timer, no warning', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => {
+    warnings.push(w.name);
+  };
+  process.on('warning', onWarning);
+  try {
+    const out = await run(function* main() {
+      const s = sleep(40 * 24 * 3600 * 1000);
+      const r = yield* race(s, sleep(2));
+      return r.i;
+    });
+    assert.equal(out, 1);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(warnings, []);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});

@@ -23,6 +23,9 @@ import { Wheel } from './wheel.js';
 /** Key of the time driver in `rt.driver(...)`. */
 export const TIME_KEY: unique symbol = Symbol('kyoto.time');
 
+/** The longest delay Node's setTimeout accepts. */
+const MAX_NODE_DELAY = 2 ** 31 - 1;
+
 /** Drivers by wheel id (the slab's `owner`); id 0 is never used by a driver. */
 const drivers: (TimeDriver | null)[] = [null];
 const freeIds: number[] = [];
@@ -227,7 +230,9 @@ export class TimeDriver implements Driver {
     if (this.nodeTimer !== null) clearTimeout(this.nodeTimer);
     const delay = this.origin + tick - this.skew - performance.now();
     this.armedTick = tick;
-    this.nodeTimer = setTimeout(this.onTimerFn, delay > 0 ? Math.ceil(delay) : 0);
+    // Node caps a delay at 2^31 - 1 ms (and turns a larger one into 1 ms): a far slot is
+    // reached in steps, each early wake-up firing nothing and re-arming.
+    this.nodeTimer = setTimeout(this.onTimerFn, delay <= 0 ? 0 : delay >= MAX_NODE_DELAY ? MAX_NODE_DELAY : Math.ceil(delay));
     this.refed = true;
   }
 
