@@ -291,3 +291,17 @@ test('property: firing at each next slot start, step by step, matches the model 
     { numRuns: 300 },
   );
 });
+
+test('slotStartOf is when an entry next needs processing: never after its deadline, after elapsed', () => {
+  for (const start of [0, 5, 63, 64, 4095, 2 ** 30 - 3]) {
+    for (const delay of [1, 2, 40, ...BOUNDARIES]) {
+      const w = new Wheel(start);
+      const e = arm(w, start + delay);
+      const s = w.slotStartOf(e);
+      assert.ok(s > start && s <= start + delay, `start ${start} delay ${delay}: ${s}`);
+      assert.ok(s >= w.nextDeadline());
+      w.remove(e);
+      slab.free(e);
+    }
+  }
+});
