@@ -108,7 +108,9 @@ export class TimeDriver implements Driver {
     if (!this.wheel.insert(e, tick)) return false;
     slab.wakers[e] = waker;
     if (!this.paused) {
-      if (tick < this.armedTick) this.armNode(tick);
+      // Wake at the start of the entry's slot: entries cascade then, ahead of their deadlines.
+      const at = this.wheel.slotStartOf(e);
+      if (at < this.armedTick) this.armNode(at);
       else if (!this.refed) {
         (this.nodeTimer as ReturnType<typeof setTimeout>).ref();
         this.refed = true;
