@@ -7,8 +7,9 @@
  * - At most one Node timer is armed, for the start of the earliest occupied wheel slot. When it
  *   fires, the wheel is processed up to the current tick (entries never fire before their
  *   deadline: if Node fires a little early the driver simply re-arms), the expired wakers are
- *   woken in one batch, and the timer is armed for the next slot. When no entry is armed the
- *   Node timer is cleared, so only cancelled timers never keep a process alive.
+ *   woken in one batch, and the timer is armed for the next slot. Cancelling leaves the Node
+ *   timer in place; once no entry is armed it is unref'd (one event-loop turn later, so that a
+ *   create-cancel loop does not toggle it each time): cancelled timers keep no process alive.
  * - Paused: no Node timer. Time moves by `advance`, and by auto-advance: when the executor runs
  *   out of ready tasks, one `setImmediate` turn later (so that pending I/O and promise callbacks
  *   run first) the clock jumps to the next deadline and those timers fire.
