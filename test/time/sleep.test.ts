@@ -332,3 +332,14 @@ test('real clock: a deadline beyond Node\'s 24.8-day timer limit arms a capped N
     process.off('warning', onWarning);
   }
 });
+
+test('a deadline far past the wheel range (2^40 ms) still completes exactly on time (paused)', async () => {
+  const out = await run(function* main() {
+    const t0 = Instant.now();
+    yield* sleep(2 ** 40);
+    const a = t0.elapsed();
+    yield* sleep(2 ** 36 + 5);
+    return [a, t0.elapsed()];
+  }, paused);
+  assert.deepEqual(out, [2 ** 40, 2 ** 40 + 2 ** 36 + 5]);
+});
