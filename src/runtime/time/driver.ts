@@ -289,6 +289,9 @@ export class TimeDriver implements Driver {
       if (ms > this.frozen) this.frozen = ms;
       if (this.fire(t) > 0) {
         this.autoAdvanceCount++;
+        // Woken tasks make the executor drain and go idle again, which brings us back here;
+        // wakers that queued no task (hand-polled futures) must not leave time stuck.
+        if (this.executor !== null && this.executor.queue.length === 0) this.onIdle();
         return;
       }
     }
