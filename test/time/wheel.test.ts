@@ -199,11 +199,14 @@ test('property: the wheel fires exactly what a sorted-list model fires, in deadl
         assert.deepEqual(new Set(out), new Set(want), `fired set at ${t}`);
         assert.equal(out.length, want.length);
         let last = -Infinity;
+        let lastSeq = -1;
         for (const e of out) {
           const m = model.get(e)!;
           assert.ok(m.when <= t, 'never early');
           assert.ok(m.when >= last, 'deadline order');
+          if (m.when === last) assert.ok(m.seq > lastSeq, 'equal deadlines fire in arming order');
           last = m.when;
+          lastSeq = m.seq;
           assert.equal(slab.loc[e], FIRED);
           model.delete(e);
           slab.free(e);
