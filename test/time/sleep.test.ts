@@ -343,3 +343,31 @@ test('a deadline far past the wheel range (2^40 ms) still completes exactly on t
   }, paused);
   assert.deepEqual(out, [2 ** 40, 2 ** 40 + 2 ** 36 + 5]);
 });
+
+test('a sleep(Infinity) that another task resets wakes its waiter at the new deadline', async () => {
+  const out = await run(function* main() {
+    const t0 = Instant.now();
+    const s = sleep(Infinity);
+    function* resetter(target: Sleep, to: number): Gen<void> {
+      yield* sleep(10);
+      target.reset(Instant.now().add(Infinity)); // still never
+      yield* sleep(10);
+      target.reset(t0.add(to));
+    }
+    spawn(resetter, s, 75);
+    yield* s;
+    const a = t0.elapsed();
+    // An armed sleep reset to Infinity, then back to a finite deadline.
+    const s2 = sleep(50);
+    function* resetter2(target: Sleep): Gen<void> {
+      yield* sleep(10);
+      target.reset(Instant.fromMs(Infinity));
+      yield* sleep(100);
+      target.reset(Instant.now().add(5));
+    }
+    spawn(resetter2, s2);
+    yield* s2;
+    return [a, t0.elapsed()];
+  }, paused);
+  assert.deepEqual(out, [75, 75 + 115]);
+});
