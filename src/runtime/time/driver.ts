@@ -65,6 +65,8 @@ export class TimeDriver implements Driver {
   private unrefPending = false;
   private readonly onTimerFn = (): void => this.onTimer();
   private readonly unrefFn = (): void => this.unrefIfIdle();
+  private immediatePending = false;
+  private readonly onImmediateFn = (): void => this.onImmediate();
   private readonly autoAdvanceFn = (): void => this.autoAdvance();
   // Metrics.
   firedCount = 0;
@@ -259,22 +261,30 @@ export class TimeDriver implements Driver {
     this.nodeTimer = null;
     this.armedTick = Infinity;
     this.nodeTimerFires++;
-    let tick = Math.floor(this.now() - this.origin);
-    this.fire(tick);
-    // Firing a large batch takes time: fire what fell due meanwhile at once, rather than through
-    // another Node timer (at least 1 ms away). Bounded, so the woken tasks get to run.
-    for (let k = 0; k < 4 && !this.paused && this.wheel.count > 0; k++) {
-      const t = Math.floor(this.now() - this.origin);
-      if (t <= tick || this.wheel.nextDeadline() > t) break;
-      tick = t;
-      this.fire(t);
-    }
+    this.fire(Math.floor(this.now() - this.origin));
+    this.rearm();
+  }
+
+  private onImmediate(): void {
+    this.immediatePending = false;
+    if (this.paused || this.closed) return;
+    this.fire(Math.floor(this.now() - this.origin));
     this.rearm();
   }
 
   private rearm(): void {
     if (this.paused || this.closed || this.wheel.count === 0) return;
     const t = this.wheel.nextDeadline();
+    if (t <= Math.floor(this.now() - this.origin)) {
+      // Already due (firing a large batch takes time): fire it from the check phase of this
+      // event-loop turn, after the tasks just woken had a turn, rather than through another
+      // Node timer at least 1 ms away.
+      if (!this.immediatePending) {
+        this.immediatePending = true;
+        setImmediate(this.onImmediateFn);
+      }
+      return;
+    }
     if (t < this.armedTick) this.armNode(t);
   }
 
