@@ -7,7 +7,8 @@
  * - At most one Node timer is armed, for the start of the earliest occupied wheel slot. When it
  *   fires, the wheel is processed up to the current tick (entries never fire before their
  *   deadline: if Node fires a little early the driver simply re-arms), the expired wakers are
- *   woken in one batch, and the timer is armed for the next slot. Cancelling leaves the Node
+ *   woken in one batch, and the timer is armed for the next slot (or, if that slot fell due
+ *   while the batch was fired, `setImmediate` fires it in the same turn). Cancelling leaves the Node
  *   timer in place; once no entry is armed it is unref'd (one event-loop turn later, so that a
  *   create-cancel loop does not toggle it each time): cancelled timers keep no process alive.
  * - Paused: no Node timer. Time moves by `advance`, and by auto-advance: when the executor runs
