@@ -233,6 +233,11 @@ export class Permit<T> implements Disposable {
   /**
    * Sends `value` into the reserved slot. Throws `SendError` (with the value) if the receiver
    * closed meanwhile or the permit was already used.
+   *
+   * @example
+   * ```ts
+   * permit.send(msg);
+   * ```
    */
   send(value: T): void {
     const chan = this.chan;
@@ -247,7 +252,14 @@ export class Permit<T> implements Disposable {
     chan.push(value);
   }
 
-  /** Frees the slot without sending (idempotent). */
+  /**
+   * Frees the slot without sending (idempotent).
+   *
+   * @example
+   * ```ts
+   * permit.release(); // slot back to other senders
+   * ```
+   */
   release(): void {
     const chan = this.chan;
     if (chan === null) return;
