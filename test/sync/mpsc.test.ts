@@ -225,3 +225,25 @@ test('recvMany takes up to limit buffered messages, frees slots for waiting send
   tx2.trySend(9);
   assert.equal(rx2.tryRecv(), 9, 'a dropped recvMany took nothing');
 });
+
+function* slowProducer(tx: mpsc.Sender<number>, n: number): Gen<void> {
+  using _tx = tx;
+  for (let i = 0; i < n; i++) {
+    yield* tx.send(i);
+    yield* yieldNow();
+  }
+}
+
+test('for await in plain async code consumes what runtime tasks send (wakes cross into promises)', async () => {
+  const [tx, rx] = mpsc.channel<number>(1);
+  const done = run(slowProducer, tx, 50);
+  let sum = 0;
+  let count = 0;
+  for await (const v of rx) {
+    sum += v;
+    count++;
+  }
+  await done;
+  assert.equal(count, 50);
+  assert.equal(sum, (49 * 50) / 2);
+});
