@@ -1,7 +1,8 @@
 /**
  * Sync and channel benchmarks, kyoto and its peers side by side in one process run:
  *   1. mpsc throughput: 1,000,000 messages through a bounded channel (capacity 1024), 1 and 4
- *      producers, one consumer. Peers: Effect 4 `Queue.bounded`, a minimal Promise channel.
+ *      producers, one consumer. Peers: Effect 4 `Queue.bounded`, a minimal Promise channel. Also
+ *      kyoto's unbounded channel against Effect's `Queue.unbounded`.
  *   2. contended Mutex: 100 tasks x 10,000 lock/unlock, each holding the lock across a yield
  *      (so 99 tasks are always queued). Peers: Effect 4 `Semaphore(1).withPermits(1)`, a minimal
  *      Promise mutex.
@@ -128,10 +129,10 @@ function* kMpscUnbounded(producers: number, n: number) {
   return s;
 }
 
-const effectMpsc = (producers: number, n: number) =>
+const effectMpsc = (producers: number, n: number, bounded = true) =>
   Effect.runPromise(
     Effect.gen(function* () {
-      const q = yield* Queue.bounded<number>(CAP);
+      const q = bounded ? yield* Queue.bounded<number>(CAP) : yield* Queue.unbounded<number>();
       const per = n / producers;
       const fs: Fiber.Fiber<void>[] = [];
       for (let p = 0; p < producers; p++) {
@@ -301,9 +302,10 @@ async function main(): Promise<void> {
     const k = await measure('kyoto mpsc.channel', N, async () => check('kyoto', await rt.blockOn(kMpsc, producers, N), N));
     const ku = await measure('kyoto mpsc.unbounded', N, async () => check('kyoto-u', await rt.blockOn(kMpscUnbounded, producers, N), N));
     const e = await measure('Effect Queue.bounded', N, async () => check('effect', await effectMpsc(producers, N), N));
+    const eu = await measure('Effect Queue.unbounded', N, async () => check('effect-u', await effectMpsc(producers, N, false), N));
     const p = await measure('Promise channel', N, async () => check('promise', await promiseMpsc(producers, N), N));
     rows.push({ bench: `mpsc ${producers}p`, subject: 'kyoto channel', value: k, unit: 'ns/msg', vsNative: p / k, vsEffect: e / k });
-    rows.push({ bench: `mpsc ${producers}p`, subject: 'kyoto unbounded', value: ku, unit: 'ns/msg', vsNative: p / ku, vsEffect: e / ku });
+    rows.push({ bench: `mpsc ${producers}p`, subject: 'kyoto unbounded (vs Effect unbounded)', value: ku, unit: 'ns/msg', vsNative: p / ku, vsEffect: eu / ku });
   }
 
   const ops = TASKS * ITERS;
