@@ -7,12 +7,12 @@ import type { Future } from '../future/future.js';
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { drive } from './bridge.js';
 import { SendError, checkCount } from './errors.js';
-import { Chan, ClosedFut, Permit, RecvFut, RecvManyFut, ReserveFut, SendFut, type SenderState } from './mpsc_chan.js';
+import { Chan, ClosedFut, Permit, RecvFut, RecvManyFut, ReserveFut, SendFut } from './mpsc_chan.js';
 
 /** Largest bounded capacity. */
 const MAX_CAPACITY = 0x3fffffff;
 
-abstract class SenderBase<T> implements Disposable, SenderState {
+abstract class SenderBase<T> implements Disposable {
   handleClosed = false;
   constructor(
     /** @internal */ readonly chan: Chan<T>,
@@ -87,7 +87,7 @@ abstract class SenderBase<T> implements Disposable, SenderState {
 export class Sender<T> extends SenderBase<T> {
   /**
    * A future that waits for room, then sends `value`. Throws `SendError` (with `.value`) if the
-   * receiver is closed. Cancel safety: if the future is dropped before it completed, the value
+   * receiver is closed, and at once if this handle was closed. Cancel safety: if the future is dropped before it completed, the value
    * was not sent (and any slot reserved for it is passed to the next waiting sender).
    *
    * @example
@@ -96,7 +96,8 @@ export class Sender<T> extends SenderBase<T> {
    * ```
    */
   send(value: T): Future<void> {
-    return new SendFut(this.chan, this, value);
+    if (this.handleClosed) throw new SendError(value, 'send failed: this sender was closed');
+    return new SendFut(this.chan, value);
   }
 
   /**
@@ -127,7 +128,8 @@ export class Sender<T> extends SenderBase<T> {
    * ```
    */
   reserve(): Future<Permit<T>> {
-    return new ReserveFut(this.chan, this);
+    if (this.handleClosed) throw new SendError(undefined, 'reserve failed: this sender was closed');
+    return new ReserveFut(this.chan);
   }
 
   /**
