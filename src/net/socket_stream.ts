@@ -54,7 +54,9 @@ function onConnect(this: KySocket): void {
   this[KY].reg.setReadiness(WRITABLE);
 }
 function onDrain(this: KySocket): void {
-  this[KY].reg.setReadiness(WRITABLE);
+  const s = this[KY];
+  s.lazy &= ~1;
+  s.reg.setReadiness(WRITABLE);
 }
 function onFinish(this: KySocket): void {
   const s = this[KY];
@@ -96,6 +98,8 @@ export abstract class SocketStream implements RegistrationOwner {
   flushPending = false;
   /** @internal 'finish' was emitted (shutdown completed). */
   finished = false;
+  /** @internal bit 1: a 'drain' listener is attached; bit 2: a 'finish' listener is. */
+  lazy = 0;
 
   constructor(
     /** The underlying Node socket (paused mode; do not attach 'data' listeners). */
@@ -106,8 +110,6 @@ export abstract class SocketStream implements RegistrationOwner {
     (socket as KySocket)[KY] = this;
     socket.on('readable', onReadable);
     socket.on('end', onEnd);
-    socket.on('drain', onDrain);
-    socket.on('finish', onFinish);
     socket.on('error', onError);
     socket.on('close', onClose);
     if (socket.destroyed) this.reg.deregister();
@@ -200,6 +202,11 @@ export abstract class SocketStream implements RegistrationOwner {
     if (err !== null) throw err;
     const s = this.socket;
     if (s.writableNeedDrain) {
+      // Listeners for rare events are attached on first need: an idle connection stays small.
+      if ((this.lazy & 1) === 0) {
+        this.lazy |= 1;
+        s.once('drain', onDrain);
+      }
       this.reg.clearReadiness(WRITABLE);
       this.reg.registerWriter(cx);
       this.reg.driver.counters.writePendingCount++;
@@ -242,7 +249,11 @@ export abstract class SocketStream implements RegistrationOwner {
   pollShutdown(cx: Context): Poll<void> {
     const s = this.socket;
     if ((this.reg.readiness & ERROR) !== 0) throw this.reg.error!;
-    if (this.finished || s.destroyed) return undefined;
+    if (this.finished || s.writableFinished || s.destroyed) return undefined;
+    if ((this.lazy & 2) === 0) {
+      this.lazy |= 2;
+      s.once('finish', onFinish);
+    }
     if (!s.writableEnded) {
       s.end();
       this.reg.clearReadiness(WRITABLE);
