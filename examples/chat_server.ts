@@ -18,6 +18,7 @@ import {
   TcpListener,
   TcpStream,
   broadcast,
+  byRef,
   ctrlC,
   run,
   select,
@@ -81,12 +82,17 @@ export function* chatServer(listener: TcpListener, shutdown: Future<void>, capac
   const stop = new CancellationToken();
   const clients = new JoinSet<void>();
   let served = 0;
-  for (;;) {
-    const ev = yield* select({ conn: listener.accept(), stop: shutdown });
-    if (ev.key === 'stop') break;
-    const [stream] = ev.value;
-    served++;
-    clients.spawn(chatClient, stream, tx, stop);
+  try {
+    for (;;) {
+      // byRef: the losing branch of each select is dropped, but `shutdown` must live on.
+      const ev = yield* select({ conn: listener.accept(), stop: byRef(shutdown) });
+      if (ev.key === 'stop') break;
+      const [stream] = ev.value;
+      served++;
+      clients.spawn(chatClient, stream, tx, stop);
+    }
+  } finally {
+    shutdown.drop();
   }
   listener.close();
   stop.cancel();

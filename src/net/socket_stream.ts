@@ -51,7 +51,9 @@ function onEnd(this: KySocket): void {
   this[KY].reg.setReadiness(READ_CLOSED);
 }
 function onConnect(this: KySocket): void {
-  this[KY].reg.setReadiness(WRITABLE);
+  const s = this[KY];
+  s.connecting = false;
+  s.reg.setReadiness(WRITABLE);
 }
 function onDrain(this: KySocket): void {
   const s = this[KY];
@@ -66,7 +68,7 @@ function onFinish(this: KySocket): void {
 function onError(this: KySocket, err: Error): void {
   const s = this[KY];
   s.reg.driver.counters.socketErrors++;
-  s.reg.setError(toIoError(err, this.connecting ? 'connect to' : 'I/O on', s.label()));
+  s.reg.setError(toIoError(err, s.connecting ? 'connect to' : 'I/O on', s.label()));
 }
 function onClose(this: KySocket): void {
   this[KY].reg.deregister();
@@ -98,6 +100,8 @@ export abstract class SocketStream implements RegistrationOwner {
   flushPending = false;
   /** @internal 'finish' was emitted (shutdown completed). */
   finished = false;
+  /** @internal the socket is still connecting (errors are reported as connect errors). */
+  connecting: boolean;
   /** @internal bit 1: a 'drain' listener is attached; bit 2: a 'finish' listener is. */
   lazy = 0;
 
@@ -106,6 +110,7 @@ export abstract class SocketStream implements RegistrationOwner {
     readonly socket: Socket,
     kind: string,
   ) {
+    this.connecting = socket.connecting;
     this.reg = new Registration(kind, ioDriver(), this);
     (socket as KySocket)[KY] = this;
     socket.on('readable', onReadable);
