@@ -95,22 +95,28 @@ for (const conns of CONNS) {
   );
 }
 
-const perConn: Record<string, { heap: number; rss: number }> = {};
+const perConn: Record<string, { heap: number; rss: number; committed: number }> = {};
 for (const kind of IDLE > 0 ? ['node', 'kyoto'] : []) {
   const [srv, port] = await startServer(kind);
-  const before = (await srv.ask({ cmd: 'mem' }))['mem'] as { heap: number; external: number; rss: number };
+  type Mem = { heap: number; external: number; rss: number; heapTotal: number };
+  const before = (await srv.ask({ cmd: 'mem' }))['mem'] as Mem;
   const opened = (await load.ask({ cmd: 'open', port, conns: IDLE }))['opened'] as number;
   await new Promise((r) => setTimeout(r, 500));
-  const after = (await srv.ask({ cmd: 'mem' }))['mem'] as { heap: number; external: number; rss: number };
+  const after = (await srv.ask({ cmd: 'mem' }))['mem'] as Mem;
   await load.ask({ cmd: 'closeAll' });
   await srv.exit();
   const heap = (after.heap + after.external - before.heap - before.external) / opened;
   const rss = (after.rss - before.rss) / opened;
-  perConn[kind] = { heap, rss };
-  console.log(`${kind.padEnd(5)} ${opened} idle connections: ${heap.toFixed(0)} B/conn heap+external, ${rss.toFixed(0)} B/conn RSS`);
+  const committed = (after.heapTotal - before.heapTotal) / opened;
+  perConn[kind] = { heap, rss, committed };
+  console.log(
+    `${kind.padEnd(5)} ${opened} idle connections: ${heap.toFixed(0)} B/conn heap used+external, ` +
+      `${committed.toFixed(0)} B/conn V8 heap committed, ${rss.toFixed(0)} B/conn RSS`,
+  );
 }
 if (IDLE > 0) console.log(
   `kyoto extra per idle connection: ${(perConn['kyoto']!.heap - perConn['node']!.heap).toFixed(0)} B heap+external, ` +
+    `${(perConn['kyoto']!.committed - perConn['node']!.committed).toFixed(0)} B V8 heap committed, ` +
     `${(perConn['kyoto']!.rss - perConn['node']!.rss).toFixed(0)} B RSS (goal <= 1024)`,
 );
 await load.exit();

@@ -10,11 +10,11 @@ import { echoServer } from '../examples/echo_server.js';
 const kind = process.argv[2];
 if (kind !== 'kyoto' && kind !== 'node') throw new TypeError(`usage: net_server kyoto|node, got ${String(kind)}`);
 
-function mem(): { heap: number; external: number; rss: number } {
+function mem(): { heap: number; external: number; rss: number; heapTotal: number } {
   const g = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < 3; i++) g?.();
   const m = process.memoryUsage();
-  return { heap: m.heapUsed, external: m.external, rss: m.rss };
+  return { heap: m.heapUsed, external: m.external, rss: m.rss, heapTotal: m.heapTotal };
 }
 
 function serve(port: number, stop: () => void): void {
