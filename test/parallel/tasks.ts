@@ -90,3 +90,12 @@ export const mainOnly = isMainThread ? parallel(import.meta.url, 'test.mainOnly'
 
 /** True when run on the main thread. */
 export const onMain = parallel(import.meta.url, 'test.onMain', () => isMainThread);
+
+/** Spawns `n` children from a worker in one go (overflows the local deque) and sums them. */
+export const fanOut = parallel(import.meta.url, 'test.fanOut', function* (n: number): Gen<number> {
+  const hs = [];
+  for (let i = 0; i < n; i++) hs.push(add.spawn(i, 0));
+  let s = 0;
+  for (const h of hs) s += yield* h;
+  return s;
+});
