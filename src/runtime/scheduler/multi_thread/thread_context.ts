@@ -30,12 +30,28 @@ import {
 import { RemoteHandle, type HandleOwner } from './remote_handle.js';
 import { kindOf, type TaskEntry } from './registry.js';
 
-/** Thrown by `spawn` when an argument cannot be copied to another thread. */
+/**
+ * Thrown by `spawn` when an argument cannot be copied to another thread (a function, a
+ * symbol...); the message names the task. Also the cause of a task whose result cannot be copied.
+ *
+ * @example
+ * ```ts
+ * try { echo.spawn(() => 1); } catch (e) { if (e instanceof ParallelArgumentError) console.log(e.message); }
+ * ```
+ */
 export class ParallelArgumentError extends TypeError {
   override name = 'ParallelArgumentError';
 }
 
-/** The cause carried by a JoinError when the worker running the task died. */
+/**
+ * The cause carried by a `JoinError` when the worker running the task died (uncaught error
+ * outside a task, `process.exit`, out of memory); the message says which worker and why.
+ *
+ * @example
+ * ```ts
+ * try { yield* h; } catch (e) { if (e instanceof JoinError && e.cause instanceof WorkerDiedError) retry(); }
+ * ```
+ */
 export class WorkerDiedError extends Error {
   override name = 'WorkerDiedError';
 }
