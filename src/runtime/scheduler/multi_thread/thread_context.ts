@@ -288,8 +288,26 @@ export class ThreadContext implements HandleOwner {
     if (owner === this.tid) this.finishSlot(id);
     else {
       this.sh.inboxes[owner]!.push(id);
-      this.sh.wake(owner);
+      if (this.deferWakes) {
+        // A worker batches its wake-ups: one notify per owner per batch of completions.
+        if (this.wakeList.length === 0) this.wakeSince = performance.now();
+        if (this.wakeList.indexOf(owner) < 0) this.wakeList.push(owner);
+      } else this.sh.wake(owner);
     }
+  }
+
+  /** Workers set this: owners are woken by `flushWakes`, not at each completion. */
+  deferWakes = false;
+  /** Owners with completions not signalled yet. */
+  readonly wakeList: number[] = [];
+  /** When the oldest unsignalled completion was handed back (ms). */
+  wakeSince = 0;
+
+  /** Signals every owner that has completions waiting. */
+  flushWakes(): void {
+    const l = this.wakeList;
+    for (let i = 0; i < l.length; i++) this.sh.wake(l[i]!);
+    l.length = 0;
   }
 
   /** Owner side: processes every slot in the inbox. Returns how many. */
