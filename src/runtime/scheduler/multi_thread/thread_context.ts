@@ -116,7 +116,11 @@ export class ThreadContext implements HandleOwner {
         a.set(this.arena.subarray(0, this.arenaEnd));
         this.arena = a;
       }
-      this.arena.set(enc.buf.subarray(0, len), this.arenaEnd);
+      const arena = this.arena;
+      const src = enc.buf;
+      const at = this.arenaEnd;
+      if (len > 64) arena.set(src.subarray(0, len), at);
+      else for (let i = 0; i < len; i++) arena[at + i] = src[i]!;
       h.pendingOff = this.arenaEnd;
       h.pendingLen = len;
       this.arenaEnd += len;
@@ -170,7 +174,7 @@ export class ThreadContext implements HandleOwner {
       h.pendingOff = -1;
       const local = this.free[--this.freeTop]!;
       try {
-        this.place(this.base + local, this.arena.subarray(off, off + len), len);
+        this.place(this.base + local, this.arena, len, off);
       } catch (e) {
         this.free[this.freeTop++] = local;
         this.subOutstanding();
@@ -182,15 +186,18 @@ export class ThreadContext implements HandleOwner {
   }
 
   /** Writes an encoded payload into slot `id` (inline or in the heap). */
-  place(id: number, buf: Uint8Array, len: number): void {
+  place(id: number, buf: Uint8Array, len: number, start = 0): void {
     const sh = this.sh;
     const mem = sh.mem;
     if (len <= INLINE_BYTES) {
-      sh.bytes.set(len === buf.length ? buf : buf.subarray(0, len), sh.inlineByte(id));
+      // A short loop: no subarray view allocated per task.
+      const dst = sh.bytes;
+      const o = sh.inlineByte(id);
+      for (let i = 0; i < len; i++) dst[o + i] = buf[start + i]!;
       mem[sh.sw(id, S_HEAP)] = 0;
     } else {
       const off = heapAlloc(sh, len, this.tid);
-      sh.heap.set(buf.subarray(0, len), off);
+      sh.heap.set(buf.subarray(start, start + len), off);
       mem[sh.sw(id, S_HEAP)] = off;
     }
     mem[sh.sw(id, S_LEN)] = len;
