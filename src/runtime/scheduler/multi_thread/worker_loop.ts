@@ -14,7 +14,6 @@ import type { Driver } from '../../executor.js';
 import type { Runtime } from '../../runtime.js';
 import { JoinError } from '../../../task/join_error.js';
 import { fromPromise } from '../../../future/promise.js';
-import { future } from '../../../future/gen_future.js';
 import type { Context, Waker } from '../../../future/future.js';
 import type { Task } from '../../task.js';
 import {
@@ -50,6 +49,8 @@ const TICK_BUDGET = 61;
 const GLOBAL_INTERVAL = 61;
 const MAX_LIFO_POLLS = 3;
 const GLOBAL_BATCH = 128;
+/** How long an idle worker keeps polling the queues before it parks, ms. */
+const SPIN_MS = 0.1;
 
 const now = (): number => performance.now();
 
@@ -65,6 +66,11 @@ export class WorkerLoop implements Driver {
   private ticks = 0;
   private lifoRun = 0;
   private plainRuns = 0;
+  /** Module URLs imported on this worker, with the error if the import failed. */
+  private readonly imported = new Map<string, unknown>();
+  private importing = false;
+  /** When the worker last found nothing to do (0 while it finds work). */
+  private idleSince = 0;
   private readonly m: number;
   private readonly tickFn = (): void => this.tick();
   private readonly onWake = (): void => {
@@ -129,6 +135,7 @@ export class WorkerLoop implements Driver {
   }
 
   private next(): number {
+    if (this.importing) return -1;
     const sh = this.sh;
     const mem = sh.mem;
     this.ticks++;
@@ -254,13 +261,38 @@ export class WorkerLoop implements Driver {
     met[this.m + M_POLLS] = ex.workerPollCount + this.plainRuns;
     this.inTick = false;
     if (n >= TICK_BUDGET) this.requestTick();
-    else this.park();
+    else if (n > 0) {
+      // Found work: look again on the next turn before parking (fork-join has short gaps).
+      this.idleSince = 0;
+      this.requestTick();
+    } else {
+      const t = now();
+      if (this.idleSince === 0) this.idleSince = t;
+      // Stay awake, polling once per event-loop turn, for SPIN_MS before parking: waking a
+      // parked thread costs a context switch, while fork-join gaps are often shorter.
+      if (t - this.idleSince < SPIN_MS && !this.waiting) this.requestTick();
+      else this.park();
+    }
   }
 
   private startSlot(id: number): void {
     const sh = this.sh;
     const mem = sh.mem;
     const ctx = this.ctx;
+    const kind = mem[sh.sw(id, S_KIND)]!;
+    let entry = this.kinds[kind] ?? this.resolve(kind);
+    if (entry === undefined) {
+      const { url } = splitKey(sh.kindKey(kind));
+      if (!this.imported.has(url)) {
+        // First use of this module here: the task goes back to the global queue, unclaimed
+        // (another worker may run it meanwhile), and this worker takes nothing until the
+        // module is loaded. So no task ever waits on a worker that cannot run it yet.
+        sh.inject.push(id);
+        sh.wakeParked(1, this.me);
+        this.beginImport(url);
+        return;
+      }
+    }
     mem[sh.sw(id, S_RUNNER)] = this.me;
     if (Atomics.compareExchange(mem, sh.sw(id, S_STATE), ST_QUEUED, ST_RUNNING) !== ST_QUEUED) {
       // Aborted while queued: hand it back to be freed.
@@ -268,7 +300,6 @@ export class WorkerLoop implements Driver {
       return;
     }
     sh.metrics[this.m + M_STARTED]!++;
-    const kind = mem[sh.sw(id, S_KIND)]!;
     let args: unknown[];
     try {
       args = ctx.readArgs(id);
@@ -278,9 +309,16 @@ export class WorkerLoop implements Driver {
       return;
     }
     ctx.releasePayload(id);
-    const entry = this.kinds[kind] ?? this.resolve(kind);
+    entry ??= this.resolve(kind);
     if (entry === undefined) {
-      this.watch(id, this.rt.spawnTask(`import ${splitKey(sh.kindKey(kind)).name}`, importThenRun, [sh.kindKey(kind), args]) as Task<unknown>);
+      // Its module was imported here and did not register it (or failed to load).
+      const { name, url } = splitKey(sh.kindKey(kind));
+      const failure = this.imported.get(url);
+      ctx.complete(
+        id,
+        OUT_ERR,
+        failure ?? new UnknownTaskError(`parallel task ${JSON.stringify(name)} is not registered by ${url} (imported on worker ${this.me})`),
+      );
       return;
     }
     if (entry.isGenerator) {
@@ -300,6 +338,21 @@ export class WorkerLoop implements Driver {
       return;
     }
     ctx.complete(id, OUT_OK, r);
+  }
+
+  /** Loads a module that registers tasks; meanwhile `next()` hands out nothing. */
+  private beginImport(url: string): void {
+    if (this.importing) return;
+    this.importing = true;
+    const done = (err: unknown): void => {
+      this.imported.set(url, err);
+      this.importing = false;
+      this.requestTick();
+    };
+    import(url).then(
+      () => done(undefined),
+      (e: unknown) => done(e instanceof Error ? e : new Error(String(e))),
+    );
   }
 
   private resolve(kind: number): TaskEntry | undefined {
@@ -401,23 +454,6 @@ class SlotWatcher implements Waker, Context {
   willWake(other: Waker): boolean {
     return other === this;
   }
-}
-
-/** First use of a task kind on this worker: import its module, then run it here. */
-function* importThenRun(key: string, args: unknown[]): Generator<unknown, unknown, unknown> {
-  const { name, url } = splitKey(key);
-  yield* fromPromise(import(url));
-  const e = lookupTask(name);
-  if (e === undefined) {
-    throw new UnknownTaskError(`parallel task ${JSON.stringify(name)} is not registered by ${url} (imported on a worker)`);
-  }
-  const fn = e.fn as (...a: unknown[]) => unknown;
-  if (e.isGenerator) return yield* future(fn as (...a: unknown[]) => Generator<never, unknown, unknown>, ...args);
-  const r = fn(...args);
-  if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
-    return yield* fromPromise(r as PromiseLike<unknown>);
-  }
-  return r;
 }
 
 export { ST_RUNNING };
