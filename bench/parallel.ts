@@ -22,6 +22,11 @@ const TINY = Number(process.env.TINY ?? 100_000);
 const FIBS = Number(process.env.FIBS ?? 2_000);
 const FIB_N = 27;
 const now = (): number => performance.now();
+/** CPU time of the whole process (every thread), ms. */
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => {});
 
 interface Pool {
@@ -79,6 +84,8 @@ function fmtRate(count: number, ms: number): string {
 }
 
 const results: Record<string, Record<string, number>> = { tiny: {}, fib: {}, cold: {} };
+/** CPU ms (all threads) of the measured rounds, per system. */
+const cpuMs: Record<string, Record<string, number>> = { tiny: {}, fib: {} };
 
 async function main(): Promise<void> {
   console.log(`kyoto parallel bench: ${availableParallelism()} cores, Node ${process.version}, ${THREADS} threads each, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
@@ -107,36 +114,50 @@ async function main(): Promise<void> {
     await timeKyoto(rt, 'tiny', 1000);
     let best = Infinity;
     let bestAll = Infinity;
+    let c0 = cpu();
     for (let r = 0; r < 3; r++) {
       gc();
       best = Math.min(best, await timeKyoto(rt, 'tiny', TINY));
+    }
+    cpuMs.tiny!.kyoto = (cpu() - c0) / 3;
+    c0 = cpu();
+    for (let r = 0; r < 3; r++) {
       gc();
       bestAll = Math.min(bestAll, await timeKyotoPromiseAll('tiny', TINY));
     }
+    cpuMs.tiny!['kyoto (Promise.all)'] = (cpu() - c0) / 3;
     results.tiny!.kyoto = best;
     results.tiny!['kyoto (Promise.all)'] = bestAll;
     gc();
+    c0 = cpu();
     results.fib!.kyoto = await timeKyoto(rt, 'fib', FIBS);
+    cpuMs.fib!.kyoto = cpu() - c0;
     await rt.shutdown();
   }
   for (const make of POOLS) {
     const p = make();
     await timePool(p, 'tiny', 1000);
     let best = Infinity;
+    let c0 = cpu();
     for (let r = 0; r < 3; r++) {
       gc();
       best = Math.min(best, await timePool(p, 'tiny', TINY));
     }
+    cpuMs.tiny![p.name] = (cpu() - c0) / 3;
     results.tiny![p.name] = best;
     gc();
+    c0 = cpu();
     results.fib![p.name] = await timePool(p, 'fib', FIBS);
+    cpuMs.fib![p.name] = cpu() - c0;
     await p.close();
   }
   {
     gc();
     const t0 = now();
+    const c0 = cpu();
     for (let i = 0; i < FIBS / 10; i++) fib(FIB_N);
     results.fib!['main thread (1/10 of the tasks, x10)'] = (now() - t0) * 10;
+    cpuMs.fib!['main thread (1/10 of the tasks, x10)'] = (cpu() - c0) * 10;
   }
 
   const poolNames = POOLS.map((m) => m.name);
@@ -151,13 +172,14 @@ async function main(): Promise<void> {
   console.log(`\n(1) ${TINY.toLocaleString('en-US')} tiny tasks submitted at once (best of 3)`);
   const [tp, tms] = bestPool('tiny');
   for (const [n, ms] of Object.entries(results.tiny!)) {
-    console.log(`  ${n.padEnd(22)} ${ms.toFixed(1).padStart(9)} ms  ${fmtRate(TINY, ms).padStart(12)}  ${((ms * 1e6) / TINY).toFixed(0).padStart(6)} ns/task  ${(tms / ms).toFixed(1)}x of ${tp}`);
+    const c = cpuMs.tiny![n]!;
+    console.log(`  ${n.padEnd(22)} ${ms.toFixed(1).padStart(9)} ms  ${fmtRate(TINY, ms).padStart(12)}  ${((ms * 1e6) / TINY).toFixed(0).padStart(6)} ns/task  ${(tms / ms).toFixed(1).padStart(5)}x of ${tp}   cpu ${((c * 1e6) / TINY).toFixed(0).padStart(6)} ns/task (all threads)`);
   }
 
   console.log(`\n(2) ${FIBS.toLocaleString('en-US')} tasks of fib(${FIB_N})`);
   const [fp, fms] = bestPool('fib');
   for (const [n, ms] of Object.entries(results.fib!)) {
-    console.log(`  ${n.padEnd(36)} ${ms.toFixed(0).padStart(7)} ms  ${((ms * 1e6) / FIBS).toFixed(0).padStart(9)} ns/task  ${((ms / fms - 1) * 100).toFixed(1).padStart(6)}% vs ${fp}`);
+    console.log(`  ${n.padEnd(36)} ${ms.toFixed(0).padStart(7)} ms  ${((ms * 1e6) / FIBS).toFixed(0).padStart(9)} ns/task  ${((ms / fms - 1) * 100).toFixed(1).padStart(6)}% vs ${fp}   cpu ${cpuMs.fib![n]!.toFixed(0).padStart(6)} ms`);
   }
 
   console.log(`\n(3) fork-join fib(32), sequential cutoff 20 (best of 5)`);
