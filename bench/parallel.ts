@@ -9,6 +9,7 @@
  * Run: npm run bench:parallel  (node --expose-gc dist/bench/parallel.js)
  */
 import { availableParallelism, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { Tinypool } from 'tinypool';
 import workerpool from 'workerpool';
@@ -214,6 +215,12 @@ async function main(): Promise<void> {
       }
       await rt.shutdown();
     }
+    // What parallelism the machine gives right now: the same fib(32) on two bare worker threads
+    // at once (no kyoto), against one of them alone.
+    const bare = await bareThreads(N);
+    console.log(
+      `  machine check: fib(${N}) on 1 bare thread ${bare.one.toFixed(0)} ms, on 2 bare threads at once ${bare.two.toFixed(0)} ms (${bare.one === 0 ? '?' : ((2 * bare.one) / bare.two).toFixed(2)}x available)`,
+    );
     console.log(`  plain sequential        ${seqMs.toFixed(0).padStart(6)} ms`);
     console.log(`  kyoto, 1 worker         ${fj[1]!.toFixed(0).padStart(6)} ms`);
     console.log(`  kyoto, ${THREADS} workers        ${fj[THREADS]!.toFixed(0).padStart(6)} ms  speedup ${(fj[1]! / fj[THREADS]!).toFixed(2)}x over 1 worker, ${(seqMs / fj[THREADS]!).toFixed(2)}x over sequential`);
@@ -221,6 +228,32 @@ async function main(): Promise<void> {
 
   console.log(`\n(4) time to first result from a cold start (pool creation + one tiny task)`);
   for (const [n, ms] of Object.entries(results.cold!)) console.log(`  ${n.padEnd(12)} ${ms.toFixed(1).padStart(7)} ms`);
+}
+
+/** Best of 3: one bare worker computing fib(n), and two doing it at the same time. */
+async function bareThreads(n: number): Promise<{ one: number; two: number }> {
+  const code = `const { parentPort } = require('node:worker_threads');
+function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+parentPort.on('message', (n) => { fib(n); parentPort.postMessage(0); });`;
+  const ws = [new Worker(code, { eval: true }), new Worker(code, { eval: true })];
+  const run = (w: Worker, k: number): Promise<unknown> =>
+    new Promise((r) => {
+      w.once('message', r);
+      w.postMessage(k);
+    });
+  await Promise.all(ws.map((w) => run(w, 25)));
+  let one = Infinity;
+  let two = Infinity;
+  for (let r = 0; r < 3; r++) {
+    let t0 = now();
+    await run(ws[0]!, n);
+    one = Math.min(one, now() - t0);
+    t0 = now();
+    await Promise.all(ws.map((w) => run(w, n)));
+    two = Math.min(two, now() - t0);
+  }
+  for (const w of ws) await w.terminate();
+  return { one, two };
 }
 
 await main();
