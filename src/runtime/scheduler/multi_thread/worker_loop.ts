@@ -49,8 +49,7 @@ const TICK_BUDGET = 61;
 const GLOBAL_INTERVAL = 61;
 const MAX_LIFO_POLLS = 3;
 const GLOBAL_BATCH = 128;
-/** How long an idle worker keeps polling the queues before it parks, ms. */
-const SPIN_MS = 0.1;
+
 
 const now = (): number => performance.now();
 
@@ -69,8 +68,6 @@ export class WorkerLoop implements Driver {
   /** Module URLs imported on this worker, with the error if the import failed. */
   private readonly imported = new Map<string, unknown>();
   private importing = false;
-  /** When the worker last found nothing to do (0 while it finds work). */
-  private idleSince = 0;
   private readonly m: number;
   private readonly tickFn = (): void => this.tick();
   private readonly onWake = (): void => {
@@ -261,18 +258,9 @@ export class WorkerLoop implements Driver {
     met[this.m + M_POLLS] = ex.workerPollCount + this.plainRuns;
     this.inTick = false;
     if (n >= TICK_BUDGET) this.requestTick();
-    else if (n > 0) {
-      // Found work: look again on the next turn before parking (fork-join has short gaps).
-      this.idleSince = 0;
-      this.requestTick();
-    } else {
-      const t = now();
-      if (this.idleSince === 0) this.idleSince = t;
-      // Stay awake, polling once per event-loop turn, for SPIN_MS before parking: waking a
-      // parked thread costs a context switch, while fork-join gaps are often shorter.
-      if (t - this.idleSince < SPIN_MS && !this.waiting) this.requestTick();
-      else this.park();
-    }
+    // Found work: look once more on the next turn (after timers and I/O) before parking.
+    else if (n > 0) this.requestTick();
+    else this.park();
   }
 
   private startSlot(id: number): void {
