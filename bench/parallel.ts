@@ -52,6 +52,12 @@ function wpool(): Pool {
 }
 const POOLS = [piscina, tinypool, wpool];
 
+const FJ_ROUNDS = Number(process.env.FJ_ROUNDS ?? 15);
+
+function* forkRoot(n: number, cutoff: number): Gen<number> {
+  return yield* forkFib.spawn(n, cutoff);
+}
+
 function* awaitAll(hs: JoinHandle<number>[]): Gen<number> {
   let s = 0;
   for (const h of hs) s += yield* h;
@@ -180,47 +186,46 @@ async function main(): Promise<void> {
     console.log(`  ${n.padEnd(36)} ${ms.toFixed(0).padStart(7)} ms  ${((ms * 1e6) / FIBS).toFixed(0).padStart(9)} ns/task  ${((ms / fms - 1) * 100).toFixed(1).padStart(6)}% vs ${fp}   cpu ${cpuMs.fib![n]!.toFixed(0).padStart(6)} ms`);
   }
 
-  console.log(`\n(3) fork-join fib(32), sequential cutoff 20 (best of 5)`);
+  console.log(`\n(3) fork-join fib(32), sequential cutoff 20 (runs interleaved, best of ${FJ_ROUNDS})`);
   {
     const N = 32;
     const CUT = 20;
-    let seqMs = Infinity;
-    let seq = 0;
+    const seq = fib(N);
+    const rt1 = new Runtime({ flavor: 'multi_thread', workers: 1 });
+    await forkFib.spawn(25, CUT); // warm-up: the worker has imported the module
+    const rt2 = new Runtime({ flavor: 'multi_thread', workers: THREADS });
+    for (let i = 0; i < 4; i++) await forkFib.spawn(25, CUT); // both workers warm
+    // The latest runtime receives spawns made outside a task, so rt1 runs inside rt1.blockOn.
+    const best = { seq: Infinity, one: Infinity, two: Infinity };
     let t0 = 0;
-    for (let r = 0; r < 5; r++) {
+    for (let r = 0; r < FJ_ROUNDS; r++) {
       gc();
       t0 = now();
-      seq = fib(N);
-      seqMs = Math.min(seqMs, now() - t0);
+      fib(N);
+      best.seq = Math.min(best.seq, now() - t0);
+      gc();
+      t0 = now();
+      const v1 = await rt1.blockOn(forkRoot, N, CUT);
+      best.one = Math.min(best.one, now() - t0);
+      gc();
+      t0 = now();
+      const v2 = await rt2.blockOn(forkRoot, N, CUT);
+      best.two = Math.min(best.two, now() - t0);
+      if (v1 !== seq || v2 !== seq) throw new Error(`fork-join fib gave ${v1} / ${v2}, expected ${seq}`);
     }
-    const fj: Record<number, number> = {};
-    for (const workers of [1, THREADS]) {
-      const rt = new Runtime({ flavor: 'multi_thread', workers });
-      await forkFib.spawn(25, CUT); // warm-up: workers have imported the module
-      let best = Infinity;
-      for (let r = 0; r < 5; r++) {
-        gc();
-        t0 = now();
-        const v = await forkFib.spawn(N, CUT);
-        best = Math.min(best, now() - t0);
-        if (v !== seq) throw new Error(`fork-join fib gave ${v}, expected ${seq}`);
-      }
-      fj[workers] = best;
-      if (workers === THREADS) {
-        const m = rt.metrics();
-        console.log(`  steals ${String(m.workerStealCount)}, steal operations ${String(m.workerStealOperations)}, parks ${m.workerParkCount}`);
-      }
-      await rt.shutdown();
-    }
+    const m = rt2.metrics();
+    console.log(`  ${THREADS} workers: steals ${String(m.workerStealCount)}, steal operations ${String(m.workerStealOperations)}, parks ${m.workerParkCount}`);
+    await rt1.shutdown();
+    await rt2.shutdown();
     // What parallelism the machine gives right now: the same fib(32) on two bare worker threads
     // at once (no kyoto), against one of them alone.
     const bare = await bareThreads(N);
     console.log(
-      `  machine check: fib(${N}) on 1 bare thread ${bare.one.toFixed(0)} ms, on 2 bare threads at once ${bare.two.toFixed(0)} ms (${bare.one === 0 ? '?' : ((2 * bare.one) / bare.two).toFixed(2)}x available)`,
+      `  machine check: fib(${N}) on 1 bare thread ${bare.one.toFixed(1)} ms, on 2 bare threads at once ${bare.two.toFixed(1)} ms (${((2 * bare.one) / bare.two).toFixed(2)}x available)`,
     );
-    console.log(`  plain sequential        ${seqMs.toFixed(0).padStart(6)} ms`);
-    console.log(`  kyoto, 1 worker         ${fj[1]!.toFixed(0).padStart(6)} ms`);
-    console.log(`  kyoto, ${THREADS} workers        ${fj[THREADS]!.toFixed(0).padStart(6)} ms  speedup ${(fj[1]! / fj[THREADS]!).toFixed(2)}x over 1 worker, ${(seqMs / fj[THREADS]!).toFixed(2)}x over sequential`);
+    console.log(`  plain sequential        ${best.seq.toFixed(1).padStart(6)} ms`);
+    console.log(`  kyoto, 1 worker         ${best.one.toFixed(1).padStart(6)} ms`);
+    console.log(`  kyoto, ${THREADS} workers        ${best.two.toFixed(1).padStart(6)} ms  speedup ${(best.one / best.two).toFixed(2)}x over 1 worker, ${(best.seq / best.two).toFixed(2)}x over sequential`);
   }
 
   console.log(`\n(4) time to first result from a cold start (fresh process, modules imported; pool creation + one tiny task; median of 5)`);
@@ -241,7 +246,7 @@ parentPort.on('message', (n) => { fib(n); parentPort.postMessage(0); });`;
   await Promise.all(ws.map((w) => run(w, 25)));
   let one = Infinity;
   let two = Infinity;
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < FJ_ROUNDS; r++) {
     let t0 = now();
     await run(ws[0]!, n);
     one = Math.min(one, now() - t0);
