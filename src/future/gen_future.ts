@@ -21,10 +21,13 @@ export class GenFuture<T> extends Future<T> {
   private gen: Generator<unknown, T, unknown> | null;
   private awaiting: Future<unknown> | null = null;
   private started = false;
+  /** The generator function that made `gen`, when known (names the frame in await-chain dumps). */
+  readonly fn: ((...args: never[]) => unknown) | null;
 
-  constructor(gen: Generator<unknown, T, unknown>) {
+  constructor(gen: Generator<unknown, T, unknown>, fn: ((...args: never[]) => unknown) | null = null) {
     super();
     this.gen = gen;
+    this.fn = fn;
   }
 
   /** A future that continues `gen`, which is suspended on `awaiting` (used for async cleanup). */
@@ -126,7 +129,7 @@ export class GenFuture<T> extends Future<T> {
  * ```
  */
 export function future<A extends unknown[], T>(body: (...args: A) => Gen<T> | Generator<unknown, T, unknown>, ...args: A): Future<T> {
-  return new GenFuture(body(...args) as Generator<unknown, T, unknown>);
+  return new GenFuture(body(...args) as Generator<unknown, T, unknown>, body as (...args: never[]) => unknown);
 }
 
 /**

@@ -55,3 +55,29 @@ export function listResources(): ResourceInfo[] {
   }
   return out;
 }
+
+/**
+ * Events resources report for the console's lints. Each hook is null unless the console is on, so
+ * reporting costs one null check.
+ * @internal
+ */
+export const resourceEvents = {
+  /** A send on a channel every receiver of which is gone. */
+  sendWithoutReceivers: null as ((channel: object, kind: string, label: string) => void) | null,
+};
+
+/**
+ * Channels call this when a value is sent (or a send is attempted) after every receiver was
+ * dropped: the console lints a channel whose senders keep sending into the void.
+ *
+ * @example
+ * ```ts
+ * send(v: T) {
+ *   if (this.receivers === 0) { reportSendWithoutReceivers(this, 'mpsc', this.label); throw new SendError(v); }
+ * }
+ * ```
+ */
+export function reportSendWithoutReceivers(channel: object, kind: string, label = ''): void {
+  const hook = resourceEvents.sendWithoutReceivers;
+  if (hook !== null) hook(channel, kind, label);
+}

@@ -65,6 +65,14 @@ export function registerRuntimeExtension(ext: RuntimeExtension): void {
   extensions.push(ext);
 }
 
+/**
+ * @internal Replaces the default per-task lines of `rt.dump()` and `DeadlockError` messages (the
+ * console installs a richer one with await chains). Null: the built-in one-line-per-task form.
+ */
+export const dumpHooks = {
+  describe: null as ((rt: Runtime) => string[]) | null,
+};
+
 /** Thrown when spawning on a runtime that has shut down. */
 export class RuntimeShutdownError extends Error {
   override name = 'RuntimeShutdownError';
@@ -246,6 +254,14 @@ export class Runtime {
 
   /** @internal one line per live task, then the drivers' lines. */
   describeTasks(): string[] {
+    const custom = dumpHooks.describe;
+    if (custom !== null) {
+      try {
+        return custom(this);
+      } catch (e) {
+        console.error('kyoto: the dump formatter threw; using the basic dump:', e);
+      }
+    }
     const lines = this.tasks().map(
       (s) =>
         `task ${s.name} (id ${s.id}${s.location ? `, spawned at ${s.location}` : ''}) ${s.state}, awaiting ${s.awaiting || '-'}, polls ${s.polls}, wakes ${s.wakes}${s.lostWaker ? ' [lost waker: its last poll returned Pending without reading cx.waker]' : ''}`,
@@ -329,6 +345,14 @@ cleanupHooks.finishCleanup = (gen, awaiting) => {
   rt.spawnTask('cleanup', GenFuture.resume(gen, awaiting), []);
 };
 
+const NO_ARGS: readonly unknown[] = [];
+// A reused one-element array: spawnTask copies the single argument into the task at once.
+const ONE: unknown[] = [undefined];
+function oneArg(a: unknown): readonly unknown[] {
+  ONE[0] = a;
+  return ONE;
+}
+
 function installBeforeExit(): void {
   if (beforeExitInstalled) return;
   beforeExitInstalled = true;
@@ -356,8 +380,17 @@ function nameOf(body: unknown): string {
  * }
  * ```
  */
-export function spawn<B extends AnyFn | Future<unknown>>(body: B, ...args: BodyArgs<B>): JoinHandle<BodyOutput<B>> {
-  return Runtime.current().spawnTask(null, body as SpawnBody, args) as JoinHandle<BodyOutput<B>>;
+export const spawn = spawnCurrent as <B extends AnyFn | Future<unknown>>(
+  body: B,
+  ...args: BodyArgs<B>
+) => JoinHandle<BodyOutput<B>>;
+
+function spawnCurrent(body: SpawnBody): Task<unknown> {
+  // `arguments` instead of a rest parameter: no array is allocated for 0 or 1 argument.
+  const n = arguments.length;
+  // eslint-disable-next-line prefer-rest-params
+  const args = n === 1 ? NO_ARGS : n === 2 ? oneArg(arguments[1]) : (Array.prototype.slice.call(arguments, 1) as unknown[]);
+  return Runtime.current().spawnTask(null, body, args);
 }
 
 /**

@@ -58,6 +58,16 @@ type BodyFn = (...args: unknown[]) => unknown;
 
 let nextTaskId = 1;
 
+/**
+ * Cancellation holds (`shield`, `scope`; see `src/task/cancel_hold.ts`). When `held` is set, an
+ * aborted task calls it instead of unwinding at once; while it returns true the task's body is
+ * not polled and the abort waits (the held sections run to completion first).
+ * @internal
+ */
+export const cancelGate = {
+  held: null as ((task: Task<unknown>) => boolean) | null,
+};
+
 /** The task currently being polled on this thread, if any. */
 export let currentTask: Task<unknown> | null = null;
 
@@ -116,6 +126,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     super();
     this.body = body;
     if (args !== null && args.length === 1) {
+      // The single argument is kept inline (the caller's array may be reused).
       this.awaiting = args[0] as Future<unknown> | null;
       this.state = ONE_ARG;
     } else {
@@ -226,8 +237,10 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     coop.active = true;
     coop.budget = BUDGET;
     this.rt.stats.incI(this.slot, I_POLLS);
-    if ((st & CANCELLED) !== 0 && (st & CANCELLING) === 0) this.startCancel();
-    else if ((st & FUTURE_BODY) !== 0) this.pollFutureBody();
+    if ((st & CANCELLED) !== 0 && (st & CANCELLING) === 0) {
+      const held = cancelGate.held;
+      if (held === null || !held(this)) this.startCancel();
+    } else if ((st & FUTURE_BODY) !== 0) this.pollFutureBody();
     else this.pollGenerator();
     currentTask = prevTask;
     handoff.cx = prevCx;

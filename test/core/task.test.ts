@@ -328,8 +328,10 @@ test('an unawaited failing task is reported through onUnhandledTaskError with na
     } catch {
       // handled
     }
-    yield* fromPromise(new Promise((r) => setTimeout(r, 5)));
   });
+  // Reports are made one event-loop turn after the failure (as unhandled rejections are).
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
   assert.equal(seen.length, 1);
   assert.equal(seen[0]!.name, 'orphan');
   assert.equal(seen[0]!.msg, 'nobody listens');

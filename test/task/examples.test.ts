@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { main as fetchAllMain } from '../../examples/fetch_all.js';
+import { main as cancelSafetyMain } from '../../examples/cancel_safety.js';
+import { main as timeoutMain } from '../../examples/timeout_slow_task.js';
+
+test('examples/fetch_all: every body in completion order; leaving early aborts the other requests', async () => {
+  const r = await fetchAllMain();
+  assert.deepEqual(r.all, ['page 5', 'page 10', 'page 35', 'page 60']);
+  assert.deepEqual(r.first, ['page 5']);
+  assert.equal(r.abortedRequests, 2);
+});
+
+test('examples/cancel_safety: aborted mid-write the ledger is inconsistent; with shield it is not', async () => {
+  const { buggy, fixed } = await cancelSafetyMain();
+  assert.ok(buggy.cancelled && fixed.cancelled);
+  assert.ok(buggy.count > 0 && fixed.count > 0, 'both writers wrote something');
+  assert.equal(buggy.count, buggy.entries + 1, 'the bug: a counter bump without its entry');
+  assert.equal(fixed.count, fixed.entries, 'the fix: the abort waited for the write');
+});
+
+test('examples/timeout_slow_task: a fast task answers, a slow one is timed out and cancelled', async () => {
+  const r = await timeoutMain();
+  assert.equal(r.fast, 'answer after 5 ms');
+  assert.equal(r.slow, 'timed out after 20 ms');
+  assert.equal(r.log.length, 2, "both tasks' finally blocks ran");
+});
+
+test('the examples run as scripts', async () => {
+  for (const name of ['fetch_all', 'cancel_safety']) {
+    const file = fileURLToPath(new URL(`../../examples/${name}.js`, import.meta.url));
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [file], { timeout: 20_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    });
+    assert.ok(out.length > 0, `${name} printed its results`);
+  }
+});
