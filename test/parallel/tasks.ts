@@ -1,7 +1,7 @@
 // Parallel tasks used by the tests (imported by every worker on first use).
 import { isMainThread } from 'node:worker_threads';
 import { writeFileSync } from 'node:fs';
-import { parallel, pending, fromPromise, type Gen } from '../../src/index.js';
+import { parallel, pending, fromPromise, sleep, type Gen } from '../../src/index.js';
 
 export function seqFib(n: number): number {
   return n < 2 ? n : seqFib(n - 1) + seqFib(n - 2);
@@ -98,4 +98,19 @@ export const fanOut = parallel(import.meta.url, 'test.fanOut', function* (n: num
   let s = 0;
   for (const h of hs) s += yield* h;
   return s;
+});
+
+/** A generator body using kyoto's timer wheel on the worker. */
+export const sleepy = parallel(import.meta.url, 'test.sleepy', function* (ms: number, v: number): Gen<number> {
+  yield* sleep(ms);
+  return v * 2;
+});
+
+/** Writes `started`, then awaits children that run on any worker. */
+export const parent = parallel(import.meta.url, 'test.parent', function* (started: string): Gen<number> {
+  const hs = [busy.spawn(30), busy.spawn(30), busy.spawn(30)];
+  writeFileSync(started, 'started');
+  let n = 0;
+  for (const h of hs) if (yield* h) n++;
+  return n;
 });
