@@ -11,7 +11,7 @@ import { Future, Pending, Runtime, consoleOf, spawn, type Context, type JoinHand
 
 const SPAWNS = 50_000;
 const MESSAGES = 100_000;
-const ROUNDS = 15;
+const ROUNDS = 17;
 
 function* leaf(i: number) {
   return i;
@@ -115,7 +115,9 @@ async function measure(name: string, ops: number, body: (rt: Runtime) => Promise
   const samples = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
   const cpu = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const c of CONFIGS) {
+    // Rotate the order each round so that no configuration always runs after the same one.
+    const order = CONFIGS.map((_, i) => CONFIGS[(i + round) % CONFIGS.length]!);
+    for (const c of order) {
       const env = await makeEnv(c);
       // Let the client receive a first update so the stream is live while measuring.
       await new Promise((r) => setTimeout(r, c === 'console + client' ? 30 : 1));

@@ -18,7 +18,7 @@ import { Future, handoff, type Context } from '../future/future.js';
 import { Task } from '../runtime/task.js';
 
 /** Captures that may be taken back to back. */
-export const TRACE_BURST = 1000;
+export const TRACE_BURST = 200;
 /** Captures allowed per millisecond on average (≈ 2 % of one core at ~2 µs each). */
 export const TRACE_RATE_PER_MS = 10;
 
