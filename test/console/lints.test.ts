@@ -203,3 +203,42 @@ test('lint options are validated', () => {
   assert.throws(() => startConsole(rt, { port: 0, blockingPollMs: -1 }), /blockingPollMs must be a finite number >= 0, got -1/);
   assert.throws(() => startConsole(rt, { port: 0, selfWakeRatio: 2 }), /selfWakeRatio must be <= 1, got 2/);
 });
+
+function* tinyPolls(n: number) {
+  for (let i = 0; i < n; i++) yield* yieldNow();
+}
+
+test('sampled timing: with timingMask 15 exactly one poll in 16 is timed', async () => {
+  const rt = new Runtime();
+  const ex = rt.executor;
+  ex.timing = true;
+  ex.timingMask = 15;
+  await rt.blockOn(tinyPolls, 1000);
+  const polls = ex.workerPollCount;
+  assert.equal(ex.pollHist.count, Math.ceil(polls / 16));
+  assert.equal(ex.schedHist.count, Math.ceil(polls / 16));
+  await rt.shutdown();
+});
+
+test('the console samples timing when polls are tiny and escalates on recurring untimed blocking', async () => {
+  await withConsole({}, async (rt) => {
+    const ex = rt.executor;
+    const hook = ex.drainHook!;
+    assert.equal(ex.timingMask, 0, 'every poll is timed at first');
+    hook(0.5, 2048, 0.05); // 0.25 µs per poll on average
+    assert.equal(ex.timingMask, 15, 'tiny polls: one in 16 is timed');
+    hook(30, 3, 0.01); // untimed polls blocked 30 ms: once could be a GC pause
+    assert.equal(ex.timingMask, 15);
+    assert.ok(!kinds(rt.lints()).includes('blocking-poll'));
+    hook(30, 3, 0.01); // again: report it and time every poll
+    assert.equal(ex.timingMask, 0);
+    const l = rt.lints().find((x) => x.kind === 'blocking-poll');
+    assert.ok(l);
+    assert.equal(l.taskId, 0);
+    assert.match(l.message, /polls that were not timed .* blocked the executor for about 30 ms .* every poll is timed for the next 1 s/);
+    hook(0.5, 2048, 0.05);
+    assert.equal(ex.timingMask, 0, 'full timing holds for a while after a block');
+    hook(60, 2048, 60); // long polls: full timing anyway
+    assert.equal(ex.timingMask, 0);
+  });
+});
