@@ -88,7 +88,6 @@ const ADAPT_EVERY_POLLS = 2048;
 /** Polls shorter than this on average (ms) are timed one in 16. */
 const SAMPLE_BELOW_MS = 0.02;
 const SAMPLED_MASK = 15;
-const FULL_TIMING_AFTER_BLOCK_MS = 1000;
 const RECUR_WITHIN_MS = 5000;
 
 const active = new Set<Instrument>();
@@ -128,8 +127,6 @@ export class Instrument {
   /** Polls and drain time since the sampling was last reconsidered. */
   private accPolls = 0;
   private accMs = 0;
-  /** performance.now() until which every poll is timed (after a suspected blocking poll). */
-  private fullTimingUntil = 0;
   /** When an untimed poll was last seen blocking. */
   private lastUntimedBlock = -Infinity;
 
@@ -230,40 +227,30 @@ export class Instrument {
    * then under 1 % of a poll), one in 16 while they are tinier, where clock reads would dominate.
    */
   private adaptSampling(): void {
-    const ex = this.ex;
     const mean = this.accMs / this.accPolls;
     this.accPolls = 0;
     this.accMs = 0;
-    if (this.fullTimingUntil > 0) {
-      if (performance.now() < this.fullTimingUntil) {
-        ex.timingMask = 0;
-        return;
-      }
-      this.fullTimingUntil = 0;
-    }
-    if (mean < SAMPLE_BELOW_MS) ex.timingMask = SAMPLED_MASK;
-    else if (mean > 2 * SAMPLE_BELOW_MS) ex.timingMask = 0;
+    if (mean < SAMPLE_BELOW_MS) this.ex.timingMask = SAMPLED_MASK;
+    else if (mean > 2 * SAMPLE_BELOW_MS) this.ex.timingMask = 0;
   }
 
   /**
-   * An untimed poll blocked. Once is not enough to act on (a GC pause or the OS preempting the
-   * process looks the same); a second time within a few seconds is reported and every poll is
-   * timed for a while, so that the next occurrence names its task.
+   * Untimed polls blocked. Once is not enough to report (a GC pause or the OS preempting the
+   * process looks the same); a second time within a few seconds is. The task is named as soon as
+   * one of its blocking polls is among the timed ones (one in 16 while sampling).
    */
   private untimedBlock(ms: number, polls: number): void {
     const now = performance.now();
     const prev = this.lastUntimedBlock;
     this.lastUntimedBlock = now;
     if (now - prev > RECUR_WITHIN_MS) return;
-    this.fullTimingUntil = now + FULL_TIMING_AFTER_BLOCK_MS;
-    this.ex.timingMask = 0;
     this.store.add('blocking-poll:unsampled', {
       kind: 'blocking-poll',
       severity: 'warning',
       taskId: 0,
       taskName: '',
       location: '',
-      message: `polls that were not timed (timing samples 1 in ${SAMPLED_MASK + 1} polls while polls are tiny) blocked the executor for about ${formatDuration(ms)} in a turn of ${polls} polls; again within ${RECUR_WITHIN_MS / 1000} s; every poll is timed for the next ${FULL_TIMING_AFTER_BLOCK_MS / 1000} s so the next one names its task. Move CPU-heavy or synchronous work to spawnBlocking.`,
+      message: `polls that were not timed (timing samples 1 in ${SAMPLED_MASK + 1} polls while polls are tiny) blocked the executor for about ${formatDuration(ms)} in a turn of ${polls} polls, again within ${RECUR_WITHIN_MS / 1000} s; the task is named once one of its blocking polls is sampled. Move CPU-heavy or synchronous work to spawnBlocking.`,
       value: ms,
       at: now,
     });

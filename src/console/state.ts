@@ -45,7 +45,7 @@ export interface ConsoleState {
   now: number;
   wallClock: number;
   runtime: string;
-  /** Live tasks (the first `maxTasks` by id when there are more). */
+  /** Live tasks, sorted by id (at most `maxTasks` of them, taken in slot order, when there are more). */
   tasks: TaskRow[];
   totalTasks: number;
   resources: ResourceInfo[];
