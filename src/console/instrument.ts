@@ -88,6 +88,9 @@ const ADAPT_EVERY_POLLS = 2048;
 /** Polls shorter than this on average (ms) are timed one in 16. */
 const SAMPLE_BELOW_MS = 0.02;
 const SAMPLED_MASK = 15;
+/** Polls shorter than this on average (ms) are timed one in 64. */
+const TINY_BELOW_MS = 0.005;
+const TINY_MASK = 63;
 const RECUR_WITHIN_MS = 5000;
 
 const active = new Set<Instrument>();
@@ -224,14 +227,17 @@ export class Instrument {
 
   /**
    * Chooses the timing sampling: every poll while polls average 20 µs or more (a clock read is
-   * then under 1 % of a poll), one in 16 while they are tinier, where clock reads would dominate.
+   * then under 1 % of a poll), one in 16 below that and one in 64 below 5 µs, where clock reads
+   * would dominate the cost of the polls themselves.
    */
   private adaptSampling(): void {
     const mean = this.accMs / this.accPolls;
     this.accPolls = 0;
     this.accMs = 0;
-    if (mean < SAMPLE_BELOW_MS) this.ex.timingMask = SAMPLED_MASK;
-    else if (mean > 2 * SAMPLE_BELOW_MS) this.ex.timingMask = 0;
+    const ex = this.ex;
+    if (mean < TINY_BELOW_MS) ex.timingMask = TINY_MASK;
+    else if (mean < SAMPLE_BELOW_MS) ex.timingMask = ex.timingMask === TINY_MASK && mean < 2 * TINY_BELOW_MS ? TINY_MASK : SAMPLED_MASK;
+    else if (mean > 2 * SAMPLE_BELOW_MS) ex.timingMask = 0;
   }
 
   /**
@@ -250,7 +256,7 @@ export class Instrument {
       taskId: 0,
       taskName: '',
       location: '',
-      message: `polls that were not timed (timing samples 1 in ${SAMPLED_MASK + 1} polls while polls are tiny) blocked the executor for about ${formatDuration(ms)} in a turn of ${polls} polls, again within ${RECUR_WITHIN_MS / 1000} s; the task is named once one of its blocking polls is sampled. Move CPU-heavy or synchronous work to spawnBlocking.`,
+      message: `polls that were not timed (timing samples 1 in ${this.ex.timingMask + 1} polls while polls are tiny) blocked the executor for about ${formatDuration(ms)} in a turn of ${polls} polls, again within ${RECUR_WITHIN_MS / 1000} s; the task is named once one of its blocking polls is sampled. Move CPU-heavy or synchronous work to spawnBlocking.`,
       value: ms,
       at: now,
     });

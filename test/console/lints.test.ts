@@ -225,15 +225,17 @@ test('the console samples timing when polls are tiny and reports recurring untim
     const ex = rt.executor;
     const hook = ex.drainHook!;
     assert.equal(ex.timingMask, 0, 'every poll is timed at first');
+    hook(20, 2048, 2); // 10 µs per poll on average
+    assert.equal(ex.timingMask, 15, 'short polls: one in 16 is timed');
     hook(0.5, 2048, 0.05); // 0.25 µs per poll on average
-    assert.equal(ex.timingMask, 15, 'tiny polls: one in 16 is timed');
+    assert.equal(ex.timingMask, 63, 'tiny polls: one in 64 is timed');
     hook(30, 3, 0.01); // untimed polls blocked 30 ms: once could be a GC pause
     assert.ok(!kinds(rt.lints()).includes('blocking-poll'));
     hook(30, 3, 0.01); // again: report it
     const l = rt.lints().find((x) => x.kind === 'blocking-poll');
     assert.ok(l);
     assert.equal(l.taskId, 0);
-    assert.match(l.message, /polls that were not timed .* blocked the executor for about 30 ms in a turn of 3 polls, again within 5 s/);
+    assert.match(l.message, /polls that were not timed \(timing samples 1 in 64 polls while polls are tiny\) blocked the executor for about 30 ms in a turn of 3 polls, again within 5 s/);
     hook(0.001, 1, 0.001);
     hook(60, 2048, 60); // long polls (30 µs each): every poll is timed again
     assert.equal(ex.timingMask, 0);
