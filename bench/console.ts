@@ -142,6 +142,7 @@ async function measure(name: string, ops: number, body: (rt: Runtime) => Promise
       await closeEnv(env);
     }
   }
+  if (process.env['BENCH_DEBUG'] === '1') for (const c of CONFIGS) console.log(c, cpu.get(c)!.map((x) => x.toFixed(0)).join(' '));
   const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[xs.length >> 1]!;
   const min = (xs: number[]): number => Math.min(...xs);
   const base = median(samples.get('default (no console)')!);
@@ -164,6 +165,49 @@ async function measure(name: string, ops: number, body: (rt: Runtime) => Promise
   }
 }
 
+/**
+ * Steady state: one runtime without the console and one with the console and a client attached,
+ * both kept alive and warm, runs alternated. (Await tracing is process-wide, so while the console
+ * runtime exists the plain one runs with the trace hook installed too; its cost is a null check
+ * and an early return per suspension.)
+ */
+async function steady(name: string, ops: number, body: (rt: Runtime) => Promise<unknown>): Promise<void> {
+  const plain = await makeEnv('default (no console)');
+  const withConsole = await makeEnv('console + client');
+  await new Promise((r) => setTimeout(r, 30));
+  const a: number[] = [];
+  const b: number[] = [];
+  const run = async (rt: Runtime): Promise<number> => {
+    globalThis.gc?.();
+    const c0 = process.cpuUsage();
+    await body(rt);
+    const cu = process.cpuUsage(c0);
+    return ((cu.user + cu.system) * 1000) / ops;
+  };
+  for (let i = 0; i < 24; i++) {
+    const x = await run(plain.rt);
+    const y = await run(withConsole.rt);
+    if (i >= 4) {
+      a.push(x);
+      b.push(y);
+    }
+  }
+  await closeEnv(plain);
+  await closeEnv(withConsole);
+  const median = (xs: number[]): number => xs.slice().sort((p, q) => p - q)[xs.length >> 1]!;
+  const ma = median(a);
+  const mb = median(b);
+  const ba = Math.min(...a);
+  const bb = Math.min(...b);
+  const pct = (r: number): string => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
+  console.log(
+    `  ${name.padEnd(10)} CPU median ${ma.toFixed(1)} → ${mb.toFixed(1)} ns/op (${pct(mb / ma)})   CPU best ${ba.toFixed(1)} → ${bb.toFixed(1)} ns/op (${pct(bb / ba)})`,
+  );
+}
+
 console.log(`kyoto console overhead — ${new Date().toISOString()} — Node ${process.version}`);
 await measure('spawn: spawn N tasks and join them', SPAWNS, (rt) => rt.blockOn(spawnMany, SPAWNS));
 await measure('ping-pong: two tasks exchanging messages', MESSAGES, (rt) => rt.blockOn(pingPong, MESSAGES));
+console.log('\nsteady state, warm runtimes alternated (20 runs each): no console → console + client');
+await steady('spawn', SPAWNS, (rt) => rt.blockOn(spawnMany, SPAWNS));
+await steady('ping-pong', MESSAGES, (rt) => rt.blockOn(pingPong, MESSAGES));
