@@ -60,12 +60,8 @@ function clockOf(cx: Context): number {
   return cx instanceof Task ? cx.rt.clock() : performance.now();
 }
 
-/** Suspensions skipped while over budget; the clock is read once every 64 of them. */
-let skipped = 0;
-
 function traceHook(fut: Future<unknown>, cx: Context): void {
   if (tokens < 1) {
-    if ((++skipped & 63) !== 0) return;
     const t = clockOf(cx);
     tokens = Math.min(TRACE_BURST, tokens + (t - lastRefill) * TRACE_RATE_PER_MS);
     lastRefill = t;

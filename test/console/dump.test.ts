@@ -144,3 +144,20 @@ test('DeadlockError messages carry the await chains', async () => {
   });
   await rt.shutdown();
 });
+
+function* manySuspensions(n: number) {
+  for (let i = 0; i < n; i++) yield* yieldNow();
+}
+
+test('await tracing: after a burst uses the budget up, a slower program is traced again', async () => {
+  const rt = new Runtime();
+  startConsole(rt, { port: 0 });
+  await rt.blockOn(manySuspensions, 2000); // spends the burst
+  await new Promise((r) => setTimeout(r, 50)); // the budget refills (10 per ms)
+  const h = rt.spawn(stuck);
+  await turn();
+  const lines = rt.dump().split('\n');
+  const i = lines.findIndex((l) => l.startsWith(`task stuck (id ${h.id}`));
+  assert.ok(lines[i + 2]!.startsWith(`    at stuck ${lineOf('@site-stuck')}`), lines.slice(i, i + 3).join('\n'));
+  await rt.shutdown();
+});
