@@ -94,7 +94,14 @@ export function setAwaitTracing(on: boolean): void {
   if (users > 0) lastRefill = performance.now();
 }
 
-/** True while await tracing is on. */
+/**
+ * True while await tracing is on (a console is running, or `setAwaitTracing(true)` was called).
+ *
+ * @example
+ * ```ts
+ * if (!awaitTracingEnabled()) console.warn('dumps will show no source lines');
+ * ```
+ */
 export function awaitTracingEnabled(): boolean {
   return handoff.trace !== null;
 }
