@@ -35,8 +35,8 @@ test('dump: chain from the task body to the leaf, with the source line of each y
   const lines = dump.split('\n');
   const i = lines.findIndex((l) => l.startsWith(`task handleClient (id ${h.id}, spawned at ${here}:`));
   assert.ok(i >= 0, dump);
-  assert.match(lines[i]!, /\) idle for \d+(\.\d)? ms, polls 2, wakes 1 \(1 self\), busy /);
-  assert.match(lines[i + 1]!, /^ {2}awaits: handleClient > writeAll > TcpStream\.write \(waiting \d+(\.\d)? ms for drain\)$/);
+  assert.match(lines[i]!, /\) idle for [\d.]+ (µs|ms|s), polls 2, wakes 1 \(1 self\), busy /);
+  assert.match(lines[i + 1]!, /^ {2}awaits: handleClient > writeAll > TcpStream\.write \(waiting [\d.]+ (µs|ms|s) for drain\)$/);
   assert.ok(lines[i + 2]!.startsWith(`    at handleClient ${lineOf('@site-handleClient')}`), lines[i + 2]);
   assert.ok(lines[i + 3]!.startsWith(`    at writeAll ${lineOf('@site-writeAll')}`), lines[i + 3]);
   p.release();
