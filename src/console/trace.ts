@@ -19,8 +19,8 @@ import { Task } from '../runtime/task.js';
 
 /** Captures that may be taken back to back. */
 export const TRACE_BURST = 200;
-/** Captures allowed per millisecond on average (≈ 2 % of one core at ~2 µs each). */
-export const TRACE_RATE_PER_MS = 10;
+/** Captures allowed per millisecond on average (≈ 0.4 % of one core at ~2 µs each). */
+export const TRACE_RATE_PER_MS = 2;
 
 /** One stack frame of a `yield*` site. */
 export interface AwaitFrame {
