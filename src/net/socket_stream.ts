@@ -162,7 +162,10 @@ export abstract class SocketStream implements RegistrationOwner {
       return chunk;
     }
     if ((reg.readiness & ERROR) !== 0) throw reg.error!;
-    chunk = this.socket.read() as Buffer | null;
+    const sock = this.socket;
+    // With nothing buffered, read() would only re-arm 'readable', which Node already did when
+    // the last read emptied the buffer: skip it (it is the hot path of an echo).
+    chunk = sock.readableLength !== 0 ? (sock.read() as Buffer | null) : null;
     if (chunk !== null) {
       if (!pollProceed(cx)) {
         this.leftover = chunk;
@@ -171,9 +174,12 @@ export abstract class SocketStream implements RegistrationOwner {
       reg.driver.counters.bytesRead += chunk.length;
       return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     }
-    if ((reg.readiness & READ_CLOSED) !== 0 || eofReceived(this.socket)) {
+    if ((reg.readiness & READ_CLOSED) !== 0 || eofReceived(sock)) {
       if (!pollProceed(cx)) return Pending;
-      reg.readiness |= READ_CLOSED;
+      if ((reg.readiness & READ_CLOSED) === 0) {
+        reg.readiness |= READ_CLOSED;
+        sock.read(); // lets Node emit 'end' (and close a fully finished socket)
+      }
       return null;
     }
     reg.clearReadiness(READABLE);
@@ -387,7 +393,8 @@ export abstract class SocketStream implements RegistrationOwner {
   }
 
   /**
-   * Ready once a read would make progress (data, EOF or an error). Cancel-safe.
+   * Ready once the socket reported data, EOF or an error since the last read that found
+   * nothing (as in Tokio, readiness can be stale: a read may still find nothing). Cancel-safe.
    *
    * @example
    * ```ts
