@@ -3,7 +3,7 @@
  * a plain Node `net` echo server, each in its own process, driven by one load-generator process
  * (bench/net_load.ts, plain Node `net`).
  *
- *   npm run bench:net            (node --expose-gc dist/bench/net.js [--ms 3000] [--rounds 2])
+ *   npm run bench:net   (node --expose-gc dist/bench/net.js [--ms 3000] [--rounds 4] [--conns 1,100,1000] [--idle 10000])
  *
  * - Round trips per second with 1, 100 and 1,000 connections doing 64-byte ping-pong, with p50
  *   and p99 latency (best of `rounds` runs, servers alternating).
@@ -20,7 +20,7 @@ const argNum = (name: string, d: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : d;
 };
 const MS = argNum('ms', 3000);
-const ROUNDS = argNum('rounds', 2);
+const ROUNDS = argNum('rounds', 4);
 const IDLE = argNum('idle', 10_000);
 const CONNS = (() => {
   const i = process.argv.indexOf('--conns');
