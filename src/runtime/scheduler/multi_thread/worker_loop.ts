@@ -243,6 +243,7 @@ export class WorkerLoop implements Driver {
     const ex = this.rt.executor;
     let n = 0;
     const ctx = this.ctx;
+    let ts = t0;
     while (n < TICK_BUDGET) {
       if (ex.queue.length > 0) ex.drain();
       else {
@@ -251,8 +252,13 @@ export class WorkerLoop implements Driver {
         this.startSlot(id);
       }
       n++;
-      // Owners waiting for results hear about them within ~50 µs, in batches.
-      if (ctx.wakeList.length !== 0 && now() - ctx.wakeSince > 0.05) ctx.flushWakes();
+      // Owners hear about results in batches: within ~50 µs of the first, and at once after a
+      // long task (so its result does not wait for the next task to finish too).
+      if (ctx.wakeList.length !== 0) {
+        const t = now();
+        if (t - ctx.wakeSince > 0.05 || t - ts > 0.05) ctx.flushWakes();
+        ts = t;
+      } else ts = now();
     }
     if (ctx.wakeList.length !== 0) ctx.flushWakes();
     if (n === 0) sh.metrics[this.m + M_NOOPS]!++;
