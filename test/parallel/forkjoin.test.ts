@@ -50,3 +50,15 @@ test('a worker spawning more than its deque holds moves half of it to the global
     }
   }
 });
+
+test('a worker with every slot in flight runs further spawns itself (no slot deadlock in deep fork-join)', async () => {
+  const rt = new Runtime({ flavor: 'multi_thread', workers: 2, parallelSlots: 16 });
+  try {
+    assert.equal(await pfib.spawn(20, 2), seqFib(20));
+    assert.equal(await fanOut.spawn(500), (500 * 499) / 2);
+    const xs = randomInts(5000, 7);
+    assert.deepEqual(await mergeSort.spawn(xs, 16), xs.slice().sort());
+  } finally {
+    await rt.shutdown();
+  }
+});
