@@ -1,8 +1,10 @@
 /**
  * `npm run bench:console`: what the console costs. The spawn and ping-pong benchmarks run on a
- * runtime without the console (kyoto's default: per-poll timing on), with timing off, with the
- * console server on and no client, and with the server on and a web client attached (an SSE
- * subscriber in a child process, so only the server's side is measured). Rounds alternate
+ * runtime without the console (kyoto's default: no per-poll timing), with timing of every poll
+ * (for comparison: what the console would cost without sampling), with the console server on
+ * and no client, and with the server on and a web client attached (an SSE subscriber in a child
+ * process, so only the server's side is measured). Each configuration gets a fresh runtime per
+ * round, run several times (the first run includes the console's warm-up). Rounds alternate
  * between configurations; the median and best wall time and the median CPU time of the process
  * (robust when other processes share the cores) are reported against the default.
  */
@@ -11,7 +13,9 @@ import { Future, Pending, Runtime, consoleOf, spawn, type Context, type JoinHand
 
 const SPAWNS = 50_000;
 const MESSAGES = 100_000;
-const ROUNDS = 15;
+const ROUNDS = 9;
+/** Runs per configuration and round, on the same runtime. */
+const REPS = 4;
 
 function* leaf(i: number) {
   return i;
@@ -82,8 +86,8 @@ function* pingPong(n: number) {
   return r;
 }
 
-type Config = 'timing off' | 'default (no console)' | 'console, no client' | 'console + client';
-const CONFIGS: Config[] = ['timing off', 'default (no console)', 'console, no client', 'console + client'];
+type Config = 'default (no console)' | 'timing every poll' | 'console, no client' | 'console + client';
+const CONFIGS: Config[] = ['default (no console)', 'timing every poll', 'console, no client', 'console + client'];
 
 interface Env {
   rt: Runtime;
@@ -99,7 +103,7 @@ async function attachClient(url: string): Promise<ChildProcess> {
 }
 
 async function makeEnv(c: Config): Promise<Env> {
-  if (c === 'timing off') return { rt: new Runtime({ timing: false }), client: null };
+  if (c === 'timing every poll') return { rt: new Runtime({ timing: true }), client: null };
   if (c === 'default (no console)') return { rt: new Runtime(), client: null };
   const rt = new Runtime({ console: { port: 0 } });
   const url = await consoleOf(rt)!.ready;
@@ -115,43 +119,95 @@ async function measure(name: string, ops: number, body: (rt: Runtime) => Promise
   const samples = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
   const cpu = new Map<Config, number[]>(CONFIGS.map((c) => [c, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const c of CONFIGS) {
+    // Rotate the order each round so that no configuration always runs after the same one.
+    const order = CONFIGS.map((_, i) => CONFIGS[(i + round) % CONFIGS.length]!);
+    for (const c of order) {
       const env = await makeEnv(c);
       // Let the client receive a first update so the stream is live while measuring.
       await new Promise((r) => setTimeout(r, c === 'console + client' ? 30 : 1));
-      globalThis.gc?.();
-      const c0 = process.cpuUsage();
-      const t0 = process.hrtime.bigint();
-      await body(env.rt);
-      const ns = Number(process.hrtime.bigint() - t0) / ops;
-      const cu = process.cpuUsage(c0);
-      const cpuNs = ((cu.user + cu.system) * 1000) / ops;
-      if (round > 0) {
-        // round 0 warms up
-        samples.get(c)!.push(ns);
-        cpu.get(c)!.push(cpuNs);
+      for (let rep = 0; rep < REPS; rep++) {
+        globalThis.gc?.();
+        const c0 = process.cpuUsage();
+        const t0 = process.hrtime.bigint();
+        await body(env.rt);
+        const ns = Number(process.hrtime.bigint() - t0) / ops;
+        const cu = process.cpuUsage(c0);
+        const cpuNs = ((cu.user + cu.system) * 1000) / ops;
+        if (round > 0) {
+          // round 0 warms up
+          samples.get(c)!.push(ns);
+          cpu.get(c)!.push(cpuNs);
+        }
       }
       await closeEnv(env);
     }
   }
+  if (process.env['BENCH_DEBUG'] === '1') for (const c of CONFIGS) console.log(c, cpu.get(c)!.map((x) => x.toFixed(0)).join(' '));
   const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[xs.length >> 1]!;
   const min = (xs: number[]): number => Math.min(...xs);
   const base = median(samples.get('default (no console)')!);
   const baseMin = min(samples.get('default (no console)')!);
   const pct = (r: number): string => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
-  console.log(`\n${name} (${ops.toLocaleString('en-US')} ops, ${ROUNDS - 1} rounds)`);
+  console.log(`\n${name} (${ops.toLocaleString('en-US')} ops, ${ROUNDS - 1} rounds x ${REPS} runs)`);
   const baseCpu = median(cpu.get('default (no console)')!);
-  console.log(`  ${'configuration'.padEnd(22)} ${'wall median'.padStart(12)}  overhead | ${'wall best'.padStart(10)}  overhead | ${'CPU median'.padStart(11)}  overhead`);
+  const baseCpuMin = min(cpu.get('default (no console)')!);
+  console.log(
+    `  ${'configuration'.padEnd(22)} ${'wall median'.padStart(12)}  overhead | ${'wall best'.padStart(10)}  overhead | ${'CPU median'.padStart(11)}  overhead | ${'CPU best'.padStart(9)}  overhead`,
+  );
   for (const c of CONFIGS) {
     const m = median(samples.get(c)!);
     const b = min(samples.get(c)!);
     const u = median(cpu.get(c)!);
+    const ub = min(cpu.get(c)!);
     console.log(
-      `  ${c.padEnd(22)} ${m.toFixed(1).padStart(8)} ns/op ${pct(m / base).padStart(8)} | ${b.toFixed(1).padStart(6)} ns/op ${pct(b / baseMin).padStart(8)} | ${u.toFixed(1).padStart(7)} ns/op ${pct(u / baseCpu).padStart(8)}`,
+      `  ${c.padEnd(22)} ${m.toFixed(1).padStart(8)} ns/op ${pct(m / base).padStart(8)} | ${b.toFixed(1).padStart(6)} ns/op ${pct(b / baseMin).padStart(8)} | ${u.toFixed(1).padStart(7)} ns/op ${pct(u / baseCpu).padStart(8)} | ${ub.toFixed(1).padStart(5)} ns/op ${pct(ub / baseCpuMin).padStart(8)}`,
     );
   }
+}
+
+/**
+ * Steady state: one runtime without the console and one with the console and a client attached,
+ * both kept alive and warm, runs alternated. (Await tracing is process-wide, so while the console
+ * runtime exists the plain one runs with the trace hook installed too; its cost is a null check
+ * and an early return per suspension.)
+ */
+async function steady(name: string, ops: number, body: (rt: Runtime) => Promise<unknown>): Promise<void> {
+  const plain = await makeEnv('default (no console)');
+  const withConsole = await makeEnv('console + client');
+  await new Promise((r) => setTimeout(r, 30));
+  const a: number[] = [];
+  const b: number[] = [];
+  const run = async (rt: Runtime): Promise<number> => {
+    globalThis.gc?.();
+    const c0 = process.cpuUsage();
+    await body(rt);
+    const cu = process.cpuUsage(c0);
+    return ((cu.user + cu.system) * 1000) / ops;
+  };
+  for (let i = 0; i < 24; i++) {
+    const x = await run(plain.rt);
+    const y = await run(withConsole.rt);
+    if (i >= 4) {
+      a.push(x);
+      b.push(y);
+    }
+  }
+  await closeEnv(plain);
+  await closeEnv(withConsole);
+  const median = (xs: number[]): number => xs.slice().sort((p, q) => p - q)[xs.length >> 1]!;
+  const ma = median(a);
+  const mb = median(b);
+  const ba = Math.min(...a);
+  const bb = Math.min(...b);
+  const pct = (r: number): string => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
+  console.log(
+    `  ${name.padEnd(10)} CPU median ${ma.toFixed(1)} → ${mb.toFixed(1)} ns/op (${pct(mb / ma)})   CPU best ${ba.toFixed(1)} → ${bb.toFixed(1)} ns/op (${pct(bb / ba)})`,
+  );
 }
 
 console.log(`kyoto console overhead — ${new Date().toISOString()} — Node ${process.version}`);
 await measure('spawn: spawn N tasks and join them', SPAWNS, (rt) => rt.blockOn(spawnMany, SPAWNS));
 await measure('ping-pong: two tasks exchanging messages', MESSAGES, (rt) => rt.blockOn(pingPong, MESSAGES));
+console.log('\nsteady state, warm runtimes alternated (20 runs each): no console → console + client');
+await steady('spawn', SPAWNS, (rt) => rt.blockOn(spawnMany, SPAWNS));
+await steady('ping-pong', MESSAGES, (rt) => rt.blockOn(pingPong, MESSAGES));

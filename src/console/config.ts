@@ -28,7 +28,15 @@ export interface ConsoleOptions extends LintOptions {
   dumpOnSignal?: boolean;
 }
 
-/** A console option or `KYOTO_CONSOLE` value that cannot be used. */
+/**
+ * A console option or `KYOTO_CONSOLE` value that cannot be used.
+ *
+ * @example
+ * ```ts
+ * try { startConsole(rt, { port: 70000 }); }
+ * catch (e) { if (e instanceof ConsoleConfigError) console.error(e.message); }
+ * ```
+ */
 export class ConsoleConfigError extends TypeError {
   override name = 'ConsoleConfigError';
 }

@@ -3,7 +3,7 @@
  * `KYOTO_CONSOLE=127.0.0.1:6669`, or `startConsole(rt, opts)`.
  * @module
  */
-import { Runtime, registerRuntimeExtension, type RuntimeOptions } from '../runtime/runtime.js';
+import { Runtime, RuntimeShutdownError, registerRuntimeExtension, type RuntimeOptions } from '../runtime/runtime.js';
 import type { Driver } from '../runtime/executor.js';
 import { ConsoleConfigError, isLoopback, parseConsoleAddress, resolveConsoleOptions, type ConsoleOptions, type ResolvedConsoleOptions } from './config.js';
 import { Instrument } from './instrument.js';
@@ -145,6 +145,7 @@ export class RuntimeConsole {
 export function startConsole(rt: Runtime, opts: ConsoleOptions | true = true): RuntimeConsole {
   const existing = consoles.get(rt);
   if (existing !== undefined) return existing;
+  if (rt.isShutdown()) throw new RuntimeShutdownError('cannot start a console on a runtime that has shut down');
   const resolved = resolveConsoleOptions(opts);
   const c = new RuntimeConsole(rt, resolved);
   consoles.set(rt, c);
@@ -158,7 +159,15 @@ export function startConsole(rt: Runtime, opts: ConsoleOptions | true = true): R
   return c;
 }
 
-/** The console of `rt`, or null when it has none. */
+/**
+ * The console of `rt`, or null when it has none.
+ *
+ * @example
+ * ```ts
+ * const rt = new Runtime({ console: { port: 0 } });
+ * console.log(`console at ${await consoleOf(rt)!.ready}`);
+ * ```
+ */
 export function consoleOf(rt: Runtime): RuntimeConsole | null {
   return consoles.get(rt) ?? null;
 }

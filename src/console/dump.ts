@@ -62,7 +62,14 @@ export function dumpLines(rt: Runtime): string[] {
   return lines;
 }
 
-/** A dump of `rt` as text (the same as `rt.dump()`). */
+/**
+ * A dump of `rt` as text (the same as `rt.dump()`).
+ *
+ * @example
+ * ```ts
+ * process.on('SIGUSR1', () => console.error(formatDump(rt)));
+ * ```
+ */
 export function formatDump(rt: Runtime): string {
   return dumpLines(rt).join('\n');
 }

@@ -10,6 +10,7 @@ import { Runtime } from '../runtime/runtime.js';
 import { currentTask, type Task } from '../runtime/task.js';
 import type { Executor, TaskInfo } from '../runtime/executor.js';
 import { setAwaitTracing } from './trace.js';
+import { formatDuration } from './chain.js';
 import { LintStore, blockingMessage, lintConfig, neverYieldedMessage, stateLints, type Lint, type LintConfig, type LintOptions } from './lints.js';
 
 const BUCKETS = 32 * 8 + 1; // the layout of runtime/histogram.ts: 32 octaves of 8 sub-buckets from 1 µs
@@ -82,6 +83,16 @@ export class TaskExtra {
   }
 }
 
+/** How often (in polls) the timing sampling is reconsidered. */
+const ADAPT_EVERY_POLLS = 2048;
+/** Polls shorter than this on average (ms) are timed one in 16. */
+const SAMPLE_BELOW_MS = 0.02;
+const SAMPLED_MASK = 15;
+/** Polls shorter than this on average (ms) are timed one in 64. */
+const TINY_BELOW_MS = 0.005;
+const TINY_MASK = 63;
+const RECUR_WITHIN_MS = 5000;
+
 const active = new Set<Instrument>();
 const channelCounts = new WeakMap<object, { id: number; sends: number }>();
 let nextChannelId = 1;
@@ -116,6 +127,11 @@ export class Instrument {
   private readonly prevTiming: boolean;
   private readonly prevUnhandled: (error: unknown, task: TaskInfo) => void;
   private attached = false;
+  /** Polls and drain time since the sampling was last reconsidered. */
+  private accPolls = 0;
+  private accMs = 0;
+  /** When an untimed poll was last seen blocking. */
+  private lastUntimedBlock = -Infinity;
 
   constructor(
     readonly rt: Runtime,
@@ -150,6 +166,14 @@ export class Instrument {
       } else while (extras.length < slot) extras.push(undefined);
       extras[slot] = new TaskExtra(task, dt, lat);
     };
+    ex.timingMask = 0;
+    this.accPolls = 0;
+    this.accMs = 0;
+    ex.drainHook = (drainMs, polls, timedMs) => {
+      if (ex.timingMask !== 0 && drainMs - timedMs > blockingMs) this.untimedBlock(drainMs - timedMs, polls);
+      this.accMs += drainMs;
+      if ((this.accPolls += polls) >= ADAPT_EVERY_POLLS) this.adaptSampling();
+    };
     const prev = this.prevUnhandled;
     ex.onUnhandledTaskError = (error, info) => {
       this.unawaitedFailure(error, info);
@@ -166,6 +190,8 @@ export class Instrument {
     this.attached = false;
     const ex = this.ex;
     ex.pollHook = null;
+    ex.drainHook = null;
+    ex.timingMask = 0;
     ex.timing = this.prevTiming;
     ex.onUnhandledTaskError = this.prevUnhandled;
     active.delete(this);
@@ -197,6 +223,43 @@ export class Instrument {
     this.ex.stats.forEach((t) => stateLints(t, cfg, now, out));
     out.push(...this.store.list());
     return out;
+  }
+
+  /**
+   * Chooses the timing sampling: every poll while polls average 20 µs or more (a clock read is
+   * then under 1 % of a poll), one in 16 below that and one in 64 below 5 µs, where clock reads
+   * would dominate the cost of the polls themselves.
+   */
+  private adaptSampling(): void {
+    const mean = this.accMs / this.accPolls;
+    this.accPolls = 0;
+    this.accMs = 0;
+    const ex = this.ex;
+    if (mean < TINY_BELOW_MS) ex.timingMask = TINY_MASK;
+    else if (mean < SAMPLE_BELOW_MS) ex.timingMask = ex.timingMask === TINY_MASK && mean < 2 * TINY_BELOW_MS ? TINY_MASK : SAMPLED_MASK;
+    else if (mean > 2 * SAMPLE_BELOW_MS) ex.timingMask = 0;
+  }
+
+  /**
+   * Untimed polls blocked. Once is not enough to report (a GC pause or the OS preempting the
+   * process looks the same); a second time within a few seconds is. The task is named as soon as
+   * one of its blocking polls is among the timed ones (one in 16 while sampling).
+   */
+  private untimedBlock(ms: number, polls: number): void {
+    const now = performance.now();
+    const prev = this.lastUntimedBlock;
+    this.lastUntimedBlock = now;
+    if (now - prev > RECUR_WITHIN_MS) return;
+    this.store.add('blocking-poll:unsampled', {
+      kind: 'blocking-poll',
+      severity: 'warning',
+      taskId: 0,
+      taskName: '',
+      location: '',
+      message: `polls that were not timed (timing samples 1 in ${this.ex.timingMask + 1} polls while polls are tiny) blocked the executor for about ${formatDuration(ms)} in a turn of ${polls} polls, again within ${RECUR_WITHIN_MS / 1000} s; the task is named once one of its blocking polls is sampled. Move CPU-heavy or synchronous work to spawnBlocking.`,
+      value: ms,
+      at: now,
+    });
   }
 
   private slowPoll(task: Task<unknown>, ms: number): void {

@@ -45,7 +45,7 @@ export interface ConsoleState {
   now: number;
   wallClock: number;
   runtime: string;
-  /** Live tasks (the first `maxTasks` by id when there are more). */
+  /** Live tasks, sorted by id (at most `maxTasks` of them, taken in slot order, when there are more). */
   tasks: TaskRow[];
   totalTasks: number;
   resources: ResourceInfo[];
@@ -92,18 +92,19 @@ export function lintsOf(rt: Runtime): Lint[] {
 
 /** A task-table row. */
 export function taskRow(t: Task<unknown>, now: number, lintKinds: Map<number, string[]>): TaskRow {
-  const s = snapshotTask(t);
-  const ageMs = s.createdAt > 0 ? now - s.createdAt : 0;
+  // The snapshot is fresh: extend it in place rather than copying its fields.
+  const r = snapshotTask(t) as TaskRow;
+  const ageMs = r.createdAt > 0 ? now - r.createdAt : 0;
   const tree = awaitTree(t, now);
-  return {
-    ...s,
-    ageMs,
-    idleMs: Math.max(0, ageMs - s.busyMs - s.scheduledMs),
-    sinceWakeMs: s.lastWakeAt > 0 ? now - s.lastWakeAt : -1,
-    chain: tree === null ? '' : chainLine(tree, s.name),
-    lints: lintKinds.get(s.id) ?? [],
-  };
+  r.ageMs = ageMs;
+  r.idleMs = Math.max(0, ageMs - r.busyMs - r.scheduledMs);
+  r.sinceWakeMs = r.lastWakeAt > 0 ? now - r.lastWakeAt : -1;
+  r.chain = tree === null ? '' : chainLine(tree, r.name);
+  r.lints = lintKinds.get(r.id) ?? NO_LINTS;
+  return r;
 }
+
+const NO_LINTS: string[] = [];
 
 function lintIndex(lints: readonly Lint[]): Map<number, string[]> {
   const m = new Map<number, string[]>();

@@ -18,9 +18,9 @@ import { Future, handoff, type Context } from '../future/future.js';
 import { Task } from '../runtime/task.js';
 
 /** Captures that may be taken back to back. */
-export const TRACE_BURST = 1000;
-/** Captures allowed per millisecond on average (≈ 2 % of one core at ~2 µs each). */
-export const TRACE_RATE_PER_MS = 10;
+export const TRACE_BURST = 200;
+/** Captures allowed per millisecond on average (≈ 0.4 % of one core at ~2 µs each). */
+export const TRACE_RATE_PER_MS = 2;
 
 /** One stack frame of a `yield*` site. */
 export interface AwaitFrame {
@@ -60,12 +60,8 @@ function clockOf(cx: Context): number {
   return cx instanceof Task ? cx.rt.clock() : performance.now();
 }
 
-/** Suspensions skipped while over budget; the clock is read once every 64 of them. */
-let skipped = 0;
-
 function traceHook(fut: Future<unknown>, cx: Context): void {
   if (tokens < 1) {
-    if ((++skipped & 63) !== 0) return;
     const t = clockOf(cx);
     tokens = Math.min(TRACE_BURST, tokens + (t - lastRefill) * TRACE_RATE_PER_MS);
     lastRefill = t;
@@ -98,7 +94,14 @@ export function setAwaitTracing(on: boolean): void {
   if (users > 0) lastRefill = performance.now();
 }
 
-/** True while await tracing is on. */
+/**
+ * True while await tracing is on (a console is running, or `setAwaitTracing(true)` was called).
+ *
+ * @example
+ * ```ts
+ * if (!awaitTracingEnabled()) console.warn('dumps will show no source lines');
+ * ```
+ */
 export function awaitTracingEnabled(): boolean {
   return handoff.trace !== null;
 }

@@ -74,6 +74,21 @@ export class Executor implements TaskScheduler {
    * and its scheduled latency (ms). Set by the console; null costs one check per poll.
    */
   pollHook: ((task: Task<unknown>, slot: number, pollMs: number, latencyMs: number) => void) | null = null;
+  /**
+   * Sampled timing: with `timing` on, only polls whose sequence number has none of these bits
+   * set are timed (0: every poll; 15: one in 16). Per-poll figures (busy time, histograms) then
+   * cover the sampled polls; busy time is scaled by the sampling factor so totals stay estimates
+   * of the whole. The console lowers it when polls are tiny, where clock reads would dominate.
+   */
+  timingMask = 0;
+  /** Polls run so far (the sampling sequence). */
+  private pollSeq = 0;
+  /**
+   * Called at the end of each timed drain with its duration (ms), its poll count and the time
+   * spent in the polls that were timed: a gap larger than a threshold means an untimed poll
+   * blocked. Null costs one check per drain.
+   */
+  drainHook: ((drainMs: number, polls: number, timedMs: number) => void) | null = null;
   onUnhandledTaskError: (error: unknown, task: TaskInfo) => void;
 
   private drainPending = false;
@@ -158,32 +173,48 @@ export class Executor implements TaskScheduler {
     this.nowCache = t0;
     let n = 0;
     const forced = coop.forcedYields;
+    const mask = this.timingMask;
+    const scale = mask + 1;
+    let seq = this.pollSeq;
+    // t0 holds the start of the current poll when the previous poll was timed (or at drain start).
+    let haveT0 = true;
+    let timedMs = 0;
     for (; n < limit; n++) {
       const task = q.shift();
       if (task === undefined) break;
       if ((task.state & COMPLETE) !== 0) continue;
       const slot = task.slot;
+      const timed = timing && (seq++ & mask) === 0;
+      if (timed && !haveT0) {
+        t0 = now();
+        this.nowCache = t0;
+      }
       task.run();
-      if (timing) {
+      if (timed) {
         const t1 = now();
         const dt = t1 - t0;
         const lat = t0 - q.lastAt;
+        timedMs += dt;
         this.pollHist.record(dt);
         this.schedHist.record(lat);
         if (slot >= 0 && stats.owner[slot] === task) {
-          stats.addF(slot, F_BUSY, dt);
-          stats.addF(slot, F_SCHED, lat);
+          stats.addF(slot, F_BUSY, dt * scale);
+          stats.addF(slot, F_SCHED, lat * scale);
         }
         const hook = this.pollHook;
         if (hook !== null) hook(task, slot, dt, lat);
         t0 = t1;
         this.nowCache = t1;
-      }
+        haveT0 = true;
+      } else haveT0 = false;
     }
+    this.pollSeq = seq;
     this.workerPollCount += n;
     this.budgetForcedYieldCount += coop.forcedYields - forced;
     coop.forcedYields = forced;
-    this.workerTotalBusyDuration += (timing ? t0 : now()) - start;
+    const end = timing && haveT0 ? t0 : now();
+    this.workerTotalBusyDuration += end - start;
+    if (timing && this.drainHook !== null) this.drainHook(end - start, n, timedMs);
     activeExecutor = prevRt;
     this.inDrain = false;
     if (q.length > 0) {

@@ -162,8 +162,11 @@ export async function startDemo(port = 0): Promise<{ rt: Runtime; url: string; p
 
 void spawn; // (spawn is the in-task form; the demo spawns from outside with rt.spawn)
 
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop()!) && process.argv[1].includes('demo_app')) {
-  const d = await startDemo(Number(process.argv[2] ?? 6669));
+// Run by hand: KYOTO_CONSOLE_DEMO=6669 node dist/test/console/demo_app.js (the test runner also
+// loads this file as a test file, where it only defines the demo).
+const demoPort = process.env['KYOTO_CONSOLE_DEMO'];
+if (demoPort !== undefined && demoPort !== '') {
+  const d = await startDemo(Number(demoPort));
   console.log(`kyoto console demo at ${d.url}`);
   setInterval(() => {}, 1 << 30);
 }

@@ -35,8 +35,8 @@ test('dump: chain from the task body to the leaf, with the source line of each y
   const lines = dump.split('\n');
   const i = lines.findIndex((l) => l.startsWith(`task handleClient (id ${h.id}, spawned at ${here}:`));
   assert.ok(i >= 0, dump);
-  assert.match(lines[i]!, /\) idle for \d+(\.\d)? ms, polls 2, wakes 1 \(1 self\), busy /);
-  assert.match(lines[i + 1]!, /^ {2}awaits: handleClient > writeAll > TcpStream\.write \(waiting \d+(\.\d)? ms for drain\)$/);
+  assert.match(lines[i]!, /\) idle for [\d.]+ (µs|ms|s), polls 2, wakes 1 \(1 self\), busy /);
+  assert.match(lines[i + 1]!, /^ {2}awaits: handleClient > writeAll > TcpStream\.write \(waiting [\d.]+ (µs|ms|s) for drain\)$/);
   assert.ok(lines[i + 2]!.startsWith(`    at handleClient ${lineOf('@site-handleClient')}`), lines[i + 2]);
   assert.ok(lines[i + 3]!.startsWith(`    at writeAll ${lineOf('@site-writeAll')}`), lines[i + 3]);
   p.release();
@@ -142,5 +142,22 @@ test('DeadlockError messages carry the await chains', async () => {
     assert.ok(e.tasks.some((l) => l.includes('lost waker: its last poll')));
     return true;
   });
+  await rt.shutdown();
+});
+
+function* manySuspensions(n: number) {
+  for (let i = 0; i < n; i++) yield* yieldNow();
+}
+
+test('await tracing: after a burst uses the budget up, a slower program is traced again', async () => {
+  const rt = new Runtime();
+  startConsole(rt, { port: 0 });
+  await rt.blockOn(manySuspensions, 2000); // spends the burst
+  await new Promise((r) => setTimeout(r, 50)); // the budget refills (10 per ms)
+  const h = rt.spawn(stuck);
+  await turn();
+  const lines = rt.dump().split('\n');
+  const i = lines.findIndex((l) => l.startsWith(`task stuck (id ${h.id}`));
+  assert.ok(lines[i + 2]!.startsWith(`    at stuck ${lineOf('@site-stuck')}`), lines.slice(i, i + 3).join('\n'));
   await rt.shutdown();
 });

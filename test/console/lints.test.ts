@@ -48,10 +48,16 @@ test('blocking poll: names the task, its location and duration, and suggests spa
 });
 
 test('blocking poll: healthy short polls are not flagged', async () => {
-  await withConsole({}, async (rt) => {
-    await rt.blockOn(lightWork, 50);
-    assert.deepEqual(kinds(rt.lints()).filter((k) => k === 'blocking-poll'), []);
-  });
+  // Wall-clock thresholds can be crossed when the OS preempts the process on a loaded machine;
+  // a healthy program gets a clean run in one of three tries, a blocking one never does.
+  let clean = false;
+  for (let attempt = 0; attempt < 3 && !clean; attempt++) {
+    await withConsole({}, async (rt) => {
+      await rt.blockOn(lightWork, 50);
+      clean = !kinds(rt.lints()).includes('blocking-poll');
+    });
+  }
+  assert.ok(clean, 'no blocking-poll lint for short polls');
 });
 
 test('never yielded: a poll past the threshold is flagged when it ends', async () => {
@@ -202,4 +208,42 @@ test('lint options are validated', () => {
   const rt = new Runtime();
   assert.throws(() => startConsole(rt, { port: 0, blockingPollMs: -1 }), /blockingPollMs must be a finite number >= 0, got -1/);
   assert.throws(() => startConsole(rt, { port: 0, selfWakeRatio: 2 }), /selfWakeRatio must be <= 1, got 2/);
+});
+
+function* tinyPolls(n: number) {
+  for (let i = 0; i < n; i++) yield* yieldNow();
+}
+
+test('sampled timing: with timingMask 15 exactly one poll in 16 is timed', async () => {
+  const rt = new Runtime();
+  const ex = rt.executor;
+  ex.timing = true;
+  ex.timingMask = 15;
+  await rt.blockOn(tinyPolls, 1000);
+  const polls = ex.workerPollCount;
+  assert.equal(ex.pollHist.count, Math.ceil(polls / 16));
+  assert.equal(ex.schedHist.count, Math.ceil(polls / 16));
+  await rt.shutdown();
+});
+
+test('the console samples timing when polls are tiny and reports recurring untimed blocking', async () => {
+  await withConsole({}, async (rt) => {
+    const ex = rt.executor;
+    const hook = ex.drainHook!;
+    assert.equal(ex.timingMask, 0, 'every poll is timed at first');
+    hook(20, 2048, 2); // 10 µs per poll on average
+    assert.equal(ex.timingMask, 15, 'short polls: one in 16 is timed');
+    hook(0.5, 2048, 0.05); // 0.25 µs per poll on average
+    assert.equal(ex.timingMask, 63, 'tiny polls: one in 64 is timed');
+    hook(30, 3, 0.01); // untimed polls blocked 30 ms: once could be a GC pause
+    assert.ok(!kinds(rt.lints()).includes('blocking-poll'));
+    hook(30, 3, 0.01); // again: report it
+    const l = rt.lints().find((x) => x.kind === 'blocking-poll');
+    assert.ok(l);
+    assert.equal(l.taskId, 0);
+    assert.match(l.message, /polls that were not timed \(timing samples 1 in 64 polls while polls are tiny\) blocked the executor for about 30 ms in a turn of 3 polls, again within 5 s/);
+    hook(0.001, 1, 0.001);
+    hook(60, 2048, 60); // long polls (30 µs each): every poll is timed again
+    assert.equal(ex.timingMask, 0);
+  });
 });

@@ -218,3 +218,9 @@ test('SIGUSR2 prints the task dump to stderr', async () => {
   assert.match(out.stderr, /kyoto task dump: runtime sig/);
   assert.match(out.stderr, /task sleeper \(id \d+[^\n]*\n {2}awaits: sleeper > Wait \(waiting [^)]*\)\n {4}at sleeper /);
 });
+
+test('startConsole refuses a runtime that has shut down', async () => {
+  const rt = new Runtime();
+  await rt.shutdown();
+  assert.throws(() => startConsole(rt, { port: 0 }), /cannot start a console on a runtime that has shut down/);
+});
