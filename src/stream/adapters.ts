@@ -26,7 +26,14 @@ interface Spec<S, R, T> {
   release(src: S): void;
 }
 
-/** Options of the resource adapters. */
+/**
+ * Options of the resource adapters.
+ *
+ * @example
+ * ```ts
+ * const s = fromReceiver(rx, { closeOnDrop: false }); // rx stays open when s is dropped
+ * ```
+ */
 export interface AdapterOptions {
   /** Close the resource when the stream is dropped or ends (default true: the stream owns it). */
   closeOnDrop?: boolean;
@@ -95,7 +102,14 @@ function check(what: string, src: unknown, method: string): void {
 
 // ---- mpsc ----------------------------------------------------------------------------------
 
-/** A receiver: `recv()` gives the next value, or `undefined` once closed and drained (mpsc). */
+/**
+ * A receiver: `recv()` gives the next value, or `undefined` once closed and drained (mpsc).
+ *
+ * @example
+ * ```ts
+ * const rx: RecvLike<Job> = mpsc.channel<Job>(8)[1];
+ * ```
+ */
 export interface RecvLike<T> {
   recv(): Future<T | undefined>;
   close?(): void;
@@ -126,7 +140,14 @@ export function fromReceiver<T>(rx: RecvLike<T>, opts: AdapterOptions = {}): Str
 
 // ---- broadcast -----------------------------------------------------------------------------
 
-/** Options of `fromBroadcast`. */
+/**
+ * Options of `fromBroadcast`.
+ *
+ * @example
+ * ```ts
+ * fromBroadcast(rx, { onLagged: (n) => metrics.missed += n });
+ * ```
+ */
 export interface BroadcastStreamOptions extends AdapterOptions {
   /**
    * Called with the number of values missed when the receiver fell behind; the stream then
@@ -171,7 +192,14 @@ export function fromBroadcast<T>(rx: RecvLike<T>, opts: BroadcastStreamOptions =
 
 // ---- watch ---------------------------------------------------------------------------------
 
-/** A watch receiver: the current value, and a future of the next change. */
+/**
+ * A watch receiver: the current value, and a future of the next change.
+ *
+ * @example
+ * ```ts
+ * const rx: WatchLike<Config> = watch(defaults)[1];
+ * ```
+ */
 export interface WatchLike<T> {
   borrowAndUpdate(): T;
   changed(): Future<void>;
@@ -246,7 +274,14 @@ export function fromWatch<T>(rx: WatchLike<T>, opts: AdapterOptions = {}): Strea
 
 // ---- interval ------------------------------------------------------------------------------
 
-/** An interval: `tick()` gives a future of the next tick. */
+/**
+ * An interval: `tick()` gives a future of the next tick.
+ *
+ * @example
+ * ```ts
+ * const iv: IntervalLike<Instant> = interval(1000);
+ * ```
+ */
 export interface IntervalLike<I> {
   tick(): Future<I>;
   drop?(): void;
@@ -276,7 +311,14 @@ export function fromInterval<I>(iv: IntervalLike<I>, opts: AdapterOptions = {}):
 
 // ---- signal --------------------------------------------------------------------------------
 
-/** A signal listener: `recv()` gives the number of arrivals since the last one, null once closed. */
+/**
+ * A signal listener: `recv()` gives the number of arrivals since the last one, null once closed.
+ *
+ * @example
+ * ```ts
+ * const sig: SignalLike = signal('SIGHUP');
+ * ```
+ */
 export interface SignalLike {
   recv(): Future<number | null>;
   close?(): void;
@@ -306,7 +348,14 @@ export function fromSignal(sig: SignalLike, opts: AdapterOptions = {}): Stream<n
 
 // ---- listener ------------------------------------------------------------------------------
 
-/** A listener: `accept()` gives `[connection, address]`; it throws code CLOSED once closed. */
+/**
+ * A listener: `accept()` gives `[connection, address]`; it throws code CLOSED once closed.
+ *
+ * @example
+ * ```ts
+ * const l: ListenerLike<TcpStream> = yield* TcpListener.bind('127.0.0.1:0');
+ * ```
+ */
 export interface ListenerLike<C, A = unknown> {
   accept(): Future<readonly [C, A]>;
   close?(): void;
@@ -340,7 +389,14 @@ export function incoming<C>(listener: ListenerLike<C>, opts: AdapterOptions = {}
 
 // ---- lines ---------------------------------------------------------------------------------
 
-/** A buffered reader: `readLine()` gives the next line without its newline, null at EOF. */
+/**
+ * A buffered reader: `readLine()` gives the next line without its newline, null at EOF.
+ *
+ * @example
+ * ```ts
+ * const rd: LineReader = new BufReader(socket);
+ * ```
+ */
 export interface LineReader {
   readLine(): Future<string | null>;
 }

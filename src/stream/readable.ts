@@ -11,7 +11,14 @@ import { Done, Stream, type EachResult, type StreamPoll } from './stream.js';
 import { describe } from './errors.js';
 import { checkStream } from './basic.js';
 
-/** Options of `fromReadable`. */
+/**
+ * Options of `fromReadable`.
+ *
+ * @example
+ * ```ts
+ * fromReadable(process.stdin, { destroyOnDrop: false }); // stdin stays usable after the stream
+ * ```
+ */
 export interface FromReadableOptions {
   /**
    * Destroy the readable when the stream is dropped before its end (default true). With false,

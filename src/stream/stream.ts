@@ -28,7 +28,14 @@ import { Future, Pending, type Context, type Gen, type Poll } from '../future/fu
  */
 export const Done: unique symbol = Symbol.for('kyoto.Done');
 
-/** The result of polling a stream: a value, `Done`, or `Pending`. */
+/**
+ * The result of polling a stream: a value, `Done`, or `Pending`.
+ *
+ * @example
+ * ```ts
+ * const r: StreamPoll<number> = s.pollNext(cx);
+ * ```
+ */
 export type StreamPoll<T> = T | typeof Done | typeof Pending;
 
 /**
@@ -59,7 +66,15 @@ export interface Consumer<T> {
   accept(v: T): boolean;
 }
 
-/** What `pollEach` returns: `Pending`, `Done`, or `undefined` when the sink asked to stop. */
+/**
+ * What `pollEach` returns: `Pending`, `Done`, or `undefined` when the consumer asked to stop.
+ *
+ * @example
+ * ```ts
+ * const r: EachResult = s.pollEach(cx, consumer);
+ * if (r === Done) finish();
+ * ```
+ */
 export type EachResult = typeof Pending | typeof Done | undefined;
 
 /**
@@ -83,7 +98,14 @@ export type Awaitable<T> = Future<T> | PromiseLike<T> | Generator<unknown, T, un
 export type Resolved<A> =
   A extends Future<infer U> ? U : A extends PromiseLike<infer P> ? Awaited<P> : A extends Generator<unknown, infer R, unknown> ? R : never;
 
-/** What a `forEach` callback may return: nothing, or something to await before the next item. */
+/**
+ * What a `forEach` callback may return: nothing, or something to await before the next item.
+ *
+ * @example
+ * ```ts
+ * const log = (line: string): ForEachResult => void console.log(line);
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
 export type ForEachResult = void | Future<unknown> | PromiseLike<unknown> | Gen<unknown> | Generator<unknown, unknown, unknown>;
 
