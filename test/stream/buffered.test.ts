@@ -174,3 +174,32 @@ const noop: Waker = { wake() {}, wakeByRef() {}, clone: () => noop, willWake: (o
 function cxOf(w: Waker): Context {
   return { waker: w };
 }
+
+test('property: any completion order gives every output once, at most n in flight, order kept by buffered', async () => {
+  const fc = (await import('fast-check')).default;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 1, max: 5 }),
+      fc.integer({ min: 0, max: 12 }).chain((len) => fc.tuple(fc.constant(len), fc.shuffledSubarray([...Array(len).keys()], { minLength: len, maxLength: len }))),
+      fc.boolean(),
+      async (n, [len, order], ordered) => {
+        Gate.live = 0;
+        Gate.maxLive = 0;
+        const gates = Array.from({ length: len }, (_, i) => new Gate<number>(`g${i}`));
+        const out = await run(function* () {
+          const s = fromIterable(gates);
+          const b = ordered ? s.buffered(n) : s.bufferUnordered(n);
+          spawn(openInOrder, gates, order);
+          const got: number[] = [];
+          let v: number | undefined;
+          while ((v = yield* b.next()) !== undefined) got.push(v);
+          return got;
+        });
+        assert.ok(Gate.maxLive <= n);
+        assert.deepEqual([...out].sort((a, b) => a - b), [...Array(len).keys()]);
+        if (ordered) assert.deepEqual(out, [...Array(len).keys()]);
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
