@@ -33,6 +33,18 @@ for (const workers of [1, 2, 3, 4]) {
       assert.equal(await pfib.spawn(18, 6), seqFib(18));
       const m = rt.metrics();
       assert.equal(m.numWorkers, workers);
+      // Per-worker figures with Tokio's names, after the main thread's own executor.
+      const ws = m.workers.slice(1);
+      assert.equal(ws.length, workers);
+      let started = 0;
+      for (const w of ws) {
+        for (const k of ['pollCount', 'stealCount', 'stealOperations', 'parkCount', 'overflowCount', 'localQueueDepth', 'totalBusyDuration']) {
+          assert.equal(typeof (w as unknown as Record<string, unknown>)[k], 'number', k);
+        }
+        started += (w as unknown as { startedTasks: number }).startedTasks;
+      }
+      assert.ok(started >= 3, 'the workers started the tasks');
+      assert.equal(m.workerStealCount, ws.reduce((a, w) => a + w.stealCount, 0));
     } finally {
       await rt.shutdown();
     }

@@ -51,7 +51,6 @@ const GLOBAL_INTERVAL = 61;
 const MAX_LIFO_POLLS = 3;
 const GLOBAL_BATCH = 128;
 
-
 const now = (): number => performance.now();
 
 /** @internal */
@@ -518,4 +517,3 @@ class CallFuture extends Future<unknown> {
   }
 }
 
-export { ST_RUNNING };
