@@ -127,7 +127,14 @@ for (const kind of IDLE > 0 ? ['node', 'kyoto'] : []) {
   const opened = (await load.ask({ cmd: 'open', port, conns: IDLE }))['opened'] as number;
   await new Promise((r) => setTimeout(r, 500));
   const after = (await srv.ask({ cmd: 'mem' }))['mem'] as Mem;
+  const held = (await srv.ask({ cmd: 'open' }))['open'] as number;
   await load.ask({ cmd: 'closeAll' });
+  let left = -1;
+  for (let i = 0; i < 50 && left !== 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = (await srv.ask({ cmd: 'open' }))['open'] as number;
+  }
+  console.log(`${kind.padEnd(5)} held ${held} connections open; ${left} left open after the clients closed`);
   await srv.exit();
   const heap = (after.heap + after.external - before.heap - before.external) / opened;
   const rss = (after.rss - before.rss) / opened;

@@ -21,10 +21,14 @@ function mem(): { heap: number; external: number; rss: number; heapTotal: number
   return { heap: m.heapUsed, external: m.external, rss: m.rss, heapTotal: m.heapTotal };
 }
 
+/** Connections the server still holds open (set per server kind). */
+let openConnections: () => Promise<number> = () => Promise.resolve(-1);
+
 function serve(port: number, stop: () => void): void {
   process.send!({ port });
   process.on('message', (msg: { cmd: string }) => {
     if (msg.cmd === 'mem') process.send!({ mem: mem() });
+    else if (msg.cmd === 'open') void openConnections().then((n) => process.send!({ open: n }));
     else if (msg.cmd === 'cpu') process.send!({ cpu: process.cpuUsage(), ru: process.resourceUsage() });
     else if (msg.cmd === 'exit') stop();
   });
@@ -41,11 +45,14 @@ if (kind === 'node' || kind === 'node-paused') {
     }
     s.on('error', () => {});
   });
+  openConnections = () => new Promise((resolve) => server.getConnections((_e, n) => resolve(n)));
   server.listen({ host: '127.0.0.1', port: 0, backlog: 16384 }, () => {
     serve((server.address() as net.AddressInfo).port, () => process.exit(0));
   });
 } else {
   const rt = new Runtime();
+  // Open registrations minus the listener's.
+  openConnections = () => Promise.resolve((rt.metrics()['ioOpenRegistrations'] as number) - 1);
   function* main() {
     const listener = yield* TcpListener.bind('127.0.0.1:0', { backlog: 16384 });
     serve(listener.localAddr().port, () => process.exit(0));
