@@ -108,7 +108,14 @@ export abstract class SocketListener implements RegistrationOwner {
     return Pending;
   }
 
-  /** Connections accepted by the OS and waiting for `accept()`. */
+  /**
+   * Connections accepted by the OS and waiting for `accept()`.
+   *
+   * @example
+   * ```ts
+   * if (listener.queued() > 100) console.warn('accept loop is falling behind');
+   * ```
+   */
   queued(): number {
     return this.queue.length;
   }
