@@ -3,7 +3,7 @@
  * a plain Node `net` echo server, each in its own process, driven by one load-generator process
  * (bench/net_load.ts, plain Node `net`).
  *
- *   npm run bench:net   (node --expose-gc dist/bench/net.js [--ms 3000] [--rounds 4] [--conns 1,100,1000] [--idle 10000])
+ *   npm run bench:net   (node --expose-gc dist/bench/net.js [--ms 3000] [--rounds 4] [--conns 1,100,1000] [--idle 10000] [--control])
  *
  * - Round trips per second with 1, 100 and 1,000 connections doing 64-byte ping-pong, with p50
  *   and p99 latency (best of `rounds` runs, servers alternating), and the server's CPU time
@@ -24,6 +24,8 @@ const argNum = (name: string, d: number): number => {
 const MS = argNum('ms', 3000);
 const ROUNDS = argNum('rounds', 4);
 const IDLE = argNum('idle', 10_000);
+/** `--control`: also run raw Node in paused mode, to separate paused mode's cost from kyoto's. */
+const CONTROL = process.argv.includes('--control');
 const CONNS = (() => {
   const i = process.argv.indexOf('--conns');
   return i >= 0 ? process.argv[i + 1]!.split(',').map(Number) : [1, 100, 1000];
@@ -82,10 +84,11 @@ const cpuOf = (m: Msg): number => {
 const load = new Child('net_load.js', []);
 await load.next();
 
-const results: Record<string, Record<number, Run>> = { node: {}, kyoto: {} };
+const results: Record<string, Record<number, Run>> = { node: {}, kyoto: {}, 'node-paused': {} };
+const KINDS = CONTROL ? ['node', 'kyoto', 'node-paused'] : ['node', 'kyoto'];
 for (const conns of CONNS) {
   for (let round = 0; round < ROUNDS; round++) {
-    for (const kind of round % 2 === 0 ? ['node', 'kyoto'] : ['kyoto', 'node']) {
+    for (const kind of round % 2 === 0 ? KINDS : [...KINDS].reverse()) {
       const [srv, port] = await startServer(kind);
       await load.ask({ cmd: 'pingpong', port, conns, ms: 300 }); // warm-up
       const c0 = cpuOf(await srv.ask({ cmd: 'cpu' }));
@@ -107,6 +110,13 @@ for (const conns of CONNS) {
       `kyoto ${Math.round(kr).toLocaleString('en-US').padStart(8)} rt/s p50 ${k.p50.toFixed(3)} p99 ${k.p99.toFixed(3)} ms cpu ${k.cpu.toFixed(2)} us/rt | ` +
       `kyoto/node ${(kr / nr).toFixed(3)}x rt/s, ${(k.cpu / n.cpu).toFixed(2)}x server cpu per rt`,
   );
+  const p = results['node-paused']![conns];
+  if (p !== undefined) {
+    console.log(
+      `${String(conns).padStart(5)} conns  control: raw Node in paused mode ${Math.round(p.rts / p.secs).toLocaleString('en-US')} rt/s, ` +
+        `cpu ${p.cpu.toFixed(2)} us/rt (${(p.cpu / n.cpu).toFixed(2)}x the 'data' server)`,
+    );
+  }
 }
 
 const perConn: Record<string, { heap: number; rss: number; committed: number }> = {};
@@ -117,7 +127,14 @@ for (const kind of IDLE > 0 ? ['node', 'kyoto'] : []) {
   const opened = (await load.ask({ cmd: 'open', port, conns: IDLE }))['opened'] as number;
   await new Promise((r) => setTimeout(r, 500));
   const after = (await srv.ask({ cmd: 'mem' }))['mem'] as Mem;
+  const held = (await srv.ask({ cmd: 'open' }))['open'] as number;
   await load.ask({ cmd: 'closeAll' });
+  let left = -1;
+  for (let i = 0; i < 50 && left !== 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = (await srv.ask({ cmd: 'open' }))['open'] as number;
+  }
+  console.log(`${kind.padEnd(5)} held ${held} connections open; ${left} left open after the clients closed`);
   await srv.exit();
   const heap = (after.heap + after.external - before.heap - before.external) / opened;
   const rss = (after.rss - before.rss) / opened;

@@ -1,5 +1,7 @@
 /**
- * Echo server process for bench/net.ts: `node --expose-gc dist/bench/net_server.js kyoto|node`.
+ * Echo server process for bench/net.ts: `node --expose-gc dist/bench/net_server.js kind`, kind
+ * `kyoto`, `node` ('data' events) or `node-paused` (a control: raw Node in paused mode,
+ * 'readable' + socket.read(), the way kyoto drives sockets, without kyoto's tasks).
  * Listens on 127.0.0.1:0, reports its port over IPC, answers { cmd: 'mem' } with memory after a
  * full GC, and exits on { cmd: 'exit' }.
  */
@@ -8,7 +10,9 @@ import { Runtime, TcpListener, spawn } from '../src/index.js';
 import { echoServer } from '../examples/echo_server.js';
 
 const kind = process.argv[2];
-if (kind !== 'kyoto' && kind !== 'node') throw new TypeError(`usage: net_server kyoto|node, got ${String(kind)}`);
+if (kind !== 'kyoto' && kind !== 'node' && kind !== 'node-paused') {
+  throw new TypeError(`usage: net_server kyoto|node|node-paused, got ${String(kind)}`);
+}
 
 function mem(): { heap: number; external: number; rss: number; heapTotal: number } {
   const g = (globalThis as { gc?: () => void }).gc;
@@ -17,26 +21,38 @@ function mem(): { heap: number; external: number; rss: number; heapTotal: number
   return { heap: m.heapUsed, external: m.external, rss: m.rss, heapTotal: m.heapTotal };
 }
 
+/** Connections the server still holds open (set per server kind). */
+let openConnections: () => Promise<number> = () => Promise.resolve(-1);
+
 function serve(port: number, stop: () => void): void {
   process.send!({ port });
   process.on('message', (msg: { cmd: string }) => {
     if (msg.cmd === 'mem') process.send!({ mem: mem() });
+    else if (msg.cmd === 'open') void openConnections().then((n) => process.send!({ open: n }));
     else if (msg.cmd === 'cpu') process.send!({ cpu: process.cpuUsage(), ru: process.resourceUsage() });
     else if (msg.cmd === 'exit') stop();
   });
 }
 
-if (kind === 'node') {
+if (kind === 'node' || kind === 'node-paused') {
   const server = net.createServer((s) => {
     s.setNoDelay(true);
-    s.on('data', (d) => s.write(d));
+    if (kind === 'node') s.on('data', (d) => s.write(d));
+    else {
+      s.on('readable', () => {
+        for (let c = s.read() as Buffer | null; c !== null; c = s.read() as Buffer | null) s.write(c);
+      });
+    }
     s.on('error', () => {});
   });
+  openConnections = () => new Promise((resolve) => server.getConnections((_e, n) => resolve(n)));
   server.listen({ host: '127.0.0.1', port: 0, backlog: 16384 }, () => {
     serve((server.address() as net.AddressInfo).port, () => process.exit(0));
   });
 } else {
   const rt = new Runtime();
+  // Open registrations minus the listener's.
+  openConnections = () => Promise.resolve((rt.metrics()['ioOpenRegistrations'] as number) - 1);
   function* main() {
     const listener = yield* TcpListener.bind('127.0.0.1:0', { backlog: 16384 });
     serve(listener.localAddr().port, () => process.exit(0));

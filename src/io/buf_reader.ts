@@ -54,19 +54,40 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
     if (!(this.maxLength >= 1)) throw new RangeError(`BufReader maxLength must be >= 1, got ${String(opts.maxLength)}`);
   }
 
-  /** The bytes buffered now (do not keep the view past the next call). */
+  /**
+   * The bytes buffered now (do not keep the view past the next call).
+   *
+   * @example
+   * ```ts
+   * const head = rd.buffer().subarray(0, 4);
+   * ```
+   */
   buffer(): Buffer {
     return this.buf;
   }
 
-  /** Marks `n` buffered bytes as used. */
+  /**
+   * Marks `n` buffered bytes as used.
+   *
+   * @example
+   * ```ts
+   * rd.consume(rd.buffer().length); // drop what is buffered
+   * ```
+   */
   consume(n: number): void {
     if (n < 0 || n > this.buf.length) throw new RangeError(`consume(${n}): only ${this.buf.length} bytes are buffered`);
     this.buf = this.buf.subarray(n);
     this.scanned = Math.max(0, this.scanned - n);
   }
 
-  /** True once the inner reader reported EOF. */
+  /**
+   * True once the inner reader reported EOF.
+   *
+   * @example
+   * ```ts
+   * if (rd.isEof() && rd.buffer().length === 0) return;
+   * ```
+   */
   isEof(): boolean {
     return this.eof;
   }

@@ -42,6 +42,14 @@ export class LinesCodec implements Codec<string> {
     this.maxLength = opts.maxLength ?? 64 * 1024;
     if (!(this.maxLength >= 1)) throw new RangeError(`LinesCodec maxLength must be >= 1, got ${String(opts.maxLength)}`);
   }
+  /**
+   * Decodes one item from the start of `src` (null: not a whole item yet).
+   *
+   * @example
+   * ```ts
+   * const d = codec.decode(buf); if (d !== null) use(d.item, d.consumed);
+   * ```
+   */
   decode(src: Buffer): { item: string; consumed: number } | null {
     const i = src.indexOf(0x0a, Math.min(this.scanned, src.length));
     if (i < 0) {
@@ -54,12 +62,28 @@ export class LinesCodec implements Codec<string> {
     const end = i > 0 && src[i - 1] === 0x0d ? i - 1 : i;
     return { item: src.toString('utf8', 0, end), consumed: i + 1 };
   }
+  /**
+   * At EOF: the last item, which may lack its newline.
+   *
+   * @example
+   * ```ts
+   * const last = codec.decodeEof(rest); // the final line without '\n'
+   * ```
+   */
   decodeEof(src: Buffer): { item: string; consumed: number } | null {
     const d = this.decode(src);
     if (d !== null) return d;
     this.scanned = 0;
     return { item: src.toString('utf8'), consumed: src.length };
   }
+  /**
+   * Encodes one item.
+   *
+   * @example
+   * ```ts
+   * yield* stream.writeAll(codec.encode(item));
+   * ```
+   */
   encode(item: string): Buffer {
     if (typeof item !== 'string') throw new TypeError(`LinesCodec.encode: expected a string, got ${typeof item}`);
     if (item.includes('\n')) throw new TypeError(`LinesCodec.encode: a line may not contain '\\n': ${JSON.stringify(item.slice(0, 40))}`);
@@ -95,6 +119,14 @@ export class LengthDelimitedCodec implements Codec<Buffer, Uint8Array> {
     if (![1, 2, 4].includes(this.lengthFieldLength)) throw new RangeError(`lengthFieldLength must be 1, 2 or 4, got ${String(opts.lengthFieldLength)}`);
     if (!(this.maxFrameLength >= 0)) throw new RangeError(`maxFrameLength must be >= 0, got ${String(opts.maxFrameLength)}`);
   }
+  /**
+   * Decodes one item from the start of `src` (null: not a whole item yet).
+   *
+   * @example
+   * ```ts
+   * const d = codec.decode(buf); if (d !== null) use(d.item, d.consumed);
+   * ```
+   */
   decode(src: Buffer): { item: Buffer; consumed: number } | null {
     const h = this.lengthFieldLength;
     if (src.length < h) return null;
@@ -103,6 +135,14 @@ export class LengthDelimitedCodec implements Codec<Buffer, Uint8Array> {
     if (src.length < h + len) return null;
     return { item: src.subarray(h, h + len), consumed: h + len };
   }
+  /**
+   * Encodes one item.
+   *
+   * @example
+   * ```ts
+   * yield* stream.writeAll(codec.encode(item));
+   * ```
+   */
   encode(item: Uint8Array): Buffer {
     const h = this.lengthFieldLength;
     const len = item.length;

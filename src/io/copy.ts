@@ -67,7 +67,14 @@ export class CopyFuture extends Future<number> {
     }
   }
 
-  /** True once the copy finished. */
+  /**
+   * True once the copy finished.
+   *
+   * @example
+   * ```ts
+   * if (!copier.isDone()) copier.drop();
+   * ```
+   */
   isDone(): boolean {
     return this.state === DONE;
   }

@@ -35,6 +35,11 @@ export class FramedRead<T> {
    * ```ts
    * const item = yield* frames.readFrame();
    * ```
+   *
+   * @example
+   * ```ts
+   * const item = yield* framed.readFrame();
+   * ```
    */
   readFrame(): Future<T | null> {
     return new ReadFrameFuture(this);
@@ -94,6 +99,11 @@ export class FramedWrite<T> {
    * ```ts
    * yield* out.writeFrame(item);
    * ```
+   *
+   * @example
+   * ```ts
+   * yield* framed.writeFrame(item);
+   * ```
    */
   writeFrame(item: T): Future<void> {
     const bytes = this.encoder.encode(item);
@@ -123,11 +133,25 @@ export class Framed<In, Out = In> {
     this.r = new FramedRead(io, codec);
     this.w = new FramedWrite(io, codec);
   }
-  /** See `FramedRead.readFrame` (cancel-safe). */
+  /**
+   * See `FramedRead.readFrame` (cancel-safe).
+   *
+   * @example
+   * ```ts
+   * const item = yield* framed.readFrame();
+   * ```
+   */
   readFrame(): Future<In | null> {
     return this.r.readFrame();
   }
-  /** See `FramedWrite.writeFrame`. */
+  /**
+   * See `FramedWrite.writeFrame`.
+   *
+   * @example
+   * ```ts
+   * yield* framed.writeFrame(item);
+   * ```
+   */
   writeFrame(item: Out): Future<void> {
     return this.w.writeFrame(item);
   }

@@ -5,7 +5,14 @@
  */
 import { isIP } from 'node:net';
 
-/** Thrown for an address that cannot be parsed. */
+/**
+ * Thrown for an address that cannot be parsed.
+ *
+ * @example
+ * ```ts
+ * try { TcpListener.bind('localhost'); } catch (e) { if (e instanceof AddrParseError) console.error(e.message); }
+ * ```
+ */
 export class AddrParseError extends TypeError {
   override name = 'AddrParseError';
 }
@@ -31,16 +38,41 @@ export class SocketAddr {
   get family(): 'IPv4' | 'IPv6' {
     return this.ip.includes(':') ? 'IPv6' : 'IPv4';
   }
+  /**
+   * @example
+   * ```ts
+   * if (addr.isIpv4()) console.log(addr.ip);
+   * ```
+   */
   isIpv4(): boolean {
     return !this.ip.includes(':');
   }
+  /**
+   * @example
+   * ```ts
+   * if (addr.isIpv6()) console.log(`[${addr.ip}]`);
+   * ```
+   */
   isIpv6(): boolean {
     return this.ip.includes(':');
   }
-  /** `ip:port`, with brackets around IPv6 addresses. */
+  /**
+   * `ip:port`, with brackets around IPv6 addresses.
+   *
+   * @example
+   * ```ts
+   * console.log(`${listener.localAddr()}`); // 127.0.0.1:8080
+   * ```
+   */
   toString(): string {
     return this.ip.includes(':') ? `[${this.ip}]:${this.port}` : `${this.ip}:${this.port}`;
   }
+  /**
+   * @example
+   * ```ts
+   * JSON.stringify({ peer: addr }); // {"peer":"127.0.0.1:51234"}
+   * ```
+   */
   toJSON(): string {
     return this.toString();
   }
@@ -101,7 +133,14 @@ export function parseAddr(addr: ToSocketAddr, defaultHost = '0.0.0.0'): { host: 
   throw new AddrParseError(`invalid socket address ${JSON.stringify(addr)}: use 'host:port', a port number or { host, port }`);
 }
 
-/** `host:port` for messages. */
+/**
+ * `host:port` for messages (IPv6 hosts in brackets).
+ *
+ * @example
+ * ```ts
+ * formatAddr('::1', 80); // '[::1]:80'
+ * ```
+ */
 export function formatAddr(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -17,6 +17,20 @@ import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { IoError, toIoError } from '../io/error.js';
 import { Ring } from './ring.js';
 
+const QUEUED_ERROR: unique symbol = Symbol('kyoto.queuedError');
+type QueuedSocket = Socket & { [QUEUED_ERROR]?: Error };
+
+/** A connection waiting in the accept queue failed: keep the error for whoever accepts it. */
+function onQueuedError(this: QueuedSocket, err: Error): void {
+  this[QUEUED_ERROR] ??= err;
+}
+
+/** @internal the error a connection met while it waited in the accept queue, if any. */
+export function takeQueuedError(sock: Socket): Error | undefined {
+  sock.removeListener('error', onQueuedError);
+  return (sock as QueuedSocket)[QUEUED_ERROR];
+}
+
 /** Default bound of the accept queue (and the kernel backlog asked for). */
 export const DEFAULT_BACKLOG = 1024;
 
@@ -74,6 +88,7 @@ export abstract class SocketListener implements RegistrationOwner {
       sock.destroy();
       return;
     }
+    sock.on('error', onQueuedError); // until accepted, so a failure cannot crash the process
     this.reg.setReadiness(READABLE);
   }
 
@@ -93,7 +108,14 @@ export abstract class SocketListener implements RegistrationOwner {
     return Pending;
   }
 
-  /** Connections accepted by the OS and waiting for `accept()`. */
+  /**
+   * Connections accepted by the OS and waiting for `accept()`.
+   *
+   * @example
+   * ```ts
+   * if (listener.queued() > 100) console.warn('accept loop is falling behind');
+   * ```
+   */
   queued(): number {
     return this.queue.length;
   }

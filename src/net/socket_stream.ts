@@ -419,7 +419,14 @@ export abstract class SocketStream implements RegistrationOwner {
     return this.reg.writable();
   }
 
-  /** Closes both directions at once (pending writes are discarded). Idempotent. */
+  /**
+   * Closes both directions at once (pending writes are discarded). Idempotent.
+   *
+   * @example
+   * ```ts
+   * try { yield* handle(stream); } finally { stream.close(); }
+   * ```
+   */
   close(): void {
     this.socket.destroy();
   }
@@ -429,7 +436,14 @@ export abstract class SocketStream implements RegistrationOwner {
     this.close();
   }
 
-  /** True until the socket closed. */
+  /**
+   * True until the socket closed.
+   *
+   * @example
+   * ```ts
+   * if (!stream.isOpen()) return;
+   * ```
+   */
   isOpen(): boolean {
     return this.reg.isOpen();
   }

@@ -18,19 +18,47 @@ import type { SocketStream } from './socket_stream.js';
  */
 export class ReadHalf<S extends SocketStream = SocketStream> {
   constructor(readonly stream: S) {}
-  /** See `TcpStream.read` (cancel-safe). */
+  /**
+   * See `TcpStream.read` (cancel-safe).
+   *
+   * @example
+   * ```ts
+   * const n = yield* rd.read(buf);
+   * ```
+   */
   read(buf: Uint8Array): Future<number> {
     return this.stream.read(buf);
   }
-  /** See `TcpStream.readExact`. */
+  /**
+   * See `TcpStream.readExact`.
+   *
+   * @example
+   * ```ts
+   * yield* rd.readExact(header);
+   * ```
+   */
   readExact(buf: Uint8Array): Future<void> {
     return this.stream.readExact(buf);
   }
-  /** See `TcpStream.readChunk` (cancel-safe, zero-copy). */
+  /**
+   * See `TcpStream.readChunk` (cancel-safe, zero-copy).
+   *
+   * @example
+   * ```ts
+   * const c = yield* rd.readChunk();
+   * ```
+   */
   readChunk(): Future<Buffer | null> {
     return this.stream.readChunk();
   }
-  /** See `TcpStream.readable`. */
+  /**
+   * See `TcpStream.readable`.
+   *
+   * @example
+   * ```ts
+   * yield* rd.readable();
+   * ```
+   */
   readable(): Future<void> {
     return this.stream.readable();
   }
@@ -58,27 +86,69 @@ export class ReadHalf<S extends SocketStream = SocketStream> {
  */
 export class WriteHalf<S extends SocketStream = SocketStream> {
   constructor(readonly stream: S) {}
-  /** See `TcpStream.write`. */
+  /**
+   * See `TcpStream.write`.
+   *
+   * @example
+   * ```ts
+   * const n = yield* wr.write(buf);
+   * ```
+   */
   write(buf: Uint8Array): Future<number> {
     return this.stream.write(buf);
   }
-  /** See `TcpStream.writeAll`. */
+  /**
+   * See `TcpStream.writeAll`.
+   *
+   * @example
+   * ```ts
+   * yield* wr.writeAll(Buffer.from('hi\n'));
+   * ```
+   */
   writeAll(buf: Uint8Array): Future<void> {
     return this.stream.writeAll(buf);
   }
-  /** See `TcpStream.writeChunk` (zero-copy). */
+  /**
+   * See `TcpStream.writeChunk` (zero-copy).
+   *
+   * @example
+   * ```ts
+   * yield* wr.writeChunk(chunk);
+   * ```
+   */
   writeChunk(chunk: Uint8Array): Future<void> {
     return this.stream.writeChunk(chunk);
   }
-  /** See `TcpStream.flush`. */
+  /**
+   * See `TcpStream.flush`.
+   *
+   * @example
+   * ```ts
+   * yield* wr.flush();
+   * ```
+   */
   flush(): Future<void> {
     return this.stream.flush();
   }
-  /** Half-close: see `TcpStream.shutdown`. */
+  /**
+   * Half-close: see `TcpStream.shutdown`.
+   *
+   * @example
+   * ```ts
+   * yield* wr.shutdown();
+   * ```
+   */
   shutdown(): Future<void> {
     return this.stream.shutdown();
   }
-  /** See `TcpStream.writable`. */
+  /**
+   * See `TcpStream.writable`.
+   *
+   * @example
+   * ```ts
+   * yield* wr.writable();
+   * ```
+   */
   writable(): Future<void> {
     return this.stream.writable();
   }

@@ -7,9 +7,10 @@ import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { WRITABLE, ERROR } from '../runtime/io/registration.js';
 import { SocketAddr, formatAddr, parseAddr, type ToSocketAddr } from './addr.js';
 import { SocketStream } from './socket_stream.js';
-import { ListenFuture, SocketListener, checkBacklog, type ListenerOptions } from './listener.js';
+import { ListenFuture, SocketListener, checkBacklog, takeQueuedError, type ListenerOptions } from './listener.js';
 import { ReadHalf, WriteHalf } from './split.js';
 import { pollProceed } from '../runtime/coop.js';
+import { toIoError } from '../io/error.js';
 
 /**
  * A TCP connection. Read and write it from one task, or `split()` it for two.
@@ -247,7 +248,10 @@ class AcceptFuture extends Future<[TcpStream, SocketAddr]> {
     if (sock === Pending) return Pending;
     const peer = peerOf(sock);
     this.l.reg.driver.counters.tcpAccepted++;
-    return [new TcpStream(sock, peer), peer];
+    const stream = new TcpStream(sock, peer);
+    const err = takeQueuedError(sock);
+    if (err !== undefined) stream.reg.setError(toIoError(err, 'I/O on', stream.label()));
+    return [stream, peer];
   }
 }
 

@@ -236,22 +236,50 @@ export class UdpSocket implements RegistrationOwner {
     return new RecvFuture(this, buf, true) as unknown as Future<number>;
   }
 
-  /** The bound address. */
+  /**
+   * The bound address.
+   *
+   * @example
+   * ```ts
+   * console.log(`udp on ${sock.localAddr()}`);
+   * ```
+   */
   localAddr(): SocketAddr {
     return this.local;
   }
 
-  /** The connected peer, or null. */
+  /**
+   * The connected peer, or null.
+   *
+   * @example
+   * ```ts
+   * const peer = sock.peerAddr(); // null until connect()
+   * ```
+   */
   peerAddr(): SocketAddr | null {
     return this.connected;
   }
 
-  /** Datagrams dropped because the receive queue was full. */
+  /**
+   * Datagrams dropped because the receive queue was full.
+   *
+   * @example
+   * ```ts
+   * if (sock.droppedDatagrams() > 0) console.warn('receiver too slow');
+   * ```
+   */
   droppedDatagrams(): number {
     return this.dropped;
   }
 
-  /** Closes the socket; pending receives throw `IoError` code `CLOSED`. Idempotent. */
+  /**
+   * Closes the socket; pending receives throw `IoError` code `CLOSED`. Idempotent.
+   *
+   * @example
+   * ```ts
+   * sock.close();
+   * ```
+   */
   close(): void {
     if (!this.reg.isOpen()) return;
     try {

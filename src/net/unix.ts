@@ -6,8 +6,9 @@ import * as net from 'node:net';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { ERROR, WRITABLE } from '../runtime/io/registration.js';
 import { pollProceed } from '../runtime/coop.js';
+import { toIoError } from '../io/error.js';
 import { SocketStream } from './socket_stream.js';
-import { ListenFuture, SocketListener, checkBacklog, type ListenerOptions } from './listener.js';
+import { ListenFuture, SocketListener, checkBacklog, takeQueuedError, type ListenerOptions } from './listener.js';
 import { ReadHalf, WriteHalf } from './split.js';
 
 function checkPath(path: unknown): string {
@@ -203,6 +204,9 @@ class UnixAcceptFuture extends Future<[UnixStream, string]> {
     const sock = this.l.pollAcceptSocket(cx);
     if (sock === Pending) return Pending;
     this.l.reg.driver.counters.unixAccepted++;
-    return [new UnixStream(sock, this.path), this.path];
+    const stream = new UnixStream(sock, this.path);
+    const err = takeQueuedError(sock);
+    if (err !== undefined) stream.reg.setError(toIoError(err, 'I/O on', stream.label()));
+    return [stream, this.path];
   }
 }

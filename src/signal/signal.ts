@@ -12,7 +12,14 @@ import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 /** A signal name such as 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1'. */
 export type SignalName = NodeJS.Signals;
 
-/** Thrown for a signal that does not exist or cannot be listened to. */
+/**
+ * Thrown for a signal that does not exist or cannot be listened to.
+ *
+ * @example
+ * ```ts
+ * try { signal('SIGKILL'); } catch (e) { if (e instanceof SignalError) console.error(e.message); }
+ * ```
+ */
 export class SignalError extends TypeError {
   override name = 'SignalError';
 }
@@ -109,7 +116,14 @@ export class Signal implements RegistrationOwner {
     }
   }
 
-  /** Stops listening (the default action comes back); a pending `recv()` gives null. */
+  /**
+   * Stops listening (the default action comes back); a pending `recv()` gives null.
+   *
+   * @example
+   * ```ts
+   * hup.close();
+   * ```
+   */
   close(): void {
     if (!this.reg.isOpen()) return;
     process.removeListener(this.signal, this.handler);

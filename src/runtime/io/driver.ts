@@ -85,12 +85,26 @@ export class IoDriver implements Driver {
     this.byKind.set(reg.kind, (this.byKind.get(reg.kind) ?? 1) - 1);
   }
 
-  /** Open registrations: each one (a socket, a listener, a signal) can still wake a task. */
+  /**
+   * Open registrations: each one (a socket, a listener, a signal) can still wake a task.
+   *
+   * @example
+   * ```ts
+   * if (ioDriver().pendingWakeSources() === 0) console.log('no sockets open');
+   * ```
+   */
   pendingWakeSources(): number {
     return this.open;
   }
 
-  /** Dump lines: a summary and the first registrations that have waiters. */
+  /**
+   * Dump lines: a summary and the first registrations that have waiters.
+   *
+   * @example
+   * ```ts
+   * for (const line of ioDriver().describe()) console.log(line);
+   * ```
+   */
   describe(): string[] {
     if (this.open === 0) return [];
     const kinds = [...this.byKind].filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
@@ -105,13 +119,28 @@ export class IoDriver implements Driver {
     return lines;
   }
 
+  /**
+   * Adds the driver's counters (io* names) to `into`.
+   *
+   * @example
+   * ```ts
+   * const m: Record<string, unknown> = {}; ioDriver().metrics(m); // m.ioOpenRegistrations, ...
+   * ```
+   */
   metrics(into: Record<string, unknown>): void {
     into['ioOpenRegistrations'] = this.open;
     const c = this.counters as unknown as Record<string, number>;
     for (const k of Object.keys(c)) into[`io${k[0]!.toUpperCase()}${k.slice(1)}`] = c[k];
   }
 
-  /** Closes every resource still open (the runtime shut down). */
+  /**
+   * Closes every resource still open (the runtime shut down).
+   *
+   * @example
+   * ```ts
+   * ioDriver().shutdown(); // closes every open socket (the runtime does this)
+   * ```
+   */
   shutdown(): void {
     let r = this.head;
     while (r !== null) {

@@ -63,29 +63,63 @@ export class Registration {
     driver.add(this);
   }
 
-  /** True while the resource is registered with the driver (open). */
+  /**
+   * True while the resource is registered with the driver (open).
+   *
+   * @example
+   * ```ts
+   * if (!reg.isOpen()) throw new IoError('CLOSED', 'socket closed');
+   * ```
+   */
   isOpen(): boolean {
     return (this.readiness & DEREGISTERED) === 0;
   }
 
-  /** Sets readiness bits and wakes the waiters they concern. */
+  /**
+   * Sets readiness bits and wakes the waiters they concern.
+   *
+   * @example
+   * ```ts
+   * socket.on('readable', () => reg.setReadiness(READABLE));
+   * ```
+   */
   setReadiness(bits: number): void {
     this.readiness |= bits;
     if ((bits & (READABLE | READ_CLOSED | ERROR | DEREGISTERED)) !== 0) this.wakeReader();
     if ((bits & (WRITABLE | WRITE_CLOSED | ERROR | DEREGISTERED)) !== 0) this.wakeWriter();
   }
 
-  /** Clears readiness bits (a read found nothing: wait for the next readiness event). */
+  /**
+   * Clears readiness bits (a read found nothing: wait for the next readiness event).
+   *
+   * @example
+   * ```ts
+   * if (socket.read() === null) { reg.clearReadiness(READABLE); reg.registerReader(cx); return Pending; }
+   * ```
+   */
   clearReadiness(bits: number): void {
     this.readiness &= ~bits;
   }
 
-  /** Records a failure and wakes both waiters. */
+  /**
+   * Records a failure and wakes both waiters.
+   *
+   * @example
+   * ```ts
+   * socket.on('error', (e) => reg.setError(toIoError(e, 'read', addr)));
+   * ```
+   */
   setError(err: Error): void {
     if (this.error === null) this.error = err;
     this.setReadiness(ERROR);
   }
 
+  /**
+   * @example
+   * ```ts
+   * reg.wakeReader();
+   * ```
+   */
   wakeReader(): void {
     const w = this.reader;
     if (w !== null) {
@@ -94,6 +128,12 @@ export class Registration {
     }
   }
 
+  /**
+   * @example
+   * ```ts
+   * reg.wakeWriter();
+   * ```
+   */
   wakeWriter(): void {
     const w = this.writer;
     if (w !== null) {
@@ -102,19 +142,40 @@ export class Registration {
     }
   }
 
-  /** Stores the reader waker (keeping an equal one). */
+  /**
+   * Stores the reader waker (keeping an equal one).
+   *
+   * @example
+   * ```ts
+   * reg.registerReader(cx); return Pending;
+   * ```
+   */
   registerReader(cx: Context): void {
     const w = this.reader;
     if (w === null || !w.willWake(cx.waker)) this.reader = cx.waker.clone();
   }
 
-  /** Stores the writer waker (keeping an equal one). */
+  /**
+   * Stores the writer waker (keeping an equal one).
+   *
+   * @example
+   * ```ts
+   * reg.registerWriter(cx); return Pending;
+   * ```
+   */
   registerWriter(cx: Context): void {
     const w = this.writer;
     if (w === null || !w.willWake(cx.waker)) this.writer = cx.waker.clone();
   }
 
-  /** Removes the registration from the driver and wakes both waiters (idempotent). */
+  /**
+   * Removes the registration from the driver and wakes both waiters (idempotent).
+   *
+   * @example
+   * ```ts
+   * socket.on('close', () => reg.deregister());
+   * ```
+   */
   deregister(): void {
     if ((this.readiness & DEREGISTERED) !== 0) return;
     this.driver.remove(this);
@@ -145,7 +206,14 @@ export class Registration {
     return new ReadinessFuture(this, WRITABLE | WRITE_CLOSED | ERROR | DEREGISTERED, true);
   }
 
-  /** One line for dumps. */
+  /**
+   * One line for dumps.
+   *
+   * @example
+   * ```ts
+   * console.log(reg.describe()); // io tcp 127.0.0.1:80: readable; waited on by a reader
+   * ```
+   */
   describe(): string {
     const r = this.readiness;
     const bits: string[] = [];
