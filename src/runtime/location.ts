@@ -9,7 +9,7 @@
 const here = new URL('..', import.meta.url).pathname; // .../src/ (or dist/src/)
 
 /** Distinct functions whose location is captured before capture stops. */
-export const MAX_CAPTURES = 10_000;
+export const MAX_CAPTURES = 1_000;
 
 /** Shared per body function: its name and where it was first spawned. */
 export class TaskMeta {
@@ -21,6 +21,7 @@ export class TaskMeta {
 }
 
 const byFn = new WeakMap<object, TaskMeta>();
+const byName = new Map<string, TaskMeta>();
 let captures = 0;
 // One-entry cache: loops that spawn the same body skip the WeakMap.
 let lastKey: object | null = null;
@@ -33,8 +34,18 @@ export function metaFor(body: object): TaskMeta {
   let m = byFn.get(key);
   if (m === undefined) {
     const name = (key as { name?: string }).name || (typeof body === 'function' ? 'task' : 'future');
-    m = new TaskMeta(name, captures < MAX_CAPTURES ? (captures++, captureLocation()) : '');
-    byFn.set(key, m);
+    if (captures < MAX_CAPTURES) {
+      captures++;
+      m = new TaskMeta(name, captureLocation());
+      byFn.set(key, m);
+    } else {
+      // Capture budget spent (a program spawning fresh closures): one shared meta per name.
+      m = byName.get(name);
+      if (m === undefined) {
+        m = new TaskMeta(name, '');
+        byName.set(name, m);
+      }
+    }
   }
   lastKey = key;
   lastMeta = m;
