@@ -9,6 +9,7 @@ import {
   yieldNow,
   Pending,
   Semaphore,
+  AcquireError,
   Mutex,
   mpsc,
   type Future,
@@ -23,7 +24,7 @@ type Op = [number, number, number];
 const opArb = fc.tuple(fc.nat(7), fc.nat(50), fc.nat(5));
 const RUNS = 300;
 
-test('property: Semaphore keeps every permit through random acquire/drop/release programs', () => {
+test('property: Semaphore keeps every permit through random acquire/drop/release/close programs', () => {
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 5 }), fc.array(opArb, { maxLength: 60 }), (P, ops: Op[]) => {
       const sem = new Semaphore(P);
@@ -31,18 +32,27 @@ test('property: Semaphore keeps every permit through random acquire/drop/release
       const pending: { f: Future<SemaphorePermit>; n: number }[] = [];
       const held: SemaphorePermit[] = [];
       const heldSum = (): number => held.reduce((a, p) => a + p.permits, 0);
+      const CLOSED = Symbol('closed');
+      const pollOrClosed = (f: Future<SemaphorePermit>): SemaphorePermit | typeof Pending | typeof CLOSED => {
+        try {
+          return f.poll(cx);
+        } catch (e) {
+          assert.ok(e instanceof AcquireError && sem.isClosed(), 'only a closed semaphore may fail an acquire');
+          return CLOSED;
+        }
+      };
       for (const [kind, idx, k] of ops) {
         const n = k % (P + 1);
         if (kind <= 1) {
           const f = sem.acquire(n);
-          const r = f.poll(cx);
+          const r = pollOrClosed(f);
           if (r === Pending) pending.push({ f, n });
-          else held.push(r);
+          else if (r !== CLOSED) held.push(r);
         } else if (kind === 2 && pending.length > 0) {
           const i = idx % pending.length;
-          const r = pending[i]!.f.poll(cx);
+          const r = pollOrClosed(pending[i]!.f);
           if (r !== Pending) {
-            held.push(r);
+            if (r !== CLOSED) held.push(r);
             pending.splice(i, 1);
           }
         } else if ((kind === 3 || kind === 4) && pending.length > 0) {
@@ -51,9 +61,11 @@ test('property: Semaphore keeps every permit through random acquire/drop/release
           pending.splice(i, 1);
         } else if (kind === 5 && held.length > 0) {
           held.splice(idx % held.length, 1)[0]!.release();
-        } else if (kind === 6) {
+        } else if (kind === 6 && !sem.isClosed()) {
           const p = sem.tryAcquire(n);
           if (p !== null) held.push(p);
+        } else if (kind === 7 && idx % 10 === 0) {
+          sem.close();
         }
         assert.ok(sem.availablePermits + heldSum() <= P, 'more permits out than exist');
       }
@@ -63,9 +75,9 @@ test('property: Semaphore keeps every permit through random acquire/drop/release
         const { f } = pending[0]!;
         let progressed = false;
         for (let i = 0; i < pending.length; i++) {
-          const r = pending[i]!.f.poll(cx);
+          const r = pollOrClosed(pending[i]!.f);
           if (r !== Pending) {
-            r.release();
+            if (r !== CLOSED) r.release();
             pending.splice(i, 1);
             progressed = true;
             break;
