@@ -21,6 +21,7 @@ function serve(port: number, stop: () => void): void {
   process.send!({ port });
   process.on('message', (msg: { cmd: string }) => {
     if (msg.cmd === 'mem') process.send!({ mem: mem() });
+    else if (msg.cmd === 'cpu') process.send!({ cpu: process.cpuUsage(), ru: process.resourceUsage() });
     else if (msg.cmd === 'exit') stop();
   });
 }

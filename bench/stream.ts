@@ -12,15 +12,17 @@ import { Runtime, fromIterable, fromPromise, sleep, type Future } from '../src/i
 import { median, type Row } from './util.js';
 
 const quick = process.argv.includes('--quick');
-const RUNS = quick ? 3 : 7;
+const RUNS = quick ? 3 : 11;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 async function measure(label: string, ops: number, runs: number, fn: () => Promise<unknown>, cpu = false): Promise<number> {
   const samples: number[] = [];
   const cpuSamples: number[] = [];
   let check: unknown;
-  // One full GC per subject, then an untimed run: a full GC deoptimizes code that embedded the
-  // previous run's (now dead) pipeline objects, and re-optimizing is not what is measured here.
+  // Each subject warms up right before it is measured (so the JIT state is its own), then one
+  // full GC and an untimed run: a full GC deoptimizes optimized code that embedded objects of
+  // the previous runs, and re-optimizing is not what is measured here.
+  for (let w = 0; w < 3; w++) await fn();
   gc();
   await fn();
   await settleGcEntries();
@@ -212,12 +214,6 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
 
   console.log(`\n1. ${N.toLocaleString()}-item map/filter/take(${TAKE.toLocaleString()}) pipeline, folded to a sum (ns per source item)`);
-  // Warm-up, so that every subject is compiled before it is timed.
-  for (let w = 0; w < 3; w++) {
-    await kyotoPipeline();
-    await asyncGenPipeline();
-    await effectPipeline();
-  }
   const k = await measure('kyoto Stream (fold in a task)', N, RUNS, kyotoPipeline);
   const ag = await measure('async generator pipeline (for await)', N, RUNS, asyncGenPipeline);
   const ef = await measure('Effect 4 Stream (runFold)', N, RUNS, effectPipeline);

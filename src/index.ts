@@ -21,7 +21,7 @@ export { trackResource, listResources } from './runtime/resources.js';
 export type { ResourceInfo, TrackedResource } from './runtime/resources.js';
 export { registerRuntimeExtension } from './runtime/runtime.js';
 export type { RuntimeExtension } from './runtime/runtime.js';
-export { noopWaker, wakerFn, contextFromWaker } from './future/waker.js';
+export { noopWaker, wakerFn, contextFromWaker, WakerBase } from './future/waker.js';
 export { toPromise } from './task/interop.js';
 export { yieldNow } from './task/yield_now.js';
 export { JoinError, DeadlockError } from './task/join_error.js';

@@ -4,19 +4,37 @@
  */
 import type { Context, Waker } from './future.js';
 
-class FnWaker implements Waker {
-  constructor(private readonly fn: () => void) {}
-  wake(): void {
-    this.fn();
-  }
+/**
+ * A base for wakers that are plain objects: implement `wake()`; `wakeByRef()` calls it, `clone()`
+ * returns the same object (the garbage collector keeps it alive) and `willWake` is identity.
+ *
+ * @example
+ * ```ts
+ * class CountingWaker extends WakerBase {
+ *   wakes = 0;
+ *   wake(): void { this.wakes++; }
+ * }
+ * ```
+ */
+export abstract class WakerBase implements Waker {
+  abstract wake(): void;
   wakeByRef(): void {
-    this.fn();
+    this.wake();
   }
   clone(): Waker {
     return this;
   }
   willWake(other: Waker): boolean {
     return other === this;
+  }
+}
+
+class FnWaker extends WakerBase {
+  constructor(private readonly fn: () => void) {
+    super();
+  }
+  wake(): void {
+    this.fn();
   }
 }
 

@@ -90,6 +90,10 @@ const F_FINISH_LISTENER = 16;
  * True once the peer's FIN arrived (Node sets it before it emits 'readable' for the EOF, and
  * long before 'end'); reading it saves an 'end' listener per connection.
  */
+function wstate(s: Socket): { ending: boolean; destroyed: boolean; needDrain: boolean } {
+  return (s as unknown as { _writableState: { ending: boolean; destroyed: boolean; needDrain: boolean } })._writableState;
+}
+
 function eofReceived(s: Socket): boolean {
   return (s as unknown as { _readableState: { ended: boolean } })._readableState.ended;
 }
@@ -162,7 +166,10 @@ export abstract class SocketStream implements RegistrationOwner {
       return chunk;
     }
     if ((reg.readiness & ERROR) !== 0) throw reg.error!;
-    chunk = this.socket.read() as Buffer | null;
+    const sock = this.socket;
+    // With nothing buffered, read() would only re-arm 'readable', which Node already did when
+    // the last read emptied the buffer: skip it (it is the hot path of an echo).
+    chunk = sock.readableLength !== 0 ? (sock.read() as Buffer | null) : null;
     if (chunk !== null) {
       if (!pollProceed(cx)) {
         this.leftover = chunk;
@@ -171,9 +178,12 @@ export abstract class SocketStream implements RegistrationOwner {
       reg.driver.counters.bytesRead += chunk.length;
       return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     }
-    if ((reg.readiness & READ_CLOSED) !== 0 || eofReceived(this.socket)) {
+    if ((reg.readiness & READ_CLOSED) !== 0 || eofReceived(sock)) {
       if (!pollProceed(cx)) return Pending;
-      reg.readiness |= READ_CLOSED;
+      if ((reg.readiness & READ_CLOSED) === 0) {
+        reg.readiness |= READ_CLOSED;
+        sock.read(); // lets Node emit 'end' (and close a fully finished socket)
+      }
       return null;
     }
     reg.clearReadiness(READABLE);
@@ -196,14 +206,10 @@ export abstract class SocketStream implements RegistrationOwner {
     return n;
   }
 
-  private writeError(): IoError | null {
+  private writeError(): IoError {
     const reg = this.reg;
     if ((reg.readiness & ERROR) !== 0) return reg.error as IoError;
-    const s = this.socket;
-    if (s.destroyed || s.writableEnded || (reg.readiness & WRITE_CLOSED) !== 0) {
-      return new IoError('EPIPE', `write to ${this.label()} failed: the stream was shut down or closed`);
-    }
-    return null;
+    return new IoError('EPIPE', `write to ${this.label()} failed: the stream was shut down or closed`);
   }
 
   /**
@@ -211,10 +217,12 @@ export abstract class SocketStream implements RegistrationOwner {
    * buffer (no copy); otherwise the bytes are copied, so the caller may reuse `buf` at once.
    */
   pollWrite(cx: Context, buf: Uint8Array, owned: boolean): Poll<number> {
-    const err = this.writeError();
-    if (err !== null) throw err;
     const s = this.socket;
-    if (s.writableNeedDrain) {
+    // The writable state is read directly: the public getters cost more than the write itself
+    // on the hot path of a small-message server.
+    const ws = wstate(s);
+    if ((this.reg.readiness & (ERROR | WRITE_CLOSED)) !== 0 || ws.ending || ws.destroyed) throw this.writeError();
+    if (ws.needDrain) {
       // Listeners for rare events are attached on first need: an idle connection stays small.
       if ((this.flags & F_DRAIN_LISTENER) === 0) {
         this.flags |= F_DRAIN_LISTENER;
@@ -387,7 +395,8 @@ export abstract class SocketStream implements RegistrationOwner {
   }
 
   /**
-   * Ready once a read would make progress (data, EOF or an error). Cancel-safe.
+   * Ready once the socket reported data, EOF or an error since the last read that found
+   * nothing (as in Tokio, readiness can be stale: a read may still find nothing). Cancel-safe.
    *
    * @example
    * ```ts

@@ -7,7 +7,8 @@
 
 const SUB = 8; // sub-buckets per power of two
 const MIN_US = 1; // values below 1 µs land in bucket 0
-const OCTAVES = 32; // 1 µs · 2^32 ≈ 71 minutes
+const OCTAVES = 31; // 1 µs · 2^31 ≈ 36 minutes; longer values go to one overflow bucket
+const OVERFLOW = OCTAVES * SUB + 1;
 
 /**
  * A histogram of durations (ms).
@@ -20,7 +21,7 @@ const OCTAVES = 32; // 1 µs · 2^32 ≈ 71 minutes
  * ```
  */
 export class Histogram {
-  readonly counts = new Float64Array(OCTAVES * SUB + 1);
+  readonly counts = new Float64Array(OVERFLOW + 1);
   count = 0;
   sum = 0;
   max = 0;
@@ -84,7 +85,7 @@ export class Histogram {
 function bucketOf(ms: number): number {
   const us = ms * 1000;
   if (us < MIN_US) return 0;
-  if (us >= 2147483647) return OCTAVES * SUB;
+  if (us >= 2147483647) return OVERFLOW;
   const u = us | 0;
   const e = 31 - Math.clz32(u);
   // The three bits below the leading one select the linear sub-bucket.
@@ -94,6 +95,7 @@ function bucketOf(ms: number): number {
 
 function lowerBound(b: number): number {
   if (b === 0) return 0;
+  if (b === OVERFLOW) return 2147483647 / 1000;
   const i = b - 1;
   const e = Math.floor(i / SUB);
   const sub = i % SUB;
@@ -102,6 +104,7 @@ function lowerBound(b: number): number {
 
 function upperBound(b: number): number {
   if (b === 0) return MIN_US / 1000;
+  if (b === OVERFLOW) return Infinity;
   const i = b - 1;
   const e = Math.floor(i / SUB);
   const sub = i % SUB;

@@ -287,6 +287,11 @@ export class Runtime {
 
   private idle(): void {
     if (this.roots.size === 0 || this.deadlockCheckPending) return;
+    // Something (an armed timer, an open socket) can still wake a task: no deadlock now, and no
+    // setImmediate either (it would turn the next event-loop poll into a non-blocking one, an
+    // extra epoll_wait per I/O event on a busy server). If the sources go away later without a
+    // wake, the beforeExit check still catches a deadlock.
+    if (this.executor.pendingWakeSources() > 0) return;
     this.deadlockCheckPending = true;
     setImmediate(() => {
       this.deadlockCheckPending = false;

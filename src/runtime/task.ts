@@ -8,6 +8,7 @@
  */
 import { Future, Pending, RESUME, handoff, type Context, type Poll, type Waker } from '../future/future.js';
 import { JoinError } from '../task/join_error.js';
+import { WakerBase } from '../future/waker.js';
 import { BUDGET, coop } from './coop.js';
 import { prepareBody } from './spawn_body.js';
 import type { TaskMeta } from './location.js';
@@ -434,23 +435,16 @@ function addJoiner(j: Waker, w: Waker): Waker {
 }
 
 /** Bridges a task's completion to a Promise for `await handle` in plain async code. */
-class PromiseJoiner implements Waker {
+class PromiseJoiner extends WakerBase {
   constructor(
     readonly task: Task<unknown>,
     readonly resolve: (v: unknown) => void,
     readonly reject: (e: unknown) => void,
-  ) {}
+  ) {
+    super();
+  }
   wake(): void {
     settleFrom(this.task, this.resolve, this.reject);
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
   }
 }
 

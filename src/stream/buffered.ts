@@ -10,6 +10,7 @@ import { Future, Pending, type Context, type Waker } from '../future/future.js';
 import { fromPromise } from '../future/promise.js';
 import { fromGenerator } from '../future/gen_future.js';
 import { ready } from '../future/helpers.js';
+import { WakerBase } from '../future/waker.js';
 import { Done, Stream, impl, type Awaitable, type ForEachResult, type StreamPoll } from './stream.js';
 import { checkCount, checkFn, describe } from './errors.js';
 import { Deque } from './deque.js';
@@ -28,27 +29,20 @@ export function toFuture<U>(x: Awaitable<U>, what: string): Future<U> {
 }
 
 /** One in-flight future; it is the waker (and context) its future is polled with. */
-class Slot implements Waker, Context {
+class Slot extends WakerBase implements Context {
   fut: Future<unknown> | null = null;
   /** Ordered mode: the output, once `done`. */
   value: unknown = undefined;
   done = false;
   queued = false;
-  constructor(private readonly owner: BufferStream<unknown>) {}
+  constructor(private readonly owner: BufferStream<unknown>) {
+    super();
+  }
   get waker(): Waker {
     return this;
   }
   wake(): void {
     this.owner.wakeSlot(this);
-  }
-  wakeByRef(): void {
-    this.owner.wakeSlot(this);
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
   }
 }
 

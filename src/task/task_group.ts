@@ -5,6 +5,7 @@
  * @module
  */
 import type { Context, Waker } from '../future/future.js';
+import { WakerBase } from '../future/waker.js';
 import { ABORTED, COMPLETE, FAILED, JOIN_INTEREST, type Task } from '../runtime/task.js';
 
 /** @internal Told when a member task finished. */
@@ -17,14 +18,16 @@ const DONE_LIST = 1;
 const NO_LIST = 2;
 
 /** @internal One member task; it is also the Context/Waker the task's handle is polled with. */
-export class GroupEntry implements Waker, Context {
+export class GroupEntry extends WakerBase implements Context {
   prev: GroupEntry | null = null;
   next: GroupEntry | null = null;
   where = RUNNING_LIST;
   constructor(
     public group: TaskGroup | null,
     readonly task: Task<unknown>,
-  ) {}
+  ) {
+    super();
+  }
 
   get waker(): Waker {
     return this;
@@ -32,15 +35,6 @@ export class GroupEntry implements Waker, Context {
   wake(): void {
     const g = this.group;
     if (g !== null && this.where === RUNNING_LIST) g.moveToDone(this);
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
   }
 
   /** The task failed (its body threw). */

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,20 @@ function ensureChromium(): string | null {
 }
 
 const skipReason = ensureChromium();
+
+/**
+ * Screenshots land in docs/ when KYOTO_UPDATE_SCREENSHOTS=1 (or when docs/ has none yet), so an
+ * ordinary `npm test` leaves the work tree clean; otherwise in a temporary folder.
+ */
+function shotPath(name: string, tmp: string): string {
+  const docs = join(root, 'docs', name);
+  return process.env.KYOTO_UPDATE_SCREENSHOTS === '1' || !existsSync(docs) ? docs : join(tmp, name);
+}
+
+function assertPng(path: string): void {
+  const head = readFileSync(path).subarray(0, 8);
+  assert.deepEqual([...head], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${path} is a PNG`);
+}
 
 /** The canvas members the test reads (the test is compiled without the DOM library). */
 interface CanvasLike {
@@ -121,10 +135,14 @@ test('web UI: task rows, sorting, filtering, a task detail with chain and histog
     await page.waitForSelector('#tasks tbody tr[data-name="acceptLoop"]');
     await page.click('th[data-key="id"]');
     await page.click('th[data-key="id"]');
-    await page.screenshot({ path: join(root, 'docs/console-web.png') });
+    const web = shotPath('console-web.png', profile);
+    await page.screenshot({ path: web });
+    assertPng(web);
     await page.goto(`${demo.url}#/task/2`);
     await page.waitForSelector('#hist-poll, #detail .empty');
-    await page.screenshot({ path: join(root, 'docs/console-task.png') });
+    const task = shotPath('console-task.png', profile);
+    await page.screenshot({ path: task });
+    assertPng(task);
   } finally {
     await browser.close();
     rmSync(profile, { recursive: true, force: true });

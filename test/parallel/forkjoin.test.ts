@@ -33,6 +33,18 @@ for (const workers of [1, 2, 3, 4]) {
       assert.equal(await pfib.spawn(18, 6), seqFib(18));
       const m = rt.metrics();
       assert.equal(m.numWorkers, workers);
+      // Per-worker figures with Tokio's names, after the main thread's own executor.
+      const ws = m.workers.slice(1);
+      assert.equal(ws.length, workers);
+      let started = 0;
+      for (const w of ws) {
+        for (const k of ['pollCount', 'stealCount', 'stealOperations', 'parkCount', 'overflowCount', 'localQueueDepth', 'totalBusyDuration']) {
+          assert.equal(typeof (w as unknown as Record<string, unknown>)[k], 'number', k);
+        }
+        started += (w as unknown as { startedTasks: number }).startedTasks;
+      }
+      assert.ok(started >= 3, 'the workers started the tasks');
+      assert.equal(m.workerStealCount, ws.reduce((a, w) => a + w.stealCount, 0));
     } finally {
       await rt.shutdown();
     }
@@ -48,5 +60,17 @@ test('a worker spawning more than its deque holds moves half of it to the global
     } finally {
       await rt.shutdown();
     }
+  }
+});
+
+test('a worker with every slot in flight runs further spawns itself (no slot deadlock in deep fork-join)', async () => {
+  const rt = new Runtime({ flavor: 'multi_thread', workers: 2, parallelSlots: 16 });
+  try {
+    assert.equal(await pfib.spawn(20, 2), seqFib(20));
+    assert.equal(await fanOut.spawn(500), (500 * 499) / 2);
+    const xs = randomInts(5000, 7);
+    assert.deepEqual(await mergeSort.spawn(xs, 16), xs.slice().sort());
+  } finally {
+    await rt.shutdown();
   }
 });

@@ -33,6 +33,8 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
   pendingOff = -1;
   pendingLen = 0;
   kind = 0;
+  /** The local task running it, when it runs inline on the spawning worker. */
+  inline: { abort(): void } | null = null;
   /** Set when somebody observes the outcome (no unhandled-failure report then). */
   observed = false;
 
@@ -81,6 +83,7 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
     this.value = value;
     this.slot = -1;
     this.pendingOff = -1;
+    this.inline = null;
     const j = this.joiner;
     this.joiner = null;
     if (j !== null) j.wake();

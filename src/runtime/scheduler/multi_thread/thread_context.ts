@@ -73,6 +73,8 @@ export class ThreadContext implements HandleOwner {
   readonly base: number;
   /** Queues a slot that was just made QUEUED (main: global queue; worker: LIFO slot). */
   submit: (id: number) => void = () => {};
+  /** Workers set this: runs a task locally when no slot is free (see `spawn`). */
+  runInline: ((entry: TaskEntry, args: unknown[], h: RemoteHandle<unknown>) => void) | null = null;
   /** Called when `outstanding` goes from 0 to 1 (true) or back to 0 (false). */
   onBusy: ((busy: boolean) => void) | null = null;
 
@@ -106,6 +108,12 @@ export class ThreadContext implements HandleOwner {
     if (transfer !== null) for (const b of transfer) detach(b, entry.name);
     const h = new RemoteHandle<T>(this, entry.name);
     h.kind = kind;
+    if (this.freeTop === 0 && this.runInline !== null) {
+      // A worker with every slot in flight runs the task itself, as a local task: waiting for
+      // a slot could deadlock when the tasks holding them wait for this one.
+      this.runInline(entry, this.dec.decodeList(enc.buf, 0, enc.len), h as RemoteHandle<unknown>);
+      return h;
+    }
     if (this.freeTop === 0) {
       // No free slot: keep the encoded arguments in the pending arena until one frees up.
       const len = enc.len;
@@ -233,6 +241,10 @@ export class ThreadContext implements HandleOwner {
 
   abortHandle(h: RemoteHandle<unknown>): void {
     const id = h.slot;
+    if (h.inline !== null) {
+      h.inline.abort();
+      return;
+    }
     if (id < 0) {
       // Still waiting for a slot: it simply never starts.
       if (h.pendingOff >= 0) {

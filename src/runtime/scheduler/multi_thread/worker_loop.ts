@@ -14,7 +14,8 @@ import type { Driver } from '../../executor.js';
 import type { Runtime } from '../../runtime.js';
 import { JoinError } from '../../../task/join_error.js';
 import { fromPromise } from '../../../future/promise.js';
-import type { Context, Waker } from '../../../future/future.js';
+import { Future, type Context, type Poll, type Waker } from '../../../future/future.js';
+import type { RemoteHandle } from './remote_handle.js';
 import type { Task } from '../../task.js';
 import {
   G_IDLE,
@@ -50,7 +51,6 @@ const GLOBAL_INTERVAL = 61;
 const MAX_LIFO_POLLS = 3;
 const GLOBAL_BATCH = 128;
 
-
 const now = (): number => performance.now();
 
 /** @internal */
@@ -83,6 +83,7 @@ export class WorkerLoop implements Driver {
     this.me = ctx.tid;
     this.m = this.me * METRIC_WORDS;
     ctx.submit = (id) => this.pushLocal(id);
+    ctx.runInline = (entry, args, h) => this.runInline(entry, args, h);
     ctx.deferWakes = true;
     rt.driver(WORKER_LOOP, () => this);
   }
@@ -145,7 +146,8 @@ export class WorkerLoop implements Driver {
           return v - 1;
         }
       } else {
-        // Fairness: the LIFO task goes behind the others.
+        // After 3 LIFO tasks in a row the slot's task moves to the deque, where thieves can
+        // take it (the LIFO slot itself is never stolen).
         const v = Atomics.exchange(mem, li, 0);
         if (v !== 0) this.pushDeque(v - 1);
       }
@@ -240,6 +242,7 @@ export class WorkerLoop implements Driver {
     const ex = this.rt.executor;
     let n = 0;
     const ctx = this.ctx;
+    let ts = t0;
     while (n < TICK_BUDGET) {
       if (ex.queue.length > 0) ex.drain();
       else {
@@ -248,8 +251,13 @@ export class WorkerLoop implements Driver {
         this.startSlot(id);
       }
       n++;
-      // Owners waiting for results hear about them within ~50 µs, in batches.
-      if (ctx.wakeList.length !== 0 && now() - ctx.wakeSince > 0.05) ctx.flushWakes();
+      // Owners hear about results in batches: within ~50 µs of the first, and at once after a
+      // long task (so its result does not wait for the next task to finish too).
+      if (ctx.wakeList.length !== 0) {
+        const t = now();
+        if (t - ctx.wakeSince > 0.05 || t - ts > 0.05) ctx.flushWakes();
+        ts = t;
+      } else ts = now();
     }
     if (ctx.wakeList.length !== 0) ctx.flushWakes();
     if (n === 0) sh.metrics[this.m + M_NOOPS]!++;
@@ -341,6 +349,17 @@ export class WorkerLoop implements Driver {
       () => done(undefined),
       (e: unknown) => done(e instanceof Error ? e : new Error(String(e))),
     );
+  }
+
+  /** Runs a task spawned here as a local task (no slot was free); `h` settles when it ends. */
+  private runInline(entry: TaskEntry, args: unknown[], h: RemoteHandle<unknown>): void {
+    const fn = entry.fn as (...a: unknown[]) => unknown;
+    const task = (
+      entry.isGenerator ? this.rt.spawnTask(entry.name, fn, args) : this.rt.spawnTask(entry.name, new CallFuture(fn, args), [])
+    ) as Task<unknown>;
+    h.inline = task;
+    task.poll(new InlineWatcher(task, h));
+    if (!this.inTick) this.requestTick();
   }
 
   private resolve(kind: number): TaskEntry | undefined {
@@ -444,4 +463,57 @@ class SlotWatcher implements Waker, Context {
   }
 }
 
-export { ST_RUNNING };
+/** Settles the handle of a task that ran inline when the local task finishes. */
+class InlineWatcher implements Waker, Context {
+  constructor(
+    private readonly task: Task<unknown>,
+    private readonly h: RemoteHandle<unknown>,
+  ) {}
+  get waker(): Waker {
+    return this;
+  }
+  wake(): void {
+    let v: unknown;
+    try {
+      v = this.task.outcome();
+    } catch (e) {
+      if (e instanceof JoinError && e.isCancelled()) this.h.settle('cancelled', undefined);
+      else this.h.settle('err', e instanceof JoinError ? e.cause : e);
+      return;
+    }
+    this.h.settle('ok', v);
+  }
+  wakeByRef(): void {
+    this.wake();
+  }
+  clone(): Waker {
+    return this;
+  }
+  willWake(other: Waker): boolean {
+    return other === this;
+  }
+}
+
+/** Calls a plain task body at its first poll (awaiting a returned promise). */
+class CallFuture extends Future<unknown> {
+  private inner: Future<unknown> | null = null;
+  constructor(
+    private readonly fn: (...a: unknown[]) => unknown,
+    private readonly args: unknown[],
+  ) {
+    super();
+  }
+  poll(cx: Context): Poll<unknown> {
+    if (this.inner !== null) return this.inner.poll(cx);
+    const r = this.fn(...this.args);
+    if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
+      this.inner = fromPromise(r as PromiseLike<unknown>);
+      return this.inner.poll(cx);
+    }
+    return r;
+  }
+  override drop(): void {
+    this.inner?.drop();
+  }
+}
+
