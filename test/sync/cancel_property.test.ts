@@ -9,13 +9,17 @@ import {
   yieldNow,
   Pending,
   Semaphore,
+  AcquireError,
   Mutex,
+  RwLock,
   mpsc,
   type Future,
   type Gen,
   type JoinHandle,
   type SemaphorePermit,
   type MutexGuard,
+  type RwLockReadGuard,
+  type RwLockWriteGuard,
 } from '../../src/index.js';
 import { manualCx } from './util.js';
 
@@ -23,7 +27,7 @@ type Op = [number, number, number];
 const opArb = fc.tuple(fc.nat(7), fc.nat(50), fc.nat(5));
 const RUNS = 300;
 
-test('property: Semaphore keeps every permit through random acquire/drop/release programs', () => {
+test('property: Semaphore keeps every permit through random acquire/drop/release/close programs', () => {
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 5 }), fc.array(opArb, { maxLength: 60 }), (P, ops: Op[]) => {
       const sem = new Semaphore(P);
@@ -31,18 +35,27 @@ test('property: Semaphore keeps every permit through random acquire/drop/release
       const pending: { f: Future<SemaphorePermit>; n: number }[] = [];
       const held: SemaphorePermit[] = [];
       const heldSum = (): number => held.reduce((a, p) => a + p.permits, 0);
+      const CLOSED = Symbol('closed');
+      const pollOrClosed = (f: Future<SemaphorePermit>): SemaphorePermit | typeof Pending | typeof CLOSED => {
+        try {
+          return f.poll(cx);
+        } catch (e) {
+          assert.ok(e instanceof AcquireError && sem.isClosed(), 'only a closed semaphore may fail an acquire');
+          return CLOSED;
+        }
+      };
       for (const [kind, idx, k] of ops) {
         const n = k % (P + 1);
         if (kind <= 1) {
           const f = sem.acquire(n);
-          const r = f.poll(cx);
+          const r = pollOrClosed(f);
           if (r === Pending) pending.push({ f, n });
-          else held.push(r);
+          else if (r !== CLOSED) held.push(r);
         } else if (kind === 2 && pending.length > 0) {
           const i = idx % pending.length;
-          const r = pending[i]!.f.poll(cx);
+          const r = pollOrClosed(pending[i]!.f);
           if (r !== Pending) {
-            held.push(r);
+            if (r !== CLOSED) held.push(r);
             pending.splice(i, 1);
           }
         } else if ((kind === 3 || kind === 4) && pending.length > 0) {
@@ -51,9 +64,11 @@ test('property: Semaphore keeps every permit through random acquire/drop/release
           pending.splice(i, 1);
         } else if (kind === 5 && held.length > 0) {
           held.splice(idx % held.length, 1)[0]!.release();
-        } else if (kind === 6) {
+        } else if (kind === 6 && !sem.isClosed()) {
           const p = sem.tryAcquire(n);
           if (p !== null) held.push(p);
+        } else if (kind === 7 && idx % 10 === 0) {
+          sem.close();
         }
         assert.ok(sem.availablePermits + heldSum() <= P, 'more permits out than exist');
       }
@@ -63,9 +78,9 @@ test('property: Semaphore keeps every permit through random acquire/drop/release
         const { f } = pending[0]!;
         let progressed = false;
         for (let i = 0; i < pending.length; i++) {
-          const r = pending[i]!.f.poll(cx);
+          const r = pollOrClosed(pending[i]!.f);
           if (r !== Pending) {
-            r.release();
+            if (r !== CLOSED) r.release();
             pending.splice(i, 1);
             progressed = true;
             break;
@@ -308,5 +323,71 @@ test('property: aborting lock/acquire holders and waiters at random points leaks
       },
     ),
     { numRuns: 60 },
+  );
+});
+
+test('property: RwLock keeps readers/writer exclusion and loses no access through random drops', () => {
+  fc.assert(
+    fc.property(fc.array(opArb, { maxLength: 60 }), (ops: Op[]) => {
+      const l = new RwLock(0);
+      const { cx } = manualCx();
+      type G = RwLockReadGuard<number> | RwLockWriteGuard<number>;
+      const pending: { f: Future<G>; write: boolean }[] = [];
+      const readers: RwLockReadGuard<number>[] = [];
+      let writer: RwLockWriteGuard<number> | null = null;
+      const took = (g: G, write: boolean): void => {
+        if (write) {
+          assert.equal(writer, null, 'two writers');
+          assert.equal(readers.length, 0, 'a writer beside readers');
+          writer = g as RwLockWriteGuard<number>;
+        } else {
+          assert.equal(writer, null, 'a reader beside a writer');
+          readers.push(g as RwLockReadGuard<number>);
+        }
+      };
+      for (const [kind, idx, k] of ops) {
+        const write = k % 3 === 0;
+        if (kind <= 1) {
+          const f: Future<G> = write ? l.write() : l.read();
+          const r = f.poll(cx);
+          if (r === Pending) pending.push({ f, write });
+          else took(r, write);
+        } else if (kind === 2 && pending.length > 0) {
+          const i = idx % pending.length;
+          const r = pending[i]!.f.poll(cx);
+          if (r !== Pending) took(r, pending.splice(i, 1)[0]!.write);
+        } else if ((kind === 3 || kind === 4) && pending.length > 0) {
+          pending.splice(idx % pending.length, 1)[0]!.f.drop();
+        } else if (kind === 5) {
+          if (writer !== null) {
+            (writer as RwLockWriteGuard<number>).release();
+            writer = null;
+          } else if (readers.length > 0) readers.splice(idx % readers.length, 1)[0]!.release();
+        } else if (kind === 6) {
+          const g = write ? l.tryWrite() : l.tryRead();
+          if (g !== null) took(g, write);
+        }
+      }
+      const releaseAll = (): void => {
+        if (writer !== null) (writer as RwLockWriteGuard<number>).release();
+        writer = null;
+        for (const r of readers.splice(0)) r.release();
+      };
+      releaseAll();
+      while (pending.length > 0) {
+        const i = pending.findIndex((p) => {
+          const r = p.f.poll(cx);
+          if (r === Pending) return false;
+          took(r, p.write);
+          return true;
+        });
+        assert.ok(i >= 0, 'no pending read/write can complete: access was lost');
+        pending.splice(i, 1);
+        releaseAll();
+      }
+      assert.notEqual(l.tryWrite(), null, 'the lock must be free at the end');
+      assert.equal(l.resourceInfo().waiters, 0);
+    }),
+    { numRuns: RUNS },
   );
 });
