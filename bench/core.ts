@@ -86,6 +86,31 @@ const effectionSpawnJoin = (n: number) =>
     return s;
   });
 
+/** The floor under any design with one object per task: allocate and keep 8-field objects. */
+class EightFields {
+  a: unknown;
+  b: unknown;
+  c = 0;
+  d: unknown = null;
+  e: unknown = null;
+  f: number;
+  g: unknown = null;
+  h: number;
+  constructor(x: unknown, i: number) {
+    this.a = x;
+    this.b = i;
+    this.f = i;
+    this.h = i;
+  }
+}
+async function allocFloor(n: number): Promise<number> {
+  const hs = new Array<EightFields>(n);
+  for (let i = 0; i < n; i++) hs[i] = new EightFields(null, i);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += hs[i]!.f;
+  return s;
+}
+
 // ---- 2. heap bytes per pending task ---------------------------------------------------------
 
 function* waitForever(f: Future<void>) {
@@ -230,6 +255,7 @@ async function main(): Promise<void> {
   const native1 = await measure('native async fn + Promise.all', N, () => nativeSpawnJoin(N));
   const k1 = await measure('kyoto spawn(hoisted, arg)', N, () => rt.blockOn(spawnJoinHoisted, N));
   const k1i = await measure('kyoto spawn(inline closure)', N, () => rt.blockOn(spawnJoinInline, N));
+  const floor = await measure('floor: allocate + keep one 88-byte object', N, () => allocFloor(N));
   const E = quick ? 20_000 : 100_000;
   const e1 = await measure(`Effect forkChild + Fiber.join (${E.toLocaleString()})`, E, () => effectSpawnJoin(E));
   const F = quick ? 2_000 : 10_000;
@@ -238,6 +264,7 @@ async function main(): Promise<void> {
     { bench: 'spawn+join', subject: 'kyoto (hoisted)', value: k1, unit: 'ns/task', vsNative: native1 / k1, vsEffect: e1 / k1, vsEffection: f1 / k1 },
     { bench: 'spawn+join', subject: 'kyoto (inline closure)', value: k1i, unit: 'ns/task', vsNative: native1 / k1i, vsEffect: e1 / k1i, vsEffection: f1 / k1i },
     { bench: 'spawn+join', subject: 'native', value: native1, unit: 'ns/task' },
+    { bench: 'spawn+join', subject: 'floor (allocate + keep 1 object)', value: floor, unit: 'ns/task' },
     { bench: 'spawn+join', subject: 'Effect', value: e1, unit: 'ns/task' },
     { bench: 'spawn+join', subject: 'Effection', value: f1, unit: 'ns/task' },
   );
