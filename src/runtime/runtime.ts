@@ -13,7 +13,7 @@ import { collectMetrics, type RuntimeMetrics } from './metrics.js';
 import { nodeHasForeignWork } from './deadlock.js';
 import { promiseWaits } from '../future/promise.js';
 import { GenFuture, cleanupHooks } from '../future/gen_future.js';
-import { ABORTED, COMPLETE, FAILED, JOIN_INTEREST, Task, currentTask, type JoinHandle } from './task.js';
+import { JOIN_INTEREST, Task, currentTask, type JoinHandle } from './task.js';
 
 /** Options of `new Runtime(opts)`; later modules add theirs (time, console, multi-thread). */
 export interface RuntimeOptions extends ExecutorOptions {
@@ -431,6 +431,3 @@ export async function run<B extends AnyFn | Future<unknown>>(main: B, opts?: Run
     await rt.shutdown();
   }
 }
-
-/** @internal bits re-exported for snapshots */
-export { ABORTED, COMPLETE, FAILED };
