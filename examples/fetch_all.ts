@@ -75,9 +75,10 @@ export async function main(): Promise<{ all: string[]; first: string[]; abortedR
   const srv = await startServer();
   const rt = new Runtime();
   try {
-    const urls = [60, 10, 35, 5].map((ms) => `${srv.base}/page/${ms}`);
+    // Response times 100 ms apart: the completion order does not depend on scheduling jitter.
+    const urls = [300, 100, 200, 0].map((ms) => `${srv.base}/page/${ms}`);
     const all = await rt.blockOn(fetchAll, urls);
-    const first = await rt.blockOn(fetchFirst, [`${srv.base}/page/5`, `${srv.base}/page/2000`, `${srv.base}/page/3000`], 1);
+    const first = await rt.blockOn(fetchFirst, [`${srv.base}/page/0`, `${srv.base}/page/2000`, `${srv.base}/page/3000`], 1);
     // Give the server a moment to see the aborted connections close.
     for (let i = 0; i < 50 && srv.aborted() < 2; i++) await new Promise((r) => setTimeout(r, 5));
     return { all, first, abortedRequests: srv.aborted() };
