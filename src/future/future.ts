@@ -88,7 +88,15 @@ interface MutableResult {
 const YIELD: MutableResult = { value: undefined, done: false };
 const DONE: MutableResult = { value: undefined, done: true };
 
-/** Thrown when a future is awaited with `yield*` outside a kyoto task. */
+/**
+ * Thrown when a future is awaited with `yield*` outside a kyoto task, or `spawn()` is called
+ * outside one.
+ *
+ * @example
+ * ```ts
+ * try { spawn(worker); } catch (e) { if (e instanceof NoRuntimeError) rt.spawn(worker); }
+ * ```
+ */
 export class NoRuntimeError extends Error {
   override name = 'NoRuntimeError';
 }
@@ -191,7 +199,14 @@ export type Output<F> = F extends Future<infer T> ? T : never;
  */
 export type Gen<T> = Generator<Future<unknown>, T, unknown>;
 
-/** True when `x` is a kyoto future. */
+/**
+ * True when `x` is a kyoto future.
+ *
+ * @example
+ * ```ts
+ * const f = isFuture(x) ? x : fromPromise(Promise.resolve(x));
+ * ```
+ */
 export function isFuture(x: unknown): x is Future<unknown> {
   return x instanceof Future;
 }

@@ -10,7 +10,14 @@
  */
 import type { Context } from '../future/future.js';
 
-/** Units per task poll, as in Tokio. */
+/**
+ * Units per task poll, as in Tokio.
+ *
+ * @example
+ * ```ts
+ * for (let i = 0; i < BUDGET; i++) yield* rx.recv(); // at most one poll's worth without yielding
+ * ```
+ */
 export const BUDGET = 128;
 
 /** @internal */

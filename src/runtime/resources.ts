@@ -45,7 +45,14 @@ export function trackResource(r: TrackedResource): void {
   if (resourceRegistry.enabled) resourceRegistry.live.add(new WeakRef(r));
 }
 
-/** Every live tracked resource's info (dead entries are pruned). */
+/**
+ * Every live tracked resource's info (dead entries are pruned). Empty unless the console is on.
+ *
+ * @example
+ * ```ts
+ * for (const r of listResources()) console.log(r.kind, r.label, r.waiters);
+ * ```
+ */
 export function listResources(): ResourceInfo[] {
   const out: ResourceInfo[] = [];
   for (const ref of resourceRegistry.live) {

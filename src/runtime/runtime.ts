@@ -73,7 +73,15 @@ export const dumpHooks = {
   describe: null as ((rt: Runtime) => string[]) | null,
 };
 
-/** Thrown when spawning on a runtime that has shut down. */
+/**
+ * Thrown when spawning on a runtime that has shut down.
+ *
+ * @example
+ * ```ts
+ * await rt.shutdown();
+ * rt.spawn(worker); // throws RuntimeShutdownError
+ * ```
+ */
 export class RuntimeShutdownError extends Error {
   override name = 'RuntimeShutdownError';
 }
@@ -110,7 +118,14 @@ export class Runtime {
     for (const ext of extensions) ext(this, opts);
   }
 
-  /** The runtime of the task being polled; throws `NoRuntimeError` outside one. */
+  /**
+   * The runtime of the task being polled; throws `NoRuntimeError` outside one.
+   *
+   * @example
+   * ```ts
+   * function* child() { Runtime.current().spawn(worker, 1); }
+   * ```
+   */
   static current(): Runtime {
     const rt = Runtime.tryCurrent();
     if (rt === null) {
@@ -119,13 +134,27 @@ export class Runtime {
     return rt;
   }
 
-  /** The runtime of the task being polled, or null. */
+  /**
+   * The runtime of the task being polled, or null.
+   *
+   * @example
+   * ```ts
+   * const rt = Runtime.tryCurrent() ?? Runtime.default();
+   * ```
+   */
   static tryCurrent(): Runtime | null {
     const ex = activeExecutor as (Executor & { runtime?: Runtime }) | null;
     return ex?.runtime ?? null;
   }
 
-  /** A process-wide runtime for Promise interop from plain async code (created on first use). */
+  /**
+   * A process-wide runtime for Promise interop from plain async code (created on first use).
+   *
+   * @example
+   * ```ts
+   * const user = await Runtime.default().blockOn(loadUser, 42);
+   * ```
+   */
   static default(): Runtime {
     if (defaultRuntime === null || defaultRuntime.shutdownState !== 'running') defaultRuntime = new Runtime();
     return defaultRuntime;
@@ -223,17 +252,39 @@ export class Runtime {
     return done;
   }
 
-  /** True once `shutdown()` was called. */
+  /**
+   * True once `shutdown()` was called.
+   *
+   * @example
+   * ```ts
+   * if (!rt.isShutdown()) rt.spawn(flushLogs);
+   * ```
+   */
   isShutdown(): boolean {
     return this.shutdownState !== 'running';
   }
 
-  /** Runtime-wide counters with Tokio's RuntimeMetrics names. */
+  /**
+   * Runtime-wide counters with Tokio's RuntimeMetrics names (durations in ms).
+   *
+   * @example
+   * ```ts
+   * const m = rt.metrics();
+   * console.log(m.numAliveTasks, m.workerPollCount, m.budgetForcedYieldCount);
+   * ```
+   */
   metrics(): RuntimeMetrics {
     return collectMetrics(this.executor);
   }
 
-  /** A snapshot of every live task. */
+  /**
+   * A snapshot of every live task: id, name, location, state, polls, wakes, times, what it awaits.
+   *
+   * @example
+   * ```ts
+   * for (const t of rt.tasks()) if (t.lostWaker) console.warn(`${t.name} can never wake`);
+   * ```
+   */
   tasks(): TaskSnapshot[] {
     const out: TaskSnapshot[] = [];
     this.executor.stats.forEach((t) => out.push(snapshotTask(t)));

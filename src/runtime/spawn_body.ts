@@ -20,7 +20,15 @@ export function isGenerator(x: unknown): x is Generator<unknown, unknown, unknow
 /** A body kyoto can spawn. */
 export type SpawnBody = ((...args: any[]) => unknown) | Future<unknown>;
 
-/** Thrown for a spawn argument kyoto cannot run. */
+/**
+ * Thrown for a spawn argument kyoto cannot run (not a generator function, async function or
+ * future; or an async generator function).
+ *
+ * @example
+ * ```ts
+ * rt.spawn(42 as never); // throws SpawnError: spawn expects a generator function, ...
+ * ```
+ */
 export class SpawnError extends TypeError {
   override name = 'SpawnError';
 }
