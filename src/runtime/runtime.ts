@@ -60,7 +60,15 @@ export type BodyArgs<B> = B extends Future<unknown>
 /** Called by each module that extends the runtime (time, console, multi-thread) at construction. */
 export type RuntimeExtension = (rt: Runtime, opts: RuntimeOptions) => void;
 const extensions: RuntimeExtension[] = [];
-/** @internal Registers a runtime extension. */
+/**
+ * Registers a runtime extension: called for every `new Runtime(opts)` (how the time driver, the
+ * console and the multi-thread flavour read their options).
+ *
+ * @example
+ * ```ts
+ * registerRuntimeExtension((rt, opts) => { if (opts.name) console.log(`runtime ${opts.name} created`); });
+ * ```
+ */
 export function registerRuntimeExtension(ext: RuntimeExtension): void {
   extensions.push(ext);
 }

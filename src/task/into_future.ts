@@ -26,7 +26,14 @@ export type FutureOutput<F> = F extends Future<infer T>
     ? R
     : never;
 
-/** Thrown when a combinator is given something that is neither a future nor a generator object. */
+/**
+ * Thrown when a combinator is given something that is neither a future nor a generator object.
+ *
+ * @example
+ * ```ts
+ * yield* join(sleep(1), 42 as never); // throws NotAFutureError naming the second argument
+ * ```
+ */
 export class NotAFutureError extends TypeError {
   override name = 'NotAFutureError';
 }

@@ -7,7 +7,15 @@ import { Future, type Context, type Poll } from '../future/future.js';
 import { fromGenerator } from '../future/gen_future.js';
 import { intoFuture, type IntoFuture } from './into_future.js';
 
-/** Thrown by `local.get()` when no `local.scope(...)` is active. */
+/**
+ * Thrown by `local.get()` when no `local.scope(...)` is active.
+ *
+ * @example
+ * ```ts
+ * const requestId = taskLocal<string>();
+ * requestId.get(); // throws TaskLocalAccessError outside requestId.scope(...)
+ * ```
+ */
 export class TaskLocalAccessError extends Error {
   override name = 'TaskLocalAccessError';
 }

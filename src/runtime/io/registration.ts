@@ -12,11 +12,20 @@ import { Future, Pending, type Context, type Poll, type Waker } from '../../futu
 import { pollProceed } from '../coop.js';
 import type { IoDriver } from './driver.js';
 
-/** Readiness bits. */
+/**
+ * Readiness bits of a `Registration` (combine with `|`).
+ *
+ * @example
+ * ```ts
+ * if ((reg.readiness & (READABLE | READ_CLOSED)) !== 0) tryRead();
+ * ```
+ */
 export const READABLE = 1;
+/** The resource can accept writes (below its high-water mark). */
 export const WRITABLE = 2;
 /** The peer finished sending (EOF) or the resource closed. */
 export const READ_CLOSED = 4;
+/** The write side is shut down or the resource closed. */
 export const WRITE_CLOSED = 8;
 /** The resource failed; `error` holds why. */
 export const ERROR = 16;

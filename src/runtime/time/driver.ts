@@ -42,7 +42,15 @@ function allocId(): number {
   return drivers.length - 1;
 }
 
-/** Thrown by `time.advance` when the clock is not paused. */
+/**
+ * Thrown by `time.advance` when the clock is not paused (and by the other `time` functions
+ * called outside a runtime).
+ *
+ * @example
+ * ```ts
+ * yield* time.advance(10); // throws ClockError unless time.pause() or startPaused
+ * ```
+ */
 export class ClockError extends Error {
   override name = 'ClockError';
 }
