@@ -43,8 +43,7 @@ function allocId(): number {
 }
 
 /**
- * Thrown by `time.advance` when the clock is not paused (and by the other `time` functions
- * called outside a runtime).
+ * Thrown by `time.advance` when the clock is not paused.
  *
  * @example
  * ```ts
