@@ -330,7 +330,15 @@ export class CancellationToken implements TrackedResource {
   }
 }
 
-/** The default `signal.reason` when a token is cancelled without a reason. */
+/**
+ * The default `signal.reason` when a token is cancelled without a reason.
+ *
+ * @example
+ * ```ts
+ * token.cancel();
+ * token.signal.reason instanceof CancelledError; // true
+ * ```
+ */
 export class CancelledError extends Error {
   override name = 'CancelledError';
 }

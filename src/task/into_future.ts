@@ -26,7 +26,15 @@ export type FutureOutput<F> = F extends Future<infer T>
     ? R
     : never;
 
-/** Thrown when a combinator is given something that is neither a future nor a generator object. */
+/**
+ * Thrown when a combinator is given something that is neither a future nor a generator object.
+ *
+ * @example
+ * ```ts
+ * join(fetchUser);            // NotAFutureError: ... got function fetchUser (call the generator function ...)
+ * join(fetchUser(1));         // fine
+ * ```
+ */
 export class NotAFutureError extends TypeError {
   override name = 'NotAFutureError';
 }

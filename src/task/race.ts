@@ -6,7 +6,14 @@ import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { NO_ERROR, dropAll, type FutureOutput, type IntoFuture } from './into_future.js';
 import { convertFutures } from './join.js';
 
-/** Thrown when `race()` or `select()` is given no branch at all (it could never finish). */
+/**
+ * Thrown when `race()` or `select()` is given no branch at all (it could never finish).
+ *
+ * @example
+ * ```ts
+ * race(...[]); // NoBranchesError
+ * ```
+ */
 export class NoBranchesError extends TypeError {
   override name = 'NoBranchesError';
 }

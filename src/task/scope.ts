@@ -16,7 +16,16 @@ import { TaskGroup, type GroupOwner } from './task_group.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyBody = ((...args: any[]) => any) | Future<unknown>;
 
-/** Thrown by `s.spawn` once the scope finished: a child can no longer be attached to it. */
+/**
+ * Thrown by `s.spawn` once the scope finished: a child can no longer be attached to it.
+ *
+ * @example
+ * ```ts
+ * let saved!: Scope;
+ * yield* scope(function* (s) { saved = s; });
+ * saved.spawn(work); // ScopeClosedError
+ * ```
+ */
 export class ScopeClosedError extends Error {
   override name = 'ScopeClosedError';
 }

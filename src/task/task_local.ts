@@ -7,7 +7,14 @@ import { Future, type Context, type Poll } from '../future/future.js';
 import { fromGenerator } from '../future/gen_future.js';
 import { intoFuture, type IntoFuture } from './into_future.js';
 
-/** Thrown by `local.get()` when no `local.scope(...)` is active. */
+/**
+ * Thrown by `local.get()` when no `local.scope(...)` is active.
+ *
+ * @example
+ * ```ts
+ * taskLocal<string>('USER').get(); // TaskLocalAccessError: task-local USER read outside ...
+ * ```
+ */
 export class TaskLocalAccessError extends Error {
   override name = 'TaskLocalAccessError';
 }
