@@ -1,0 +1,316 @@
+/**
+ * The time driver of a runtime: its clock, its wheel, and the single Node timer that wakes the
+ * wheel at the earliest deadline.
+ *
+ * - Clock: `performance.now()` (plus a skew once paused time has been resumed), or a frozen
+ *   value while paused.
+ * - At most one Node timer is armed, for the start of the earliest occupied wheel slot. When it
+ *   fires, the wheel is processed up to the current tick (entries never fire before their
+ *   deadline: if Node fires a little early the driver simply re-arms), the expired wakers are
+ *   woken in one batch, and the timer is armed for the next slot. When no entry is armed the
+ *   Node timer is cleared, so only cancelled timers never keep a process alive.
+ * - Paused: no Node timer. Time moves by `advance`, and by auto-advance: when the executor runs
+ *   out of ready tasks, one `setImmediate` turn later (so that pending I/O and promise callbacks
+ *   run first) the clock jumps to the next deadline and those timers fire.
+ * @module
+ */
+import type { Waker } from '../../future/future.js';
+import { activeExecutor, type Driver, type Executor } from '../executor.js';
+import { Runtime, registerRuntimeExtension } from '../runtime.js';
+import { slab } from './slab.js';
+import { Wheel } from './wheel.js';
+
+/** Key of the time driver in `rt.driver(...)`. */
+export const TIME_KEY: unique symbol = Symbol('kyoto.time');
+
+/** Drivers by wheel id (the slab's `owner`); id 0 is never used by a driver. */
+const drivers: (TimeDriver | null)[] = [null];
+const freeIds: number[] = [];
+
+function allocId(): number {
+  const id = freeIds.pop();
+  if (id !== undefined) return id;
+  if (drivers.length > 0xffff) {
+    throw new RangeError('kyoto time: more than 65535 runtimes with timers are alive; shut runtimes down with rt.shutdown()');
+  }
+  drivers.push(null);
+  return drivers.length - 1;
+}
+
+/** Thrown by `time.advance` when the clock is not paused. */
+export class ClockError extends Error {
+  override name = 'ClockError';
+}
+
+/** @internal The time driver (see the module comment). */
+export class TimeDriver implements Driver {
+  readonly wheel: Wheel;
+  /** Clock value (ms, `performance.now()` scale) of wheel tick 0. */
+  readonly origin: number;
+  private paused = false;
+  private frozen = 0;
+  private skew = 0;
+  private last = 0;
+  private nodeTimer: ReturnType<typeof setTimeout> | null = null;
+  private armedTick = Infinity;
+  private advancePending = false;
+  private closed = false;
+  private readonly firedIdx: number[] = [];
+  /** The Node timer is ref'd (some entry is armed, or was until a moment ago). */
+  private refed = false;
+  private unrefPending = false;
+  private readonly onTimerFn = (): void => this.onTimer();
+  private readonly unrefFn = (): void => this.unrefIfIdle();
+  private readonly autoAdvanceFn = (): void => this.autoAdvance();
+  // Metrics.
+  firedCount = 0;
+  nodeTimerFires = 0;
+  autoAdvanceCount = 0;
+
+  constructor(private readonly executor: Executor | null) {
+    this.origin = Math.floor(performance.now());
+    this.last = this.origin;
+    const id = allocId();
+    this.wheel = new Wheel(0, id);
+    drivers[id] = this;
+  }
+
+  /** The clock, in ms on the `performance.now()` scale. */
+  now(): number {
+    if (this.paused) return this.frozen;
+    const t = performance.now() + this.skew;
+    this.last = t;
+    return t;
+  }
+
+  /**
+   * The clock as last read through `now()` (exact while paused). A deadline at or before it has
+   * certainly passed; one after it is armed, and fires at the next driver turn if it has in fact
+   * passed too. Saves a clock read when a sleep is polled right after it was made.
+   */
+  recentNow(): number {
+    return this.paused ? this.frozen : this.last;
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * Arms entry `e` (IDLE) to wake `waker` at clock `deadline` (rounded up to the tick). Returns
+   * false, leaving it IDLE, when that tick has already been processed: the caller completes.
+   */
+  arm(e: number, deadline: number, waker: Waker): boolean {
+    const tick = Math.ceil(deadline - this.origin);
+    if (!this.wheel.insert(e, tick)) return false;
+    slab.wakers[e] = waker;
+    if (!this.paused) {
+      if (tick < this.armedTick) this.armNode(tick);
+      else if (!this.refed) {
+        (this.nodeTimer as ReturnType<typeof setTimeout>).ref();
+        this.refed = true;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Disarms entry `e` (armed in this wheel): it becomes IDLE. The Node timer is left armed (a
+   * later entry may well need it; firing with nothing due costs nothing), but once no entry is
+   * left it is unref'd, one event-loop turn later, so that it keeps no process alive.
+   */
+  cancel(e: number): void {
+    this.wheel.remove(e);
+    slab.wakers[e] = null;
+    if (this.wheel.count === 0 && this.nodeTimer !== null && !this.unrefPending) {
+      this.unrefPending = true;
+      setImmediate(this.unrefFn);
+    }
+  }
+
+  /** Processes the wheel up to `nowTick` and wakes what expired, in one batch. */
+  fire(nowTick: number): number {
+    const idx = this.firedIdx;
+    const n = this.wheel.poll(nowTick, idx);
+    if (n === 0) return 0;
+    const wakers = slab.wakers;
+    const batch: Waker[] = [];
+    for (let i = 0; i < n; i++) {
+      const e = idx[i] as number;
+      const w = wakers[e];
+      wakers[e] = null;
+      if (w != null) batch.push(w);
+    }
+    idx.length = 0;
+    this.firedCount += n;
+    for (let i = 0; i < batch.length; i++) {
+      try {
+        (batch[i] as Waker).wake();
+      } catch (err) {
+        console.error('kyoto: a timer waker threw:', err);
+      }
+    }
+    return n;
+  }
+
+  // ---- paused time -----------------------------------------------------------------------
+
+  /** Freezes the clock (at the current time rounded up to the ms). Idempotent. */
+  pause(): void {
+    if (this.paused) return;
+    this.frozen = Math.ceil(this.now());
+    this.paused = true;
+    this.disarmNode();
+  }
+
+  /** Lets the clock run again from where it stands. Idempotent. */
+  resume(): void {
+    if (!this.paused) return;
+    this.skew = this.frozen - performance.now();
+    this.paused = false;
+    this.fire(Math.floor(this.now() - this.origin));
+    this.rearm();
+  }
+
+  /** Moves the paused clock forward by `ms` and fires every timer due by then, in order. */
+  advance(ms: number): void {
+    if (!this.paused) {
+      throw new ClockError('time.advance: the clock is not paused; call time.pause() or use new Runtime({ startPaused: true })');
+    }
+    this.frozen += ms;
+    this.fire(Math.floor(this.frozen - this.origin));
+  }
+
+  // ---- Driver hooks ----------------------------------------------------------------------
+
+  onIdle(): boolean {
+    if (this.paused && this.wheel.count > 0 && !this.advancePending && !this.closed) {
+      this.advancePending = true;
+      setImmediate(this.autoAdvanceFn);
+    }
+    return false;
+  }
+
+  pendingWakeSources(): number {
+    return this.wheel.count;
+  }
+
+  describe(): string[] {
+    const n = this.wheel.count;
+    if (n === 0 && !this.paused) return [];
+    let line = `time: ${n} timer${n === 1 ? '' : 's'} armed`;
+    if (n > 0) line += `, next wheel slot due in ${Math.max(0, this.origin + this.wheel.nextDeadline() - this.now()).toFixed(0)} ms`;
+    if (this.paused) line += ' (clock paused: it moves by time.advance or when every task is idle)';
+    return [line];
+  }
+
+  metrics(into: Record<string, unknown>): void {
+    into['timerArmedCount'] = this.wheel.count;
+    into['timerFiredCount'] = this.firedCount;
+    into['timerDriverWakeups'] = this.nodeTimerFires;
+    into['timeAutoAdvanceCount'] = this.autoAdvanceCount;
+    into['timePaused'] = this.paused;
+  }
+
+  shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.disarmNode();
+    this.wheel.clear();
+    drivers[this.wheel.id] = null;
+    freeIds.push(this.wheel.id);
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private armNode(tick: number): void {
+    if (this.nodeTimer !== null) clearTimeout(this.nodeTimer);
+    const delay = this.origin + tick - this.skew - performance.now();
+    this.armedTick = tick;
+    this.nodeTimer = setTimeout(this.onTimerFn, delay > 0 ? Math.ceil(delay) : 0);
+    this.refed = true;
+  }
+
+  private unrefIfIdle(): void {
+    this.unrefPending = false;
+    if (this.wheel.count === 0 && this.nodeTimer !== null && this.refed) {
+      this.nodeTimer.unref();
+      this.refed = false;
+    }
+  }
+
+  private disarmNode(): void {
+    if (this.nodeTimer !== null) {
+      clearTimeout(this.nodeTimer);
+      this.nodeTimer = null;
+    }
+    this.armedTick = Infinity;
+  }
+
+  private onTimer(): void {
+    this.nodeTimer = null;
+    this.armedTick = Infinity;
+    this.nodeTimerFires++;
+    this.fire(Math.floor(this.now() - this.origin));
+    this.rearm();
+  }
+
+  private rearm(): void {
+    if (this.paused || this.closed || this.wheel.count === 0) return;
+    const t = this.wheel.nextDeadline();
+    if (t < this.armedTick) this.armNode(t);
+  }
+
+  private autoAdvance(): void {
+    this.advancePending = false;
+    if (!this.paused || this.closed) return;
+    if (this.executor !== null && this.executor.queue.length > 0) return;
+    const wheel = this.wheel;
+    while (wheel.count > 0) {
+      const t = wheel.nextDeadline();
+      const ms = this.origin + t;
+      if (ms > this.frozen) this.frozen = ms;
+      if (this.fire(t) > 0) {
+        this.autoAdvanceCount++;
+        return;
+      }
+    }
+  }
+}
+
+/** The driver that armed entry `e` (which must be armed). */
+export function driverOfEntry(e: number): TimeDriver {
+  return drivers[slab.owner[e] as number] as TimeDriver;
+}
+
+/** The time driver of `rt` (made on first use). */
+export function timeDriver(rt: Runtime): TimeDriver {
+  return rt.driver(TIME_KEY, () => new TimeDriver(rt.executor));
+}
+
+let cacheEx: Executor | null = null;
+let cacheDrv: TimeDriver | null = null;
+
+/** The time driver of the runtime polling the caller, else of the default runtime. */
+export function currentDriver(): TimeDriver {
+  const ex = activeExecutor;
+  if (ex !== null && ex === cacheEx) return cacheDrv as TimeDriver;
+  const d = timeDriver(Runtime.tryCurrent() ?? Runtime.default());
+  if (ex !== null) {
+    cacheEx = ex;
+    cacheDrv = d;
+  }
+  return d;
+}
+
+/** The current clock: the polling runtime's (paused-aware), else `performance.now()`. */
+export function clockNow(): number {
+  const ex = activeExecutor;
+  if (ex === null) return performance.now();
+  if (ex === cacheEx) return (cacheDrv as TimeDriver).now();
+  return currentDriver().now();
+}
+
+registerRuntimeExtension((rt, opts) => {
+  if (opts.startPaused === true) timeDriver(rt).pause();
+});

@@ -1,0 +1,100 @@
+/**
+ * The timer slab: every timer entry of the process lives in a few typed arrays, indexed by an
+ * entry number, with the links of the wheel's slot lists stored as indexes. An entry costs
+ * 28 bytes (8 for its deadline, 4 + 4 for the list links, 2 for its place in the wheel, 2 for the
+ * wheel that owns it, 8 for the waker reference), against ~140 for a Node `Timeout` object.
+ *
+ * Entries are owned by the future that allocated them (a `Sleep`): the wheel fires an entry by
+ * marking it `FIRED` and dropping its waker, and the owner frees it when it sees that (or when
+ * it is dropped). Allocation and freeing are O(1) through a free list.
+ * @module
+ */
+import type { Waker } from '../../future/future.js';
+
+/** `loc` of a free entry. */
+export const FREE = -1;
+/** `loc` of an allocated entry that is in no wheel (not yet armed, or disarmed). */
+export const IDLE = -2;
+/** `loc` of an entry the wheel fired: its owner completes when it next polls. */
+export const FIRED = -3;
+
+const INITIAL = 1024;
+
+/** @internal The process-wide entry storage (see the module comment). */
+export class TimerSlab {
+  /** Deadline tick of the entry (ms since its wheel's origin; may exceed the wheel's range). */
+  when = new Float64Array(INITIAL);
+  /** Next entry in the slot list (or in the free list), -1 at the end. */
+  next = new Int32Array(INITIAL);
+  /** Previous entry in the slot list, -1 at the head. */
+  prev = new Int32Array(INITIAL);
+  /** level * 64 + slot while armed in a wheel; FREE, IDLE or FIRED otherwise. */
+  loc = new Int16Array(INITIAL);
+  /** Id of the wheel the entry is armed in. */
+  owner = new Uint16Array(INITIAL);
+  /** The waker to call when the entry fires (null when none). */
+  wakers: (Waker | null)[] = [];
+  /** Entries ever allocated (the high-water mark); entries at and past it are unused. */
+  top = 0;
+  /** Head of the free list (-1 when empty). */
+  freeHead = -1;
+  /** Entries currently allocated. */
+  live = 0;
+
+  constructor() {
+    this.loc.fill(FREE);
+  }
+
+  /** Allocates an IDLE entry and returns its index. */
+  alloc(): number {
+    let e = this.freeHead;
+    if (e >= 0) {
+      this.freeHead = this.next[e] as number;
+    } else {
+      e = this.top;
+      if (e === this.when.length) this.grow();
+      this.top = e + 1;
+      this.wakers.push(null);
+    }
+    this.loc[e] = IDLE;
+    this.live++;
+    return e;
+  }
+
+  /** Frees an entry that is not armed in a wheel (IDLE or FIRED). */
+  free(e: number): void {
+    this.loc[e] = FREE;
+    this.wakers[e] = null;
+    this.next[e] = this.freeHead;
+    this.freeHead = e;
+    this.live--;
+  }
+
+  /** Bytes of typed-array storage held (for metrics and benchmarks). */
+  bytes(): number {
+    return this.when.byteLength + this.next.byteLength + this.prev.byteLength + this.loc.byteLength + this.owner.byteLength;
+  }
+
+  private grow(): void {
+    const n = this.when.length * 2;
+    const when = new Float64Array(n);
+    when.set(this.when);
+    this.when = when;
+    const next = new Int32Array(n);
+    next.set(this.next);
+    this.next = next;
+    const prev = new Int32Array(n);
+    prev.set(this.prev);
+    this.prev = prev;
+    const loc = new Int16Array(n);
+    loc.fill(FREE);
+    loc.set(this.loc);
+    this.loc = loc;
+    const owner = new Uint16Array(n);
+    owner.set(this.owner);
+    this.owner = owner;
+  }
+}
+
+/** @internal The slab of this thread. */
+export const slab = new TimerSlab();

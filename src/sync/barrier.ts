@@ -1,0 +1,127 @@
+/**
+ * `Barrier(n)`: `n` tasks wait until all of them arrived.
+ * @module
+ */
+import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { pollProceed } from '../runtime/coop.js';
+import { trackResource, type ResourceInfo } from '../runtime/resources.js';
+import { checkCount, polledAfterCompletion } from './errors.js';
+import { WaiterList, type WaiterNode } from './waiter_list.js';
+
+/**
+ * What `Barrier.wait()` gives: exactly one task per round is the leader.
+ *
+ * @example
+ * ```ts
+ * if ((yield* b.wait()).isLeader()) console.log('all arrived');
+ * ```
+ */
+export class BarrierWaitResult {
+  constructor(private readonly leader: boolean) {}
+  /** True for the task whose arrival completed the round. */
+  isLeader(): boolean {
+    return this.leader;
+  }
+}
+const LEADER = new BarrierWaitResult(true);
+const FOLLOWER = new BarrierWaitResult(false);
+
+const INIT = 0;
+const WAITING = 1;
+const RELEASED = 2;
+const DONE = 3;
+
+class BarrierWait extends Future<BarrierWaitResult> implements WaiterNode {
+  wPrev: WaiterNode | null = null;
+  wNext: WaiterNode | null = null;
+  wList: WaiterList<WaiterNode> | null = null;
+  waker: Waker | null = null;
+  state = INIT;
+
+  constructor(readonly b: Barrier) {
+    super();
+  }
+
+  poll(cx: Context): Poll<BarrierWaitResult> {
+    const st = this.state;
+    if (st === RELEASED) {
+      if (!pollProceed(cx)) return Pending;
+      this.state = DONE;
+      return FOLLOWER;
+    }
+    if (st === INIT) {
+      const b = this.b;
+      if (b.arrived + 1 >= b.n) {
+        if (!pollProceed(cx)) return Pending;
+        this.state = DONE;
+        b.arrived = 0;
+        b.generation++;
+        for (let h = b.waiters.shift(); h !== null; h = b.waiters.shift()) {
+          h.state = RELEASED;
+          const w = h.waker;
+          h.waker = null;
+          w?.wake();
+        }
+        return LEADER;
+      }
+      b.arrived++;
+      this.state = WAITING;
+      this.waker = cx.waker.clone();
+      b.waiters.push(this);
+      return Pending;
+    }
+    if (st === WAITING) {
+      const w = cx.waker;
+      const cur = this.waker;
+      if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+      return Pending;
+    }
+    throw polledAfterCompletion('Barrier.wait()');
+  }
+
+  /** A waiter dropped before the round completed withdraws its arrival (O(1)). */
+  override drop(): void {
+    if (this.state === WAITING) {
+      this.b.waiters.remove(this);
+      this.b.arrived--;
+    }
+    this.state = DONE;
+    this.waker = null;
+  }
+}
+
+/**
+ * A barrier for `n` tasks: each `wait()` completes once `n` of them are waiting; the task whose
+ * arrival completed the round is the leader. The barrier is reusable (the next `n` waits form
+ * the next round).
+ *
+ * Cancel safety: a pending `wait()` that is dropped withdraws its arrival, so the round still
+ * needs `n` live waiters.
+ *
+ * @example
+ * ```ts
+ * const b = new Barrier(3);
+ * function* worker(b: Barrier) { const r = yield* b.wait(); if (r.isLeader()) log('round done'); }
+ * ```
+ */
+export class Barrier {
+  /** @internal */ arrived = 0;
+  /** @internal */ generation = 0;
+  /** @internal */ readonly waiters = new WaiterList<BarrierWait>();
+  /** Parties per round. */
+  readonly n: number;
+
+  constructor(n: number) {
+    this.n = checkCount('Barrier parties', n, 1, Number.MAX_SAFE_INTEGER);
+    trackResource(this);
+  }
+
+  /** A future that completes once `n` tasks are waiting. */
+  wait(): Future<BarrierWaitResult> {
+    return new BarrierWait(this);
+  }
+
+  resourceInfo(): ResourceInfo {
+    return { kind: 'barrier', label: `${this.arrived}/${this.n}`, waiters: this.waiters.length, details: { round: this.generation } };
+  }
+}

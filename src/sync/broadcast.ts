@@ -1,0 +1,230 @@
+/**
+ * `broadcast<T>(capacity)`: every receiver sees every value; slow receivers lag.
+ * @module
+ */
+import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { pollProceed } from '../runtime/coop.js';
+import { reportSendWithoutReceivers, trackResource, type ResourceInfo } from '../runtime/resources.js';
+import { Lagged, RecvError, SendError, checkCount } from './errors.js';
+import { WaiterList, type WaiterNode } from './waiter_list.js';
+
+/** @internal */
+class Shared<T> {
+  readonly buf: (T | undefined)[];
+  readonly mask: number;
+  /** Sequence number of the next value to be sent. */
+  tail = 0;
+  senders = 1;
+  receivers = 0;
+  readonly waiters = new WaiterList<BRecv<T>>();
+
+  constructor(readonly cap: number) {
+    this.buf = new Array<T | undefined>(cap).fill(undefined);
+    this.mask = cap - 1;
+  }
+
+  wakeAll(): void {
+    for (let h = this.waiters.shift(); h !== null; h = this.waiters.shift()) {
+      const w = h.waker;
+      h.waker = null;
+      w?.wake();
+    }
+  }
+}
+
+class BRecv<T> extends Future<T | undefined> implements WaiterNode {
+  wPrev: WaiterNode | null = null;
+  wNext: WaiterNode | null = null;
+  wList: WaiterList<WaiterNode> | null = null;
+  waker: Waker | null = null;
+
+  constructor(readonly rx: BroadcastReceiver<T>) {
+    super();
+  }
+
+  poll(cx: Context): Poll<T | undefined> {
+    const rx = this.rx;
+    const sh = rx.shared;
+    if (rx.next < sh.tail) {
+      if (!pollProceed(cx)) return Pending;
+      if (sh.waiters.has(this)) sh.waiters.remove(this);
+      this.waker = null;
+      return rx.take();
+    }
+    if (sh.senders === 0) return pollProceed(cx) ? undefined : Pending;
+    const w = cx.waker;
+    const cur = this.waker;
+    if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+    if (!sh.waiters.has(this)) sh.waiters.push(this);
+    return Pending;
+  }
+
+  /** Leaves the waiter list in O(1); nothing was taken, so nothing is lost. */
+  override drop(): void {
+    this.waker = null;
+    this.rx.shared.waiters.remove(this);
+  }
+}
+
+/**
+ * A broadcast receiver: sees every value sent after it subscribed. A receiver that falls more
+ * than `capacity` values behind gets a `Lagged(n)` error from `recv()` and then continues with
+ * the oldest value still held.
+ *
+ * Cancel safety: a dropped pending `recv` takes nothing and leaves the waiter list in O(1).
+ *
+ * @example
+ * ```ts
+ * for (;;) {
+ *   let v;
+ *   try { v = yield* rx.recv(); } catch (e) { if (e instanceof Lagged) continue; throw e; }
+ *   if (v === undefined) break; // every sender closed
+ * }
+ * ```
+ */
+export class BroadcastReceiver<T> implements Disposable {
+  /** @internal Sequence number of the next value to read. */
+  next: number;
+  private closed = false;
+
+  constructor(/** @internal */ readonly shared: Shared<T>) {
+    this.next = shared.tail;
+    shared.receivers++;
+    trackResource(this);
+  }
+
+  /** @internal Reads the next value; throws `Lagged` when it was overwritten. */
+  take(): T {
+    const sh = this.shared;
+    const oldest = sh.tail - sh.cap;
+    if (this.next < oldest) {
+      const n = oldest - this.next;
+      this.next = oldest;
+      throw new Lagged(n);
+    }
+    const v = sh.buf[this.next & sh.mask] as T;
+    this.next++;
+    return v;
+  }
+
+  /**
+   * A future of the next value; `undefined` once every sender is closed and this receiver has
+   * read everything; throws `Lagged(n)` if it fell behind (then continues).
+   */
+  recv(): Future<T | undefined> {
+    if (this.closed) throw new RecvError('broadcast recv() called on a receiver that was closed');
+    return new BRecv(this);
+  }
+
+  /** The next value if one is available, else `undefined`; throws `Lagged(n)` like `recv`. */
+  tryRecv(): T | undefined {
+    return this.next < this.shared.tail ? this.take() : undefined;
+  }
+
+  /** A new receiver starting at the current tail (sees only values sent from now on). */
+  resubscribe(): BroadcastReceiver<T> {
+    return new BroadcastReceiver(this.shared);
+  }
+
+  /** Values sent but not yet read by this receiver (may exceed capacity when lagging). */
+  get length(): number {
+    return this.shared.tail - this.next;
+  }
+
+  /** Unsubscribes (idempotent): senders stop counting this receiver. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.shared.receivers--;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  resourceInfo(): ResourceInfo {
+    const sh = this.shared;
+    return {
+      kind: 'broadcast',
+      label: `capacity ${sh.cap}`,
+      waiters: sh.waiters.length,
+      details: { unread: this.length, receivers: sh.receivers, senders: sh.senders },
+    };
+  }
+}
+
+/**
+ * The sending half of a broadcast channel. `send` never waits: when the ring is full the oldest
+ * value is overwritten (and receivers that had not read it lag).
+ *
+ * @example
+ * ```ts
+ * const n = tx.send({ kind: 'tick' }); // how many receivers will see it
+ * ```
+ */
+export class BroadcastSender<T> implements Disposable {
+  private closed = false;
+  constructor(/** @internal */ readonly shared: Shared<T>) {}
+
+  /**
+   * Sends to every current receiver and returns how many there are. Throws `SendError` (with
+   * `.value`) when there is no receiver or this sender was closed.
+   */
+  send(value: T): number {
+    const sh = this.shared;
+    if (this.closed) throw new SendError(value, 'broadcast send failed: this sender was closed');
+    if (sh.receivers === 0) {
+      reportSendWithoutReceivers(sh, 'broadcast', `capacity ${sh.cap}`);
+      throw new SendError(value, 'broadcast send failed: there are no receivers');
+    }
+    sh.buf[sh.tail & sh.mask] = value;
+    sh.tail++;
+    if (sh.waiters.head !== null) sh.wakeAll();
+    return sh.receivers;
+  }
+
+  /** A new receiver that sees values sent from now on. */
+  subscribe(): BroadcastReceiver<T> {
+    return new BroadcastReceiver(this.shared);
+  }
+
+  /** Another sender handle; the channel ends when every sender handle is closed. */
+  clone(): BroadcastSender<T> {
+    if (this.closed) throw new SendError(undefined, 'cannot clone a closed broadcast sender');
+    this.shared.senders++;
+    return new BroadcastSender(this.shared);
+  }
+
+  /** Number of live receivers. */
+  get receiverCount(): number {
+    return this.shared.receivers;
+  }
+
+  /** Closes this handle (idempotent); the last one ends the channel for every receiver. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (--this.shared.senders === 0) this.shared.wakeAll();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Creates a broadcast channel keeping the last `capacity` values (rounded up to a power of two).
+ * Returns `[sender, receiver]`; more receivers come from `sender.subscribe()`.
+ *
+ * @example
+ * ```ts
+ * const [tx, rx1] = broadcast<string>(16);
+ * const rx2 = tx.subscribe();
+ * tx.send('hello'); // both receive it
+ * ```
+ */
+export function broadcast<T>(capacity: number): [BroadcastSender<T>, BroadcastReceiver<T>] {
+  const c = checkCount('broadcast capacity', capacity, 1, 1 << 30);
+  const sh = new Shared<T>(1 << Math.ceil(Math.log2(c)));
+  return [new BroadcastSender(sh), new BroadcastReceiver(sh)];
+}

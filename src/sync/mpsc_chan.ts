@@ -1,0 +1,368 @@
+/**
+ * Shared state and futures of the mpsc channels.
+ *
+ * A bounded channel's capacity counts buffered messages plus reserved slots. A `send` or
+ * `reserve` that finds no room queues in an intrusive waiter list; when the receiver takes a
+ * message the freed slot is reserved for the head of that queue (so a pending send that is
+ * dropped hands its slot on, and a dropped send never sends).
+ * @module
+ */
+import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { pollProceed } from '../runtime/coop.js';
+import { reportSendWithoutReceivers } from '../runtime/resources.js';
+import { SendError, polledAfterCompletion } from './errors.js';
+import { Ring } from './ring.js';
+import { WaiterList, type WaiterNode } from './waiter_list.js';
+
+const INIT = 0;
+const QUEUED = 1;
+const GRANTED = 2;
+const DONE = 3;
+
+/** @internal */
+export class Chan<T> {
+  readonly buf: Ring<T>;
+  /** Slots reserved by permits or granted to queued senders, not yet filled. */
+  reserved = 0;
+  /** Live sender handles. */
+  senders = 1;
+  rxClosed = false;
+  rxWaker: Waker | null = null;
+  readonly sendWaiters = new WaiterList<CapacityWait<T, unknown>>();
+  /** `sender.closed()` futures waiting for the receiver to close. */
+  readonly closedWaiters = new WaiterList<ClosedFut>();
+
+  constructor(readonly cap: number) {
+    this.buf = new Ring<T>(cap === Infinity ? 64 : cap);
+  }
+
+  /** True when a message could be pushed now without overtaking a queued sender. */
+  hasRoom(): boolean {
+    return this.sendWaiters.head === null && this.buf.length + this.reserved < this.cap;
+  }
+
+  /** Appends and wakes the receiver. */
+  push(v: T): void {
+    this.buf.push(v);
+    const w = this.rxWaker;
+    if (w !== null) {
+      this.rxWaker = null;
+      w.wake();
+    }
+  }
+
+  /** Reserves freed slots for queued senders, in order. */
+  assign(): void {
+    const q = this.sendWaiters;
+    for (let h = q.head; h !== null && this.buf.length + this.reserved < this.cap; h = q.head) {
+      q.shift();
+      this.reserved++;
+      h.state = GRANTED;
+      const w = h.waker;
+      h.waker = null;
+      w?.wake();
+    }
+  }
+
+  /** Gives back one reserved slot that was not used. */
+  unreserve(): void {
+    this.reserved--;
+    if (this.sendWaiters.head !== null) this.assign();
+    else if (this.senders === 0) this.wakeRx();
+  }
+
+  /** No message can ever arrive again. */
+  isDone(): boolean {
+    return this.rxClosed || (this.senders === 0 && this.reserved === 0 && this.sendWaiters.head === null);
+  }
+
+  wakeRx(): void {
+    const w = this.rxWaker;
+    if (w !== null) {
+      this.rxWaker = null;
+      w.wake();
+    }
+  }
+
+  /** Reports (to the console) a send attempted after the receiver closed. */
+  reportClosed(): void {
+    reportSendWithoutReceivers(this, 'mpsc', this.cap === Infinity ? 'unbounded' : `capacity ${this.cap}`);
+  }
+
+  /** The receiver closed: fail every queued sender. */
+  closeRx(): void {
+    if (this.rxClosed) return;
+    this.rxClosed = true;
+    for (let h = this.sendWaiters.shift(); h !== null; h = this.sendWaiters.shift()) {
+      const w = h.waker;
+      h.waker = null;
+      w?.wake();
+    }
+    for (let h = this.closedWaiters.shift(); h !== null; h = this.closedWaiters.shift()) {
+      const w = h.waker;
+      h.waker = null;
+      w?.wake();
+    }
+    this.wakeRx();
+  }
+}
+
+/** @internal A handle's closed flag, shared by the futures it made. */
+export interface SenderState {
+  handleClosed: boolean;
+}
+
+/** @internal A send or reserve waiting for a slot. */
+export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode {
+  wPrev: WaiterNode | null = null;
+  wNext: WaiterNode | null = null;
+  wList: WaiterList<WaiterNode> | null = null;
+  waker: Waker | null = null;
+  state = INIT;
+
+  constructor(
+    readonly chan: Chan<T>,
+    readonly tx: SenderState,
+  ) {
+    super();
+  }
+
+  /** Uses a slot that is free (fast path) or reserved for us (`reserved` true). */
+  protected abstract complete(reserved: boolean): R;
+  /** The error for a closed channel (hands the value back). */
+  protected abstract closedError(why: string): Error;
+
+  poll(cx: Context): Poll<R> {
+    const st = this.state;
+    const chan = this.chan;
+    if (st === GRANTED) {
+      if (chan.rxClosed) {
+        this.state = DONE;
+        chan.reserved--;
+        throw this.closedError('the receiver was closed');
+      }
+      if (!pollProceed(cx)) return Pending;
+      this.state = DONE;
+      return this.complete(true);
+    }
+    if (st === INIT) {
+      if (this.tx.handleClosed) {
+        this.state = DONE;
+        throw this.closedError('this sender was closed');
+      }
+      if (chan.rxClosed) {
+        this.state = DONE;
+        throw this.closedError('the receiver was closed');
+      }
+      if (chan.hasRoom()) {
+        if (!pollProceed(cx)) return Pending;
+        this.state = DONE;
+        return this.complete(false);
+      }
+      this.state = QUEUED;
+      this.waker = cx.waker.clone();
+      chan.sendWaiters.push(this as CapacityWait<T, unknown>);
+      return Pending;
+    }
+    if (st === QUEUED) {
+      if (chan.rxClosed) {
+        this.state = DONE;
+        this.waker = null;
+        throw this.closedError('the receiver was closed');
+      }
+      const w = cx.waker;
+      const cur = this.waker;
+      if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+      return Pending;
+    }
+    throw polledAfterCompletion(this.constructor.name);
+  }
+
+  /** Leaves the queue in O(1); a slot already reserved for it goes to the next waiter. */
+  override drop(): void {
+    const st = this.state;
+    this.state = DONE;
+    this.waker = null;
+    const chan = this.chan;
+    if (st === QUEUED) {
+      chan.sendWaiters.remove(this as CapacityWait<T, unknown>);
+      if (chan.senders === 0 && chan.isDone()) chan.wakeRx();
+    } else if (st === GRANTED) {
+      chan.unreserve();
+    }
+  }
+}
+
+/** @internal `sender.send(v)` on a bounded channel. */
+export class SendFut<T> extends CapacityWait<T, void> {
+  constructor(
+    chan: Chan<T>,
+    tx: SenderState,
+    /** The message; still here if the send was dropped or failed. */
+    readonly value: T,
+  ) {
+    super(chan, tx);
+  }
+  protected complete(reserved: boolean): void {
+    const chan = this.chan;
+    if (reserved) chan.reserved--;
+    chan.push(this.value);
+  }
+  protected closedError(why: string): Error {
+    if (this.chan.rxClosed) this.chan.reportClosed();
+    return new SendError(this.value, `send failed: ${why}`);
+  }
+}
+
+/**
+ * A reserved slot in a bounded channel: `send(v)` fills it without waiting. Disposing (or
+ * `release()`) an unused permit frees the slot for other senders.
+ *
+ * @example
+ * ```ts
+ * using permit = yield* tx.reserve();
+ * permit.send(buildMessage()); // cannot fail for lack of room
+ * ```
+ */
+export class Permit<T> implements Disposable {
+  private chan: Chan<T> | null;
+  constructor(chan: Chan<T>) {
+    this.chan = chan;
+  }
+
+  /**
+   * Sends `value` into the reserved slot. Throws `SendError` (with the value) if the receiver
+   * closed meanwhile or the permit was already used.
+   */
+  send(value: T): void {
+    const chan = this.chan;
+    if (chan === null) throw new SendError(value, 'send failed: this permit was already used or released');
+    this.chan = null;
+    if (chan.rxClosed) {
+      chan.reserved--;
+      chan.reportClosed();
+      throw new SendError(value, 'send failed: the receiver was closed');
+    }
+    chan.reserved--;
+    chan.push(value);
+  }
+
+  /** Frees the slot without sending (idempotent). */
+  release(): void {
+    const chan = this.chan;
+    if (chan === null) return;
+    this.chan = null;
+    chan.unreserve();
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+/** @internal `sender.reserve()`. */
+export class ReserveFut<T> extends CapacityWait<T, Permit<T>> {
+  protected complete(reserved: boolean): Permit<T> {
+    if (!reserved) this.chan.reserved++;
+    return new Permit(this.chan);
+  }
+  protected closedError(why: string): Error {
+    return new SendError(undefined, `reserve failed: ${why}`);
+  }
+}
+
+/** @internal `receiver.recvMany(buf, limit)`: waits for at least one message, then takes up to `limit`. */
+export class RecvManyFut<T> extends Future<number> {
+  private waker: Waker | null = null;
+  constructor(
+    readonly chan: Chan<T>,
+    readonly out: T[],
+    readonly limit: number,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<number> {
+    const chan = this.chan;
+    const buf = chan.buf;
+    if (buf.length > 0) {
+      if (!pollProceed(cx)) return Pending;
+      const n = Math.min(this.limit, buf.length);
+      const out = this.out;
+      for (let i = 0; i < n; i++) out.push(buf.shift());
+      if (chan.sendWaiters.head !== null) chan.assign();
+      return n;
+    }
+    if (chan.isDone()) return pollProceed(cx) ? 0 : Pending;
+    const w = cx.waker;
+    const cur = chan.rxWaker;
+    if (cur === null || !cur.willWake(w)) chan.rxWaker = w.clone();
+    this.waker = chan.rxWaker;
+    return Pending;
+  }
+
+  override drop(): void {
+    const w = this.waker;
+    this.waker = null;
+    if (w !== null && this.chan.rxWaker === w) this.chan.rxWaker = null;
+  }
+}
+
+/** @internal `sender.closed()`: completes once the receiver is closed. */
+export class ClosedFut extends Future<void> implements WaiterNode {
+  wPrev: WaiterNode | null = null;
+  wNext: WaiterNode | null = null;
+  wList: WaiterList<WaiterNode> | null = null;
+  waker: Waker | null = null;
+  constructor(readonly chan: Chan<unknown>) {
+    super();
+  }
+  poll(cx: Context): Poll<void> {
+    const chan = this.chan;
+    if (chan.rxClosed) {
+      if (!pollProceed(cx)) return Pending;
+      chan.closedWaiters.remove(this);
+      return undefined;
+    }
+    const w = cx.waker;
+    const cur = this.waker;
+    if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+    if (!chan.closedWaiters.has(this)) chan.closedWaiters.push(this);
+    return Pending;
+  }
+  /** Leaves the waiter list in O(1). */
+  override drop(): void {
+    this.waker = null;
+    this.chan.closedWaiters.remove(this);
+  }
+}
+
+/** @internal `receiver.recv()`. Takes nothing until it returns, so dropping it loses nothing. */
+export class RecvFut<T> extends Future<T | undefined> {
+  private waker: Waker | null = null;
+  constructor(readonly chan: Chan<T>) {
+    super();
+  }
+
+  poll(cx: Context): Poll<T | undefined> {
+    const chan = this.chan;
+    if (chan.buf.length > 0) {
+      if (!pollProceed(cx)) return Pending;
+      const v = chan.buf.shift();
+      if (chan.sendWaiters.head !== null) chan.assign();
+      return v;
+    }
+    if (chan.isDone()) return pollProceed(cx) ? undefined : Pending;
+    const w = cx.waker;
+    const cur = chan.rxWaker;
+    if (cur === null || !cur.willWake(w)) chan.rxWaker = w.clone();
+    this.waker = chan.rxWaker;
+    return Pending;
+  }
+
+  override drop(): void {
+    const w = this.waker;
+    this.waker = null;
+    if (w !== null && this.chan.rxWaker === w) this.chan.rxWaker = null;
+  }
+}

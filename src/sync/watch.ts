@@ -1,0 +1,218 @@
+/**
+ * `watch<T>(initial)`: a single value that receivers observe, with change notification.
+ * @module
+ */
+import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { pollProceed } from '../runtime/coop.js';
+import { reportSendWithoutReceivers, trackResource, type ResourceInfo } from '../runtime/resources.js';
+import { RecvError, SendError } from './errors.js';
+import { WaiterList, type WaiterNode } from './waiter_list.js';
+
+/** @internal */
+class Shared<T> {
+  version = 0;
+  senders = 1;
+  receivers = 0;
+  readonly waiters = new WaiterList<Changed<T>>();
+  constructor(public value: T) {}
+
+  wakeAll(): void {
+    for (let h = this.waiters.shift(); h !== null; h = this.waiters.shift()) {
+      const w = h.waker;
+      h.waker = null;
+      w?.wake();
+    }
+  }
+}
+
+class Changed<T> extends Future<void> implements WaiterNode {
+  wPrev: WaiterNode | null = null;
+  wNext: WaiterNode | null = null;
+  wList: WaiterList<WaiterNode> | null = null;
+  waker: Waker | null = null;
+  constructor(readonly rx: WatchReceiver<T>) {
+    super();
+  }
+
+  poll(cx: Context): Poll<void> {
+    const rx = this.rx;
+    const sh = rx.shared;
+    if (sh.version !== rx.seen) {
+      if (!pollProceed(cx)) return Pending;
+      sh.waiters.remove(this);
+      this.waker = null;
+      rx.seen = sh.version;
+      return undefined;
+    }
+    if (sh.senders === 0) {
+      sh.waiters.remove(this);
+      throw new RecvError('watch sender was closed; the value will not change again');
+    }
+    const w = cx.waker;
+    const cur = this.waker;
+    if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+    if (!sh.waiters.has(this)) sh.waiters.push(this);
+    return Pending;
+  }
+
+  /** Leaves the waiter list in O(1); the change stays unseen, so the next `changed()` sees it. */
+  override drop(): void {
+    this.waker = null;
+    this.rx.shared.waiters.remove(this);
+  }
+}
+
+/**
+ * Observes a watch channel's value.
+ *
+ * @example
+ * ```ts
+ * function* follow(rx: WatchReceiver<Config>) {
+ *   for (;;) { yield* rx.changed(); apply(rx.borrowAndUpdate()); }
+ * }
+ * ```
+ */
+export class WatchReceiver<T> implements Disposable {
+  /** @internal Version this receiver last marked as seen. */
+  seen: number;
+  private closed = false;
+
+  constructor(/** @internal */ readonly shared: Shared<T>) {
+    this.seen = shared.version;
+    shared.receivers++;
+    trackResource(this);
+  }
+
+  /** The current value (does not mark it seen). */
+  borrow(): T {
+    return this.shared.value;
+  }
+
+  /** The current value, marking it seen. */
+  borrowAndUpdate(): T {
+    this.seen = this.shared.version;
+    return this.shared.value;
+  }
+
+  /** True when a value was sent since this receiver last marked one seen. */
+  hasChanged(): boolean {
+    return this.shared.version !== this.seen;
+  }
+
+  /**
+   * A future that completes when a value not yet seen is available (and marks it seen). Throws
+   * `RecvError` once every sender is closed and nothing new is left. Cancel safety: dropping it
+   * consumes nothing.
+   */
+  changed(): Future<void> {
+    return new Changed(this);
+  }
+
+  /** Another receiver with the same seen-state. */
+  clone(): WatchReceiver<T> {
+    const r = new WatchReceiver(this.shared);
+    r.seen = this.seen;
+    return r;
+  }
+
+  /** Closes this receiver (idempotent). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.shared.receivers--;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  resourceInfo(): ResourceInfo {
+    const sh = this.shared;
+    return { kind: 'watch', label: `version ${sh.version}`, waiters: sh.waiters.length, details: { receivers: sh.receivers, senders: sh.senders } };
+  }
+}
+
+/**
+ * Publishes values to watch receivers; each send replaces the value and wakes `changed()`.
+ *
+ * @example
+ * ```ts
+ * const [tx, rx] = watch({ level: 'info' });
+ * tx.send({ level: 'debug' });
+ * ```
+ */
+export class WatchSender<T> implements Disposable {
+  private closed = false;
+  constructor(/** @internal */ readonly shared: Shared<T>) {}
+
+  /**
+   * Replaces the value and notifies receivers. Throws `SendError` (with `.value`) when there is
+   * no receiver or this sender is closed; use `sendReplace` to store regardless.
+   */
+  send(value: T): void {
+    if (this.closed) throw new SendError(value, 'watch send failed: this sender was closed');
+    if (this.shared.receivers === 0) {
+      reportSendWithoutReceivers(this.shared, 'watch');
+      throw new SendError(value, 'watch send failed: there are no receivers');
+    }
+    this.sendReplace(value);
+  }
+
+  /** Replaces the value even without receivers; returns the previous value. */
+  sendReplace(value: T): T {
+    if (this.closed) throw new SendError(value, 'watch send failed: this sender was closed');
+    const sh = this.shared;
+    const old = sh.value;
+    sh.value = value;
+    sh.version++;
+    if (sh.waiters.head !== null) sh.wakeAll();
+    return old;
+  }
+
+  /** The current value. */
+  borrow(): T {
+    return this.shared.value;
+  }
+
+  /** A new receiver (the current value counts as seen). */
+  subscribe(): WatchReceiver<T> {
+    return new WatchReceiver(this.shared);
+  }
+
+  /** Another sender handle. */
+  clone(): WatchSender<T> {
+    if (this.closed) throw new SendError(undefined, 'cannot clone a closed watch sender');
+    this.shared.senders++;
+    return new WatchSender(this.shared);
+  }
+
+  get receiverCount(): number {
+    return this.shared.receivers;
+  }
+
+  /** Closes this handle (idempotent); when the last closes, pending `changed()` throw `RecvError`. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (--this.shared.senders === 0) this.shared.wakeAll();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * Creates a watch channel holding `initial`. Returns `[sender, receiver]`.
+ *
+ * @example
+ * ```ts
+ * const [tx, rx] = watch(0);
+ * tx.send(1);
+ * yield* rx.changed(); rx.borrow(); // 1
+ * ```
+ */
+export function watch<T>(initial: T): [WatchSender<T>, WatchReceiver<T>] {
+  const sh = new Shared<T>(initial);
+  return [new WatchSender(sh), new WatchReceiver(sh)];
+}

@@ -1,0 +1,224 @@
+/**
+ * `sleep`, `sleepUntil` and the `Sleep` future.
+ * @module
+ */
+import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { pollProceed } from '../runtime/coop.js';
+import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
+import { clockNow, currentDriver, driverOfEntry } from '../runtime/time/driver.js';
+import { FIRED, IDLE, slab } from '../runtime/time/slab.js';
+import { checkDuration } from './duration.js';
+import { Instant, checkInstant } from './instant.js';
+
+/** `e` when no slab entry is held. */
+const NONE = -1;
+/** `e` once the sleep completed. */
+const DONE = -2;
+
+/**
+ * A future that completes at its deadline (never before it; deadlines are rounded up to the
+ * timer wheel's 1 ms). Made by `sleep(ms)` and `sleepUntil(instant)`.
+ *
+ * It registers with the runtime's timer wheel when first polled, and completing, being dropped
+ * or being reset updates the wheel at once (O(1)): a dropped sleep leaves nothing behind. A
+ * completed sleep is ready again if polled again. Completing spends one unit of the task's
+ * cooperative budget.
+ *
+ * @example
+ * ```ts
+ * function* heartbeat(conn: Conn) {
+ *   const s = sleep(1000);
+ *   for (;;) {
+ *     yield* s;
+ *     conn.ping();
+ *     s.reset(s.deadline.add(1000));
+ *   }
+ * }
+ * ```
+ */
+export class Sleep extends Future<void> implements TrackedResource {
+  /** Slab entry (>= 0), NONE or DONE. */
+  private e = NONE;
+  /** Deadline, ms on the clock's scale (Infinity: never). */
+  private d: number;
+
+  /** @internal Use `sleep(ms)` or `sleepUntil(instant)`. */
+  constructor(deadlineMs: number) {
+    super();
+    this.d = deadlineMs;
+    trackResource(this);
+  }
+
+  /**
+   * The instant at which the sleep completes.
+   *
+   * @example
+   * ```ts
+   * const s = sleep(100);
+   * console.log(s.deadline.isAfter(Instant.now())); // true
+   * ```
+   */
+  get deadline(): Instant {
+    return Instant.fromMs(this.d);
+  }
+
+  /** @internal The deadline in ms. */
+  get deadlineMs(): number {
+    return this.d;
+  }
+
+  /**
+   * True once the deadline was reached (the sleep completed, or its timer fired).
+   *
+   * @example
+   * ```ts
+   * if (!s.isElapsed()) yield* s;
+   * ```
+   */
+  isElapsed(): boolean {
+    const e = this.e;
+    return e === DONE || (e >= 0 && slab.loc[e] === FIRED);
+  }
+
+  /**
+   * Moves the deadline to `deadline`, whether the sleep is pending or already completed (then
+   * it becomes pending again). The task waiting on it is woken at the new deadline; a deadline
+   * already passed completes it at its next poll.
+   *
+   * @example
+   * ```ts
+   * const idle = sleep(30_000);
+   * // on activity:
+   * idle.reset(Instant.now().add(30_000));
+   * ```
+   */
+  reset(deadline: Instant): void {
+    this.resetMs(checkInstant('Sleep.reset', deadline).ms);
+  }
+
+  /** @internal `reset` taking ms. */
+  resetMs(d: number): void {
+    this.d = d;
+    const e = this.e;
+    if (e < 0) {
+      this.e = NONE;
+      return;
+    }
+    const loc = slab.loc[e] as number;
+    if (loc === FIRED) {
+      // The waiting task was woken already: its next poll re-arms with the new deadline.
+      slab.loc[e] = IDLE;
+      return;
+    }
+    if (loc < 0) return;
+    const drv = driverOfEntry(e);
+    const w = slab.wakers[e] ?? null;
+    drv.cancel(e);
+    if (w === null || d === Infinity) return;
+    if (!drv.arm(e, d, w)) {
+      slab.loc[e] = FIRED;
+      w.wake();
+    }
+  }
+
+  poll(cx: Context): Poll<void> {
+    return this.pollSleep(cx, true);
+  }
+
+  /** @internal Polls; `budget` false skips the cooperative budget (used by `timeout`). */
+  pollSleep(cx: Context, budget: boolean): Poll<void> {
+    const e = this.e;
+    if (e >= 0) {
+      const loc = slab.loc[e] as number;
+      if (loc >= 0) {
+        const w = slab.wakers[e];
+        const cw = cx.waker;
+        if (w == null || !w.willWake(cw)) slab.wakers[e] = cw.clone();
+        return Pending;
+      }
+      if (loc === FIRED) return this.complete(cx, budget);
+      // IDLE: disarmed (interval tick dropped, runtime shut down): arm again below.
+    } else if (e === DONE) return undefined;
+    return this.register(cx, budget);
+  }
+
+  /** Drops the sleep: its wheel entry is removed at once. Idempotent. */
+  override drop(): void {
+    const e = this.e;
+    if (e < 0) return;
+    this.e = NONE;
+    if ((slab.loc[e] as number) >= 0) driverOfEntry(e).cancel(e);
+    slab.free(e);
+  }
+
+  /** @internal Removes the wheel entry but keeps the deadline (the next poll re-arms). */
+  disarm(): void {
+    this.drop();
+  }
+
+  resourceInfo(): ResourceInfo {
+    const e = this.e;
+    const armed = e >= 0 && (slab.loc[e] as number) >= 0;
+    const state = e === DONE || (e >= 0 && slab.loc[e] === FIRED) ? 'elapsed' : armed ? 'armed' : 'idle';
+    const left = this.d - clockNow();
+    return {
+      kind: 'timer',
+      label: this.d === Infinity ? 'sleep (never)' : `sleep, due in ${Math.max(0, Math.ceil(left))} ms`,
+      waiters: armed ? 1 : 0,
+      details: { state, deadlineMs: this.d },
+    };
+  }
+
+  private complete(cx: Context, budget: boolean): Poll<void> {
+    if (budget && !pollProceed(cx)) return Pending;
+    const e = this.e;
+    if (e >= 0) slab.free(e);
+    this.e = DONE;
+    return undefined;
+  }
+
+  private register(cx: Context, budget: boolean): Poll<void> {
+    const d = this.d;
+    // A sleep that never ends registers nothing: only other wake sources can move its task.
+    if (d === Infinity) return Pending;
+    const drv = currentDriver();
+    if (d <= drv.recentNow()) return this.complete(cx, budget);
+    let e = this.e;
+    if (e < 0) e = this.e = slab.alloc();
+    if (!drv.arm(e, d, cx.waker.clone())) return this.complete(cx, budget);
+    return Pending;
+  }
+}
+
+/**
+ * A future that completes `ms` milliseconds from now (fractions allowed, rounded up to 1 ms;
+ * `Infinity` never completes). A negative, NaN or non-number `ms` throws a `RangeError`.
+ * The deadline is fixed when `sleep` is called, not when it is first awaited.
+ *
+ * @example
+ * ```ts
+ * function* retry(op: () => Future<Response>) {
+ *   for (let attempt = 0; ; attempt++) {
+ *     try { return yield* op(); } catch { yield* sleep(100 * 2 ** attempt); }
+ *   }
+ * }
+ * ```
+ */
+export function sleep(ms: number): Sleep {
+  checkDuration('sleep', ms);
+  const now = clockNow();
+  return new Sleep(ms === 0 ? now : ms === Infinity ? Infinity : Math.ceil(now + ms));
+}
+
+/**
+ * A future that completes at `deadline` (at once if it has passed).
+ *
+ * @example
+ * ```ts
+ * const deadline = Instant.now().add(5000);
+ * yield* sleepUntil(deadline);
+ * ```
+ */
+export function sleepUntil(deadline: Instant): Sleep {
+  return new Sleep(checkInstant('sleepUntil', deadline).ms);
+}
