@@ -244,7 +244,7 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
    */
   pollHeld(task: Task<unknown>): boolean {
     if (this.phase === DONE) return true;
-    this.waker = task;
+    this.waker = task.waker; // (reading it tells the lost-waker lint the task will be woken)
     if (!this.aborting) this.abortChildren();
     this.reapOrphans();
     if (this.group.running > 0) return false;
