@@ -1,5 +1,6 @@
 /**
- * kyoto signal (see docs/).
+ * kyoto signal: `signal(name)` and `ctrlC()` (see docs/net.md).
  * @module
  */
-export {};
+export { Signal, SignalError, signal, ctrlC } from './signal.js';
+export type { SignalName } from './signal.js';

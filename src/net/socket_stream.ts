@@ -1,0 +1,403 @@
+/**
+ * `SocketStream`: the reading and writing machinery shared by `TcpStream` and `UnixStream`.
+ *
+ * The Node socket is driven in paused mode. A read takes whatever libuv has buffered
+ * (`socket.read()`); if there is nothing, it clears the READABLE bit, stores the reader waker and
+ * returns Pending; the socket's 'readable' event sets the bit again and wakes the reader. Node
+ * stops reading from the kernel once its buffer holds a high-water mark, so a task that does not
+ * read pushes back on the peer through TCP flow control. A write is Pending while the socket's
+ * write buffer is over its high-water mark and resumes on 'drain'.
+ * @module
+ */
+import type { Socket } from 'node:net';
+import { Pending, type Context, type Poll } from '../future/future.js';
+import { pollProceed } from '../runtime/coop.js';
+import { ioDriver } from '../runtime/io/driver.js';
+import {
+  ERROR,
+  READABLE,
+  READ_CLOSED,
+  Registration,
+  WRITABLE,
+  WRITE_CLOSED,
+  type RegistrationOwner,
+} from '../runtime/io/registration.js';
+import { trackResource, type ResourceInfo } from '../runtime/resources.js';
+import { IoError, toIoError } from '../io/error.js';
+import type { Future } from '../future/future.js';
+import {
+  FlushFuture,
+  ReadChunkFuture,
+  ReadExactFuture,
+  ReadFuture,
+  ShutdownFuture,
+  WriteAllFuture,
+  WriteFuture,
+} from './stream_futures.js';
+
+/** Largest piece a single `write` hands to the socket (bounds what one write can buffer). */
+export const MAX_WRITE = 64 * 1024;
+
+const KY: unique symbol = Symbol('kyoto.stream');
+type KySocket = Socket & { [KY]: SocketStream };
+
+// Listeners shared by every socket (`this` is the socket): no closure per connection.
+function onReadable(this: KySocket): void {
+  const s = this[KY];
+  s.reg.driver.counters.readReadyEvents++;
+  s.reg.setReadiness(READABLE);
+}
+function onEnd(this: KySocket): void {
+  this[KY].reg.setReadiness(READ_CLOSED);
+}
+function onConnect(this: KySocket): void {
+  this[KY].reg.setReadiness(WRITABLE);
+}
+function onDrain(this: KySocket): void {
+  this[KY].reg.setReadiness(WRITABLE);
+}
+function onFinish(this: KySocket): void {
+  const s = this[KY];
+  s.finished = true;
+  s.reg.wakeWriter();
+}
+function onError(this: KySocket, err: Error): void {
+  const s = this[KY];
+  s.reg.driver.counters.socketErrors++;
+  s.reg.setError(toIoError(err, this.connecting ? 'connect to' : 'I/O on', s.label()));
+}
+function onClose(this: KySocket): void {
+  this[KY].reg.deregister();
+}
+function onFlushed(this: KySocket): void {
+  const s = this[KY];
+  if (s === undefined) return;
+  s.flushPending = false;
+  s.reg.wakeWriter();
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A connected byte stream (TCP or Unix). Use the subclasses `TcpStream` / `UnixStream`.
+ *
+ * @example
+ * ```ts
+ * const n = yield* stream.read(buf);      // 0 at EOF
+ * yield* stream.writeAll(buf.subarray(0, n));
+ * ```
+ */
+export abstract class SocketStream implements RegistrationOwner {
+  /** @internal the reactor registration. */
+  readonly reg: Registration;
+  /** @internal bytes returned by the socket but not yet given to a reader (from a short read). */
+  leftover: Buffer | null = null;
+  /** @internal a flush marker write is in flight. */
+  flushPending = false;
+  /** @internal 'finish' was emitted (shutdown completed). */
+  finished = false;
+
+  constructor(
+    /** The underlying Node socket (paused mode; do not attach 'data' listeners). */
+    readonly socket: Socket,
+    kind: string,
+  ) {
+    this.reg = new Registration(kind, ioDriver(), this);
+    (socket as KySocket)[KY] = this;
+    socket.on('readable', onReadable);
+    socket.on('end', onEnd);
+    socket.on('drain', onDrain);
+    socket.on('finish', onFinish);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    if (socket.destroyed) this.reg.deregister();
+    else if (socket.connecting) socket.once('connect', onConnect);
+    else if (!socket.writableNeedDrain) this.reg.readiness |= WRITABLE;
+    trackResource(this);
+  }
+
+  /** @internal label for dumps and error messages. */
+  abstract label(): string;
+
+  /** @internal runtime shutdown: close at once. */
+  forceClose(): void {
+    this.socket.destroy();
+  }
+
+  /** @internal console listing. */
+  resourceInfo(): ResourceInfo {
+    return {
+      kind: this.reg.kind,
+      label: this.label(),
+      waiters: (this.reg.reader !== null ? 1 : 0) + (this.reg.writer !== null ? 1 : 0),
+      details: {
+        bufferedRead: this.socket.readableLength + (this.leftover?.length ?? 0),
+        bufferedWrite: this.socket.writableLength,
+        open: this.reg.isOpen(),
+      },
+    };
+  }
+
+  /** @internal polls for the next chunk: a Buffer, null at EOF. Cancel-safe. */
+  pollReadChunk(cx: Context): Poll<Buffer | null> {
+    const reg = this.reg;
+    let chunk = this.leftover;
+    if (chunk !== null) {
+      if (!pollProceed(cx)) return Pending;
+      this.leftover = null;
+      return chunk;
+    }
+    if ((reg.readiness & ERROR) !== 0) throw reg.error!;
+    chunk = this.socket.read() as Buffer | null;
+    if (chunk !== null) {
+      if (!pollProceed(cx)) {
+        this.leftover = chunk;
+        return Pending;
+      }
+      reg.driver.counters.bytesRead += chunk.length;
+      return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    }
+    if ((reg.readiness & READ_CLOSED) !== 0) {
+      if (!pollProceed(cx)) return Pending;
+      return null;
+    }
+    reg.clearReadiness(READABLE);
+    reg.registerReader(cx);
+    return Pending;
+  }
+
+  /** @internal polls a read into `buf`: bytes read, 0 at EOF. Cancel-safe. */
+  pollRead(cx: Context, buf: Uint8Array): Poll<number> {
+    if (buf.length === 0) return 0;
+    const chunk = this.pollReadChunk(cx);
+    if (chunk === Pending) return Pending;
+    if (chunk === null) return 0;
+    const n = Math.min(chunk.length, buf.length);
+    if (n === chunk.length) buf.set(chunk);
+    else {
+      buf.set(chunk.subarray(0, n));
+      this.leftover = chunk.subarray(n);
+    }
+    return n;
+  }
+
+  private writeError(): IoError | null {
+    const reg = this.reg;
+    if ((reg.readiness & ERROR) !== 0) return reg.error as IoError;
+    const s = this.socket;
+    if (s.destroyed || s.writableEnded || (reg.readiness & WRITE_CLOSED) !== 0) {
+      return new IoError('EPIPE', `write to ${this.label()} failed: the stream was shut down or closed`);
+    }
+    return null;
+  }
+
+  /**
+   * @internal polls a write of up to MAX_WRITE bytes of `buf`. `owned`: the caller gives up the
+   * buffer (no copy); otherwise the bytes are copied, so the caller may reuse `buf` at once.
+   */
+  pollWrite(cx: Context, buf: Uint8Array, owned: boolean): Poll<number> {
+    const err = this.writeError();
+    if (err !== null) throw err;
+    const s = this.socket;
+    if (s.writableNeedDrain) {
+      this.reg.clearReadiness(WRITABLE);
+      this.reg.registerWriter(cx);
+      this.reg.driver.counters.writePendingCount++;
+      return Pending;
+    }
+    if (!pollProceed(cx)) return Pending;
+    let n = buf.length;
+    if (n === 0) return 0;
+    let out: Buffer;
+    if (n > MAX_WRITE) {
+      n = MAX_WRITE;
+      out = Buffer.from(buf.subarray(0, n));
+    } else if (owned) {
+      out = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      out.set(buf);
+    }
+    s.write(out);
+    this.reg.driver.counters.bytesWritten += n;
+    return n;
+  }
+
+  /** @internal ready once everything written so far left the socket's buffer. */
+  pollFlush(cx: Context): Poll<void> {
+    const s = this.socket;
+    if (s.writableLength === 0 || s.destroyed) {
+      if ((this.reg.readiness & ERROR) !== 0) throw this.reg.error!;
+      return undefined;
+    }
+    if (!this.flushPending) {
+      this.flushPending = true;
+      s.write(EMPTY, onFlushed.bind(s as KySocket));
+    }
+    this.reg.registerWriter(cx);
+    return Pending;
+  }
+
+  /** @internal half-close: flush and send FIN; ready once done. */
+  pollShutdown(cx: Context): Poll<void> {
+    const s = this.socket;
+    if ((this.reg.readiness & ERROR) !== 0) throw this.reg.error!;
+    if (this.finished || s.destroyed) return undefined;
+    if (!s.writableEnded) {
+      s.end();
+      this.reg.clearReadiness(WRITABLE);
+    }
+    if (this.finished) return undefined;
+    this.reg.registerWriter(cx);
+    return Pending;
+  }
+
+  /**
+   * Reads into `buf`: the number of bytes read (at least 1), or 0 at EOF. Cancel-safe: a read
+   * dropped while pending loses no bytes. Bytes beyond `buf.length` stay for the next read.
+   *
+   * @example
+   * ```ts
+   * const buf = Buffer.alloc(1024);
+   * const n = yield* stream.read(buf);
+   * if (n === 0) return; // the peer closed its side
+   * ```
+   */
+  read(buf: Uint8Array): Future<number> {
+    return new ReadFuture(this, buf);
+  }
+
+  /**
+   * Fills `buf` completely. Throws `IoError` code `UNEXPECTED_EOF` if the stream ends first.
+   * Not cancel-safe: bytes read before a cancellation are in `buf` but not accounted for.
+   *
+   * @example
+   * ```ts
+   * const header = Buffer.alloc(4);
+   * yield* stream.readExact(header);
+   * ```
+   */
+  readExact(buf: Uint8Array): Future<void> {
+    return new ReadExactFuture(this, buf);
+  }
+
+  /**
+   * The next chunk libuv received, without copying (a Buffer that is yours), or null at EOF.
+   * Cancel-safe. The cheapest way to read.
+   *
+   * @example
+   * ```ts
+   * for (let c = yield* stream.readChunk(); c !== null; c = yield* stream.readChunk()) handle(c);
+   * ```
+   */
+  readChunk(): Future<Buffer | null> {
+    return new ReadChunkFuture(this);
+  }
+
+  /**
+   * Writes some of `buf` (up to 64 KiB) and gives the count. Pending while the socket's write
+   * buffer is over its high-water mark. The bytes are copied: `buf` may be reused at once.
+   *
+   * @example
+   * ```ts
+   * const n = yield* stream.write(Buffer.from('hello'));
+   * ```
+   */
+  write(buf: Uint8Array): Future<number> {
+    return new WriteFuture(this, buf, false);
+  }
+
+  /**
+   * Writes all of `buf`, waiting for the socket to drain between pieces (memory stays bounded).
+   * The bytes are copied: `buf` may be reused at once. Not cancel-safe (a prefix may be sent).
+   *
+   * @example
+   * ```ts
+   * yield* stream.writeAll(Buffer.from('HTTP/1.1 200 OK\r\n\r\n'));
+   * ```
+   */
+  writeAll(buf: Uint8Array): Future<void> {
+    return new WriteAllFuture(this, buf, false);
+  }
+
+  /**
+   * Like `writeAll`, but hands `chunk` to the socket without copying: the caller must not modify
+   * it afterwards. Pairs with `readChunk` for zero-copy forwarding.
+   *
+   * @example
+   * ```ts
+   * const c = yield* stream.readChunk();
+   * if (c !== null) yield* stream.writeChunk(c); // echo, no copy
+   * ```
+   */
+  writeChunk(chunk: Uint8Array): Future<void> {
+    return new WriteAllFuture(this, chunk, true);
+  }
+
+  /**
+   * Ready once everything written so far has left the socket's user-space buffer (handed to
+   * the kernel).
+   *
+   * @example
+   * ```ts
+   * yield* stream.writeAll(reply); yield* stream.flush();
+   * ```
+   */
+  flush(): Future<void> {
+    return new FlushFuture(this);
+  }
+
+  /**
+   * Half-closes the stream: flushes, then sends FIN. Reading still works (the peer may keep
+   * sending); writing afterwards throws `IoError` code `EPIPE`.
+   *
+   * @example
+   * ```ts
+   * yield* stream.writeAll(request);
+   * yield* stream.shutdown();          // tell the peer we are done
+   * const reply = yield* readToEnd(stream);
+   * ```
+   */
+  shutdown(): Future<void> {
+    return new ShutdownFuture(this);
+  }
+
+  /**
+   * Ready once a read would make progress (data, EOF or an error). Cancel-safe.
+   *
+   * @example
+   * ```ts
+   * yield* stream.readable();
+   * ```
+   */
+  readable(): Future<void> {
+    return this.reg.readable();
+  }
+
+  /**
+   * Ready once a write would not wait (below the high-water mark), or the stream failed.
+   *
+   * @example
+   * ```ts
+   * yield* stream.writable();
+   * ```
+   */
+  writable(): Future<void> {
+    return this.reg.writable();
+  }
+
+  /** Closes both directions at once (pending writes are discarded). Idempotent. */
+  close(): void {
+    this.socket.destroy();
+  }
+
+  /** `using stream = ...` closes the stream at the end of the block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** True until the socket closed. */
+  isOpen(): boolean {
+    return this.reg.isOpen();
+  }
+}

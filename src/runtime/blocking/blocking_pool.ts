@@ -1,0 +1,246 @@
+/**
+ * The blocking pool behind `spawnBlocking`: worker threads started on demand, up to
+ * `maxBlockingThreads`, each running one task at a time; an unbounded FIFO queue in front of
+ * them; idle threads exit after `blockingKeepAliveMs` (10 s by default).
+ *
+ * A started blocking task cannot be aborted (its thread is busy in synchronous code); a queued
+ * one is removed. Runtime shutdown drops the queued tasks (their handles fail with a cancelled
+ * `JoinError` whose cause says so), waits for the started ones, then terminates the threads.
+ * @module
+ */
+import { Worker } from 'node:worker_threads';
+import type { Driver } from '../executor.js';
+import { RuntimeShutdownError, type Runtime, type RuntimeOptions } from '../runtime.js';
+import { RemoteHandle, type HandleOwner } from '../scheduler/multi_thread/remote_handle.js';
+import type { TaskEntry } from '../scheduler/multi_thread/registry.js';
+
+declare module '../runtime.js' {
+  interface RuntimeOptions {
+    /** Milliseconds an idle blocking thread waits for work before exiting. Default 10000. */
+    blockingKeepAliveMs?: number;
+  }
+}
+
+/** Default upper bound of the blocking pool (see docs/parallel.md for the rationale). */
+export const DEFAULT_MAX_BLOCKING_THREADS = 16;
+
+/** @internal What a blocking thread is sent. */
+export interface BlockingJob {
+  id: number;
+  name: string;
+  url: string;
+  args: unknown[];
+}
+
+/** @internal What it answers. */
+export type BlockingReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: [string, string, string, string] };
+
+const WORKER_URL = new URL('./blocking_worker.js', import.meta.url);
+
+interface Thread {
+  worker: Worker;
+  job: Queued | null;
+  idleTimer: NodeJS.Timeout | null;
+  exited: Promise<void>;
+}
+
+interface Queued {
+  handle: RemoteHandle<unknown>;
+  job: BlockingJob;
+  transfer: ArrayBuffer[];
+}
+
+let nextJob = 1;
+
+/** @internal */
+export class BlockingPool implements Driver, HandleOwner {
+  private readonly threads = new Set<Thread>();
+  private readonly idle: Thread[] = [];
+  private queue: (Queued | null)[] = [];
+  private head = 0;
+  private queued = 0;
+  private closed = false;
+  readonly max: number;
+  readonly keepAlive: number;
+
+  constructor(opts: RuntimeOptions) {
+    this.max = opts.maxBlockingThreads ?? DEFAULT_MAX_BLOCKING_THREADS;
+    if (!Number.isInteger(this.max) || this.max < 1) throw new RangeError(`maxBlockingThreads must be a positive integer, got ${String(opts.maxBlockingThreads)}`);
+    this.keepAlive = opts.blockingKeepAliveMs ?? 10_000;
+    if (!(this.keepAlive >= 0)) throw new RangeError(`blockingKeepAliveMs must be >= 0, got ${String(opts.blockingKeepAliveMs)}`);
+  }
+
+  spawn<T>(entry: TaskEntry, args: unknown[], transfer: readonly ArrayBuffer[] | null): RemoteHandle<T> {
+    if (this.closed) throw new RuntimeShutdownError(`cannot spawn blocking task ${entry.name}: the runtime has shut down`);
+    const h = new RemoteHandle<T>(this, entry.name);
+    const q: Queued = { handle: h as RemoteHandle<unknown>, job: { id: nextJob++, name: entry.name, url: entry.url, args }, transfer: transfer === null ? [] : [...transfer] };
+    const t = this.idle.pop();
+    if (t !== undefined) this.dispatch(t, q);
+    else if (this.threads.size < this.max) this.dispatch(this.startThread(), q);
+    else {
+      this.queue.push(q);
+      this.queued++;
+    }
+    return h;
+  }
+
+  abortHandle(h: RemoteHandle<unknown>): void {
+    // Only a queued task can be aborted: a started one runs to the end.
+    for (let i = this.head; i < this.queue.length; i++) {
+      const q = this.queue[i];
+      if (q !== null && q !== undefined && q.handle === h) {
+        this.queue[i] = null;
+        this.queued--;
+        h.settle('cancelled', undefined);
+        return;
+      }
+    }
+  }
+
+  private startThread(): Thread {
+    const worker = new Worker(WORKER_URL, { name: 'kyoto-blocking' });
+    let resolveExit!: () => void;
+    const t: Thread = { worker, job: null, idleTimer: null, exited: new Promise<void>((r) => (resolveExit = r)) };
+    this.threads.add(t);
+    worker.on('message', (r: BlockingReply) => this.reply(t, r));
+    worker.on('error', (e) => this.lost(t, e));
+    worker.once('exit', (code) => {
+      resolveExit();
+      this.lost(t, new Error(`blocking thread exited (exit code ${code})`));
+    });
+    return t;
+  }
+
+  private dispatch(t: Thread, q: Queued): void {
+    if (t.idleTimer !== null) {
+      clearTimeout(t.idleTimer);
+      t.idleTimer = null;
+    }
+    t.job = q;
+    t.worker.ref();
+    try {
+      t.worker.postMessage(q.job, q.transfer);
+    } catch (e) {
+      t.job = null;
+      const err = new TypeError(`arguments of blocking task ${q.job.name} cannot be copied to another thread: ${(e as Error).message}`);
+      err.name = 'ParallelArgumentError';
+      q.handle.settle('err', err);
+      this.becomeIdle(t);
+    }
+  }
+
+  private reply(t: Thread, r: BlockingReply): void {
+    const q = t.job;
+    t.job = null;
+    if (q !== null) {
+      if (r.ok) q.handle.settle('ok', r.value);
+      else {
+        const [name, message, stack] = r.error;
+        const e = new Error(message);
+        if (name !== 'Error') Object.defineProperty(e, 'name', { value: name, writable: true, configurable: true });
+        e.stack = stack;
+        q.handle.settle('err', e);
+      }
+    }
+    this.next(t);
+  }
+
+  private next(t: Thread): void {
+    while (this.head < this.queue.length) {
+      const q = this.queue[this.head];
+      this.queue[this.head++] = null;
+      if (this.head === this.queue.length) {
+        this.queue = [];
+        this.head = 0;
+      }
+      if (q === null || q === undefined) continue;
+      this.queued--;
+      this.dispatch(t, q);
+      return;
+    }
+    this.becomeIdle(t);
+  }
+
+  private becomeIdle(t: Thread): void {
+    t.worker.unref();
+    if (this.closed) {
+      void t.worker.terminate();
+      return;
+    }
+    this.idle.push(t);
+    t.idleTimer = setTimeout(() => {
+      t.idleTimer = null;
+      const i = this.idle.indexOf(t);
+      if (i >= 0) this.idle.splice(i, 1);
+      this.threads.delete(t);
+      void t.worker.terminate();
+    }, this.keepAlive);
+    t.idleTimer.unref();
+  }
+
+  private lost(t: Thread, e: unknown): void {
+    if (!this.threads.delete(t)) return;
+    const i = this.idle.indexOf(t);
+    if (i >= 0) this.idle.splice(i, 1);
+    if (t.idleTimer !== null) clearTimeout(t.idleTimer);
+    const q = t.job;
+    t.job = null;
+    if (q !== null) {
+      const err = new Error(`the blocking thread running task ${q.job.name} died: ${e instanceof Error ? e.message : String(e)}`);
+      err.name = 'WorkerDiedError';
+      q.handle.settle('err', err);
+    }
+    // Its queued successors still need a thread.
+    if (!this.closed && this.queued > 0 && this.threads.size < this.max) this.next(this.startThread());
+  }
+
+  // ---- Driver ------------------------------------------------------------------------------
+
+  pendingWakeSources(): number {
+    let running = 0;
+    for (const t of this.threads) if (t.job !== null) running++;
+    return running + this.queued;
+  }
+
+  metrics(into: Record<string, unknown>): void {
+    into.numBlockingThreads = this.threads.size;
+    into.numIdleBlockingThreads = this.idle.length;
+    into.blockingQueueDepth = this.queued;
+  }
+
+  describe(): string[] {
+    return [`blocking pool: ${this.threads.size} threads (${this.idle.length} idle, max ${this.max}), ${this.queued} queued`];
+  }
+
+  shutdown(): Promise<void> {
+    this.closed = true;
+    for (let i = this.head; i < this.queue.length; i++) {
+      const q = this.queue[i];
+      if (q !== null && q !== undefined) {
+        q.handle.settle('cancelled', new RuntimeShutdownError(`blocking task ${q.job.name} was still queued when the runtime shut down; it never ran`));
+      }
+    }
+    this.queue = [];
+    this.head = 0;
+    this.queued = 0;
+    const waits: Promise<void>[] = [];
+    for (const t of this.threads) {
+      waits.push(t.exited);
+      if (t.job === null) {
+        if (t.idleTimer !== null) clearTimeout(t.idleTimer);
+        void t.worker.terminate();
+      }
+      // A busy thread is terminated when its task finishes (becomeIdle).
+    }
+    this.idle.length = 0;
+    return Promise.all(waits).then(() => undefined);
+  }
+}
+
+/** @internal */
+export const BLOCKING_KEY = Symbol.for('kyoto.blockingPool');
+
+/** @internal The blocking pool of `rt`, created on first use. */
+export function blockingPoolOf(rt: Runtime): BlockingPool {
+  return rt.driver(BLOCKING_KEY, () => new BlockingPool(rt.options));
+}

@@ -1,0 +1,185 @@
+/**
+ * `Registration`: the reactor's record of one I/O resource (a socket, a listener, a signal).
+ *
+ * libuv is kyoto's OS-level poller. Node tells a resource that it became readable ('readable',
+ * 'connection', 'message'), writable ('drain', 'connect'), closed ('end', 'close') or failed
+ * ('error'); the resource records that here and the registration wakes the task that waits for
+ * it. There is one waker slot for a reader and one for a writer, so two tasks (the halves of a
+ * split stream) can wait on the same resource at once.
+ * @module
+ */
+import { Future, Pending, type Context, type Poll, type Waker } from '../../future/future.js';
+import { pollProceed } from '../coop.js';
+import type { IoDriver } from './driver.js';
+
+/** Readiness bits. */
+export const READABLE = 1;
+export const WRITABLE = 2;
+/** The peer finished sending (EOF) or the resource closed. */
+export const READ_CLOSED = 4;
+export const WRITE_CLOSED = 8;
+/** The resource failed; `error` holds why. */
+export const ERROR = 16;
+/** The registration was removed from the driver (the resource is gone). */
+export const DEREGISTERED = 32;
+
+/** What a registration needs from its resource. */
+export interface RegistrationOwner {
+  /** Closes the resource at once (runtime shutdown). */
+  forceClose(): void;
+  /** A short label for dumps (an address, a path, a signal name); computed only when asked. */
+  label(): string;
+}
+
+/**
+ * Readiness of one I/O resource with a reader and a writer waker.
+ *
+ * @example
+ * ```ts
+ * const reg = new Registration('tcp', ioDriver(), owner); // owner: { forceClose(), label() }
+ * socket.on('readable', () => reg.setReadiness(READABLE));
+ * yield* reg.readable(); // resolves once the socket has data, EOF or an error
+ * ```
+ */
+export class Registration {
+  /** Readiness bits (READABLE, WRITABLE, READ_CLOSED, WRITE_CLOSED, ERROR). */
+  readiness = 0;
+  /** Why the resource failed, once ERROR is set. */
+  error: Error | null = null;
+  reader: Waker | null = null;
+  writer: Waker | null = null;
+  /** Intrusive list links of the driver's open registrations (O(1) removal). */
+  prev: Registration | null = null;
+  next: Registration | null = null;
+  /** The resource itself: closed by the driver when the runtime shuts down, and labelled in dumps. */
+  readonly owner: RegistrationOwner;
+
+  constructor(
+    readonly kind: string,
+    readonly driver: IoDriver,
+    owner: RegistrationOwner,
+  ) {
+    this.owner = owner;
+    driver.add(this);
+  }
+
+  /** True while the resource is registered with the driver (open). */
+  isOpen(): boolean {
+    return (this.readiness & DEREGISTERED) === 0;
+  }
+
+  /** Sets readiness bits and wakes the waiters they concern. */
+  setReadiness(bits: number): void {
+    this.readiness |= bits;
+    if ((bits & (READABLE | READ_CLOSED | ERROR | DEREGISTERED)) !== 0) this.wakeReader();
+    if ((bits & (WRITABLE | WRITE_CLOSED | ERROR | DEREGISTERED)) !== 0) this.wakeWriter();
+  }
+
+  /** Clears readiness bits (a read found nothing: wait for the next readiness event). */
+  clearReadiness(bits: number): void {
+    this.readiness &= ~bits;
+  }
+
+  /** Records a failure and wakes both waiters. */
+  setError(err: Error): void {
+    if (this.error === null) this.error = err;
+    this.setReadiness(ERROR);
+  }
+
+  wakeReader(): void {
+    const w = this.reader;
+    if (w !== null) {
+      this.reader = null;
+      w.wake();
+    }
+  }
+
+  wakeWriter(): void {
+    const w = this.writer;
+    if (w !== null) {
+      this.writer = null;
+      w.wake();
+    }
+  }
+
+  /** Stores the reader waker (keeping an equal one). */
+  registerReader(cx: Context): void {
+    const w = this.reader;
+    if (w === null || !w.willWake(cx.waker)) this.reader = cx.waker.clone();
+  }
+
+  /** Stores the writer waker (keeping an equal one). */
+  registerWriter(cx: Context): void {
+    const w = this.writer;
+    if (w === null || !w.willWake(cx.waker)) this.writer = cx.waker.clone();
+  }
+
+  /** Removes the registration from the driver and wakes both waiters (idempotent). */
+  deregister(): void {
+    if ((this.readiness & DEREGISTERED) !== 0) return;
+    this.driver.remove(this);
+    this.setReadiness(DEREGISTERED | READ_CLOSED | WRITE_CLOSED);
+  }
+
+  /**
+   * Ready once the resource is readable, at EOF, failed or closed (spends one coop unit).
+   *
+   * @example
+   * ```ts
+   * yield* stream.readable();
+   * ```
+   */
+  readable(): Future<void> {
+    return new ReadinessFuture(this, READABLE | READ_CLOSED | ERROR | DEREGISTERED, false);
+  }
+
+  /**
+   * Ready once the resource accepts writes (below its high-water mark), failed or closed.
+   *
+   * @example
+   * ```ts
+   * yield* stream.writable();
+   * ```
+   */
+  writable(): Future<void> {
+    return new ReadinessFuture(this, WRITABLE | WRITE_CLOSED | ERROR | DEREGISTERED, true);
+  }
+
+  /** One line for dumps. */
+  describe(): string {
+    const r = this.readiness;
+    const bits: string[] = [];
+    if (r & READABLE) bits.push('readable');
+    if (r & WRITABLE) bits.push('writable');
+    if (r & READ_CLOSED) bits.push('read-closed');
+    if (r & WRITE_CLOSED) bits.push('write-closed');
+    if (r & ERROR) bits.push(`error ${this.error?.message ?? ''}`);
+    const waits: string[] = [];
+    if (this.reader !== null) waits.push('a reader');
+    if (this.writer !== null) waits.push('a writer');
+    return `io ${this.kind} ${this.owner.label()}: ${bits.join(', ') || 'not ready'}${waits.length > 0 ? `; waited on by ${waits.join(' and ')}` : ''}`;
+  }
+}
+
+class ReadinessFuture extends Future<void> {
+  constructor(
+    private readonly reg: Registration,
+    private readonly mask: number,
+    private readonly write: boolean,
+  ) {
+    super();
+  }
+  poll(cx: Context): Poll<void> {
+    const reg = this.reg;
+    if ((reg.readiness & this.mask) !== 0) {
+      if (!pollProceed(cx)) return Pending;
+      return undefined;
+    }
+    if (this.write) reg.registerWriter(cx);
+    else reg.registerReader(cx);
+    return Pending;
+  }
+  override drop(): void {
+    // Waker slots are single and owned by whoever polls last; nothing to unlink.
+  }
+}

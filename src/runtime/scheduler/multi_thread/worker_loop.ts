@@ -1,0 +1,417 @@
+/**
+ * The scheduler loop of one worker thread.
+ *
+ * A worker runs an ordinary kyoto executor (generator tasks, timers and I/O all work there)
+ * and, whenever that executor has nothing ready, takes the next parallel task from, in order:
+ * its LIFO slot (at most 3 in a row), its own deque (the global injection queue first every 61st
+ * tick), the global queue (a batch moves into its deque), then other workers' deques (a random
+ * victim first, half of its tasks, with at most half of the workers searching at once). A task
+ * taken is started here and stays here. When nothing is found the worker parks with
+ * `Atomics.waitAsync` on its signal word, so its event loop keeps running timers and I/O.
+ * @module
+ */
+import type { Driver } from '../../executor.js';
+import type { Runtime } from '../../runtime.js';
+import { JoinError } from '../../../task/join_error.js';
+import { fromPromise } from '../../../future/promise.js';
+import { future } from '../../../future/gen_future.js';
+import type { Context, Waker } from '../../../future/future.js';
+import type { Task } from '../../task.js';
+import {
+  G_IDLE,
+  G_SEARCHING,
+  METRIC_WORDS,
+  M_BUSY,
+  M_NOOPS,
+  M_OVERFLOWS,
+  M_PARKS,
+  M_POLLS,
+  M_STARTED,
+  M_STEALS,
+  M_STEAL_OPS,
+  ST_CANCEL_REQ,
+  ST_QUEUED,
+  ST_RUNNING,
+  S_KIND,
+  S_RUNNER,
+  S_STATE,
+  T_CANCELS,
+  T_LIFO,
+  T_PARKED,
+  T_SEARCHING,
+  T_SIGNAL,
+  waitAsync,
+  type Shared,
+} from './layout.js';
+import { OUT_CANCELLED, OUT_ERR, OUT_OK, type ThreadContext } from './thread_context.js';
+import { lookupTask, splitKey, UnknownTaskError, type TaskEntry } from './registry.js';
+
+const TICK_BUDGET = 61;
+const GLOBAL_INTERVAL = 61;
+const MAX_LIFO_POLLS = 3;
+const GLOBAL_BATCH = 128;
+
+const now = (): number => performance.now();
+
+/** @internal */
+export class WorkerLoop implements Driver {
+  private readonly sh: Shared;
+  private readonly me: number;
+  private readonly running = new Map<number, Task<unknown>>();
+  private readonly kinds: (TaskEntry | undefined)[] = [];
+  private tickPending = false;
+  private inTick = false;
+  private waiting = false;
+  private ticks = 0;
+  private lifoRun = 0;
+  private plainRuns = 0;
+  private readonly m: number;
+  private readonly tickFn = (): void => this.tick();
+  private readonly onWake = (): void => {
+    this.waiting = false;
+    this.tick();
+  };
+
+  constructor(
+    readonly ctx: ThreadContext,
+    readonly rt: Runtime,
+  ) {
+    this.sh = ctx.sh;
+    this.me = ctx.tid;
+    this.m = this.me * METRIC_WORDS;
+    ctx.submit = (id) => this.pushLocal(id);
+    rt.driver(WORKER_LOOP, () => this);
+  }
+
+  /** Starts the loop. */
+  start(): void {
+    this.requestTick();
+  }
+
+  // Driver: the executor ran out of ready tasks; look for parallel work.
+  onIdle(): boolean {
+    if (!this.inTick) this.requestTick();
+    return false;
+  }
+
+  private requestTick(): void {
+    if (this.tickPending) return;
+    this.tickPending = true;
+    setImmediate(this.tickFn);
+  }
+
+  // ---- queues ------------------------------------------------------------------------------
+
+  /** A task spawned on this worker: into the LIFO slot; the previous occupant goes to the deque. */
+  private pushLocal(id: number): void {
+    const sh = this.sh;
+    const prev = Atomics.exchange(sh.mem, sh.tw(this.me, T_LIFO), id + 1);
+    if (prev !== 0) this.pushDeque(prev - 1);
+    if (!this.inTick) this.requestTick();
+  }
+
+  private pushDeque(id: number): void {
+    const sh = this.sh;
+    const dq = sh.deques[this.me]!;
+    if (!dq.push(id)) {
+      // Full: half of it moves to the global queue in one go.
+      const half = dq.capacity >> 1;
+      for (let i = 0; i < half; i++) {
+        const x = dq.steal();
+        if (x < 0) break;
+        sh.inject.push(x);
+      }
+      this.sh.metrics[this.m + M_OVERFLOWS]!++;
+      if (!dq.push(id)) sh.inject.push(id);
+    }
+    if (Atomics.load(sh.mem, G_SEARCHING) === 0) sh.wakeParked(1, this.me);
+  }
+
+  private next(): number {
+    const sh = this.sh;
+    const mem = sh.mem;
+    this.ticks++;
+    const li = sh.tw(this.me, T_LIFO);
+    if (mem[li] !== 0) {
+      if (this.lifoRun < MAX_LIFO_POLLS) {
+        const v = Atomics.exchange(mem, li, 0);
+        if (v !== 0) {
+          this.lifoRun++;
+          return v - 1;
+        }
+      } else {
+        // Fairness: the LIFO task goes behind the others.
+        const v = Atomics.exchange(mem, li, 0);
+        if (v !== 0) this.pushDeque(v - 1);
+      }
+    }
+    this.lifoRun = 0;
+    let id = -1;
+    if (this.ticks % GLOBAL_INTERVAL === 0) id = this.takeGlobal();
+    if (id < 0) id = sh.deques[this.me]!.pop();
+    if (id < 0) id = this.takeGlobal();
+    if (id < 0) id = this.steal();
+    return id;
+  }
+
+  private takeGlobal(): number {
+    const sh = this.sh;
+    const inj = sh.inject;
+    const n = inj.len();
+    if (n === 0) return -1;
+    const first = inj.pop();
+    if (first < 0) return -1;
+    const want = Math.min(GLOBAL_BATCH, Math.ceil(n / sh.workers)) - 1;
+    const dq = sh.deques[this.me]!;
+    let moved = 0;
+    for (; moved < want; moved++) {
+      const x = inj.pop();
+      if (x < 0) break;
+      if (!dq.push(x)) {
+        inj.push(x);
+        break;
+      }
+    }
+    if (moved > 0 && Atomics.load(sh.mem, G_SEARCHING) === 0) sh.wakeParked(1, this.me);
+    return first;
+  }
+
+  private steal(): number {
+    const sh = this.sh;
+    const mem = sh.mem;
+    const n = sh.workers;
+    if (n < 2) return -1;
+    if (2 * Atomics.load(mem, G_SEARCHING) >= n) return -1;
+    Atomics.add(mem, G_SEARCHING, 1);
+    mem[sh.tw(this.me, T_SEARCHING)] = 1;
+    const mine = sh.deques[this.me]!;
+    let first = -1;
+    const start = (Math.random() * n) | 0;
+    for (let i = 0; i < n && first < 0; i++) {
+      const v = 1 + ((start + i) % n);
+      if (v === this.me) continue;
+      const dq = sh.deques[v]!;
+      let len = dq.len();
+      if (len === 0) continue;
+      const half = (len + 1) >> 1;
+      let got = 0;
+      for (let tries = 0; got < half && tries < 2 * half; tries++) {
+        const x = dq.steal();
+        if (x < 0) {
+          if (dq.len() === 0) break;
+          continue;
+        }
+        got++;
+        if (first < 0) first = x;
+        else if (!mine.push(x)) sh.inject.push(x);
+      }
+      if (got > 0) {
+        const met = sh.metrics;
+        met[this.m + M_STEALS]! += got;
+        met[this.m + M_STEAL_OPS]!++;
+      }
+      len = 0;
+    }
+    mem[sh.tw(this.me, T_SEARCHING)] = 0;
+    const prev = Atomics.sub(mem, G_SEARCHING, 1);
+    // The last searcher to find work wakes another, so that the work keeps spreading.
+    if (first >= 0 && prev === 1 && sh.hasQueuedWork()) sh.wakeParked(1, this.me);
+    return first;
+  }
+
+  // ---- running -----------------------------------------------------------------------------
+
+  private tick(): void {
+    this.tickPending = false;
+    if (this.inTick) return;
+    this.inTick = true;
+    const sh = this.sh;
+    const mem = sh.mem;
+    this.unpark();
+    Atomics.store(mem, sh.tw(this.me, T_SIGNAL), 0);
+    const t0 = now();
+    this.ctx.drainInbox();
+    if (Atomics.load(mem, sh.tw(this.me, T_CANCELS)) !== 0) this.processCancels();
+    const ex = this.rt.executor;
+    let n = 0;
+    while (n < TICK_BUDGET) {
+      if (ex.queue.length > 0) {
+        ex.drain();
+        n++;
+        continue;
+      }
+      const id = this.next();
+      if (id < 0) break;
+      this.startSlot(id);
+      n++;
+    }
+    if (n === 0) sh.metrics[this.m + M_NOOPS]!++;
+    const met = sh.metrics;
+    met[this.m + M_BUSY]! += now() - t0;
+    met[this.m + M_POLLS] = ex.workerPollCount + this.plainRuns;
+    this.inTick = false;
+    if (n >= TICK_BUDGET) this.requestTick();
+    else this.park();
+  }
+
+  private startSlot(id: number): void {
+    const sh = this.sh;
+    const mem = sh.mem;
+    const ctx = this.ctx;
+    mem[sh.sw(id, S_RUNNER)] = this.me;
+    if (Atomics.compareExchange(mem, sh.sw(id, S_STATE), ST_QUEUED, ST_RUNNING) !== ST_QUEUED) {
+      // Aborted while queued: hand it back to be freed.
+      ctx.handBack(id);
+      return;
+    }
+    sh.metrics[this.m + M_STARTED]!++;
+    const kind = mem[sh.sw(id, S_KIND)]!;
+    let args: unknown[];
+    try {
+      args = ctx.readArgs(id);
+    } catch (e) {
+      ctx.releasePayload(id);
+      ctx.complete(id, OUT_ERR, e);
+      return;
+    }
+    ctx.releasePayload(id);
+    const entry = this.kinds[kind] ?? this.resolve(kind);
+    if (entry === undefined) {
+      this.watch(id, this.rt.spawnTask(`import ${splitKey(sh.kindKey(kind)).name}`, importThenRun, [sh.kindKey(kind), args]) as Task<unknown>);
+      return;
+    }
+    if (entry.isGenerator) {
+      this.watch(id, this.rt.spawnTask(entry.name, entry.fn as (...a: unknown[]) => unknown, args) as Task<unknown>);
+      return;
+    }
+    this.plainRuns++;
+    let r: unknown;
+    try {
+      r = (entry.fn as (...a: unknown[]) => unknown)(...args);
+    } catch (e) {
+      ctx.complete(id, OUT_ERR, e);
+      return;
+    }
+    if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
+      this.watch(id, this.rt.spawnTask(entry.name, fromPromise(r as PromiseLike<unknown>), []) as Task<unknown>);
+      return;
+    }
+    ctx.complete(id, OUT_OK, r);
+  }
+
+  private resolve(kind: number): TaskEntry | undefined {
+    const { name } = splitKey(this.sh.kindKey(kind));
+    const e = lookupTask(name);
+    if (e !== undefined) this.kinds[kind] = e;
+    return e;
+  }
+
+  private watch(id: number, task: Task<unknown>): void {
+    this.running.set(id, task);
+    task.poll(new SlotWatcher(this, id, task));
+  }
+
+  /** @internal A started task finished: report its outcome to the slot's owner. */
+  taskDone(id: number, task: Task<unknown>): void {
+    this.running.delete(id);
+    let v: unknown;
+    try {
+      v = task.outcome();
+    } catch (e) {
+      if (e instanceof JoinError && e.isCancelled()) this.ctx.complete(id, OUT_CANCELLED, undefined);
+      else this.ctx.complete(id, OUT_ERR, e instanceof JoinError ? e.cause : e);
+      return;
+    }
+    this.ctx.complete(id, OUT_OK, v);
+  }
+
+  private processCancels(): void {
+    const sh = this.sh;
+    Atomics.store(sh.mem, sh.tw(this.me, T_CANCELS), 0);
+    for (const [id, task] of this.running) {
+      if ((Atomics.load(sh.mem, sh.sw(id, S_STATE)) & ST_CANCEL_REQ) !== 0) task.abort();
+    }
+  }
+
+  // ---- parking -----------------------------------------------------------------------------
+
+  private unpark(): void {
+    const sh = this.sh;
+    if (Atomics.compareExchange(sh.mem, sh.tw(this.me, T_PARKED), 1, 0) === 1) Atomics.sub(sh.mem, G_IDLE, 1);
+  }
+
+  private park(): void {
+    const sh = this.sh;
+    const mem = sh.mem;
+    // Marked parked before the last look at the queues, so that a producer either sees the
+    // flag (and wakes us) or we see its task.
+    if (Atomics.exchange(mem, sh.tw(this.me, T_PARKED), 1) === 0) Atomics.add(mem, G_IDLE, 1);
+    if (!this.waiting) sh.metrics[this.m + M_PARKS]!++;
+    if (
+      sh.inject.len() > 0 ||
+      sh.deques[this.me]!.len() > 0 ||
+      Atomics.load(mem, sh.tw(this.me, T_LIFO)) !== 0 ||
+      sh.inboxes[this.me]!.len() > 0 ||
+      Atomics.load(mem, sh.tw(this.me, T_CANCELS)) !== 0 ||
+      (Atomics.load(mem, G_SEARCHING) === 0 && sh.hasQueuedWork())
+    ) {
+      this.unpark();
+      this.requestTick();
+      return;
+    }
+    if (this.waiting) return; // already waiting on the signal word
+    const r = waitAsync(mem, sh.tw(this.me, T_SIGNAL), 0);
+    if (!r.async) {
+      this.unpark();
+      this.requestTick();
+      return;
+    }
+    this.waiting = true;
+    void r.value.then(this.onWake);
+  }
+}
+
+const WORKER_LOOP = Symbol('kyoto.workerLoop');
+
+/** Completes a slot when the local task running it finishes. */
+class SlotWatcher implements Waker, Context {
+  constructor(
+    private readonly loop: WorkerLoop,
+    private readonly id: number,
+    private readonly task: Task<unknown>,
+  ) {}
+  get waker(): Waker {
+    return this;
+  }
+  wake(): void {
+    this.loop.taskDone(this.id, this.task);
+  }
+  wakeByRef(): void {
+    this.wake();
+  }
+  clone(): Waker {
+    return this;
+  }
+  willWake(other: Waker): boolean {
+    return other === this;
+  }
+}
+
+/** First use of a task kind on this worker: import its module, then run it here. */
+function* importThenRun(key: string, args: unknown[]): Generator<unknown, unknown, unknown> {
+  const { name, url } = splitKey(key);
+  yield* fromPromise(import(url));
+  const e = lookupTask(name);
+  if (e === undefined) {
+    throw new UnknownTaskError(`parallel task ${JSON.stringify(name)} is not registered by ${url} (imported on a worker)`);
+  }
+  const fn = e.fn as (...a: unknown[]) => unknown;
+  if (e.isGenerator) return yield* future(fn as (...a: unknown[]) => Generator<never, unknown, unknown>, ...args);
+  const r = fn(...args);
+  if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
+    return yield* fromPromise(r as PromiseLike<unknown>);
+  }
+  return r;
+}
+
+export { ST_RUNNING };

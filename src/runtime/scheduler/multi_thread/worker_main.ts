@@ -1,0 +1,21 @@
+/**
+ * Entry module of a scheduler worker thread: attaches to the shared state, starts a kyoto
+ * runtime and runs the worker loop.
+ * @module
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Runtime } from '../../runtime.js';
+import { Shared, type SharedInit } from './layout.js';
+import { ThreadContext } from './thread_context.js';
+import { WorkerLoop } from './worker_loop.js';
+import { threadState } from './current.js';
+
+const data = workerData as { init: SharedInit; tid: number };
+const sh = new Shared(data.init);
+const ctx = new ThreadContext(sh, data.tid);
+threadState.worker = ctx;
+const rt = new Runtime({ name: `kyoto-worker-${data.tid}` });
+const loop = new WorkerLoop(ctx, rt);
+// The port keeps this thread alive between tasks; the pool terminates it at shutdown.
+parentPort?.on('message', () => {});
+loop.start();

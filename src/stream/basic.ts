@@ -1,0 +1,229 @@
+/**
+ * The per-item combinators: `map`, `filter`, `filterMap`, `take`, `takeWhile`, `skip`, `chain`.
+ *
+ * Each one returns the upstream's value as it is, so a pipeline of them allocates nothing per
+ * item. Each holds its upstream in a field that `drop()` clears before dropping it, which makes
+ * drop idempotent and guarantees the source's drop runs exactly once.
+ * @module
+ */
+import { Pending, type Context } from '../future/future.js';
+import { Done, Stream, impl, isSignal, type StreamPoll } from './stream.js';
+import { checkCount, checkFn } from './errors.js';
+
+/** @internal Drops `s` if it is not null. */
+function dropUp(s: Stream<unknown> | null): void {
+  if (s !== null) s.drop();
+}
+
+class MapStream<T, U> extends Stream<U> {
+  constructor(
+    private up: Stream<T> | null,
+    private readonly f: (v: T) => U,
+  ) {
+    super();
+  }
+  pollNext(cx: Context): StreamPoll<U> {
+    const up = this.up;
+    if (up === null) return Done;
+    const v = up.pollNext(cx);
+    if (isSignal(v)) return v;
+    return this.f(v);
+  }
+  override drop(): void {
+    const up = this.up;
+    this.up = null;
+    dropUp(up);
+  }
+}
+
+class FilterStream<T> extends Stream<T> {
+  constructor(
+    private up: Stream<T> | null,
+    private readonly f: (v: T) => boolean,
+  ) {
+    super();
+  }
+  pollNext(cx: Context): StreamPoll<T> {
+    const up = this.up;
+    if (up === null) return Done;
+    const f = this.f;
+    for (;;) {
+      const v = up.pollNext(cx);
+      if (isSignal(v) || f(v)) return v;
+    }
+  }
+  override drop(): void {
+    const up = this.up;
+    this.up = null;
+    dropUp(up);
+  }
+}
+
+class FilterMapStream<T, U> extends Stream<U> {
+  constructor(
+    private up: Stream<T> | null,
+    private readonly f: (v: T) => U | undefined,
+  ) {
+    super();
+  }
+  pollNext(cx: Context): StreamPoll<U> {
+    const up = this.up;
+    if (up === null) return Done;
+    const f = this.f;
+    for (;;) {
+      const v = up.pollNext(cx);
+      if (isSignal(v)) return v;
+      const u = f(v);
+      if (u !== undefined) return u;
+    }
+  }
+  override drop(): void {
+    const up = this.up;
+    this.up = null;
+    dropUp(up);
+  }
+}
+
+class TakeStream<T> extends Stream<T> {
+  constructor(
+    private up: Stream<T> | null,
+    private left: number,
+  ) {
+    super();
+  }
+  pollNext(cx: Context): StreamPoll<T> {
+    const up = this.up;
+    if (up === null) return Done;
+    if (this.left <= 0) {
+      this.drop();
+      return Done;
+    }
+    const v = up.pollNext(cx);
+    if (isSignal(v)) {
+      if (v === Done) this.drop();
+      return v;
+    }
+    // The last value: release the upstream now rather than when the consumer drops us.
+    if (--this.left === 0) this.drop();
+    return v;
+  }
+  override drop(): void {
+    const up = this.up;
+    this.up = null;
+    dropUp(up);
+  }
+}
+
+class TakeWhileStream<T> extends Stream<T> {
+  constructor(
+    private up: Stream<T> | null,
+    private readonly f: (v: T) => boolean,
+  ) {
+    super();
+  }
+  pollNext(cx: Context): StreamPoll<T> {
+    const up = this.up;
+    if (up === null) return Done;
+    const v = up.pollNext(cx);
+    if (v === Pending) return v;
+    if (isSignal(v) || !this.f(v)) {
+      this.drop();
+      return Done;
+    }
+    return v;
+  }
+  override drop(): void {
+    const up = this.up;
+    this.up = null;
+    dropUp(up);
+  }
+}
+
+class SkipStream<T> extends Stream<T> {
+  constructor(
+    private up: Stream<T> | null,
+    private left: number,
+  ) {
+    super();
+  }
+  pollNext(cx: Context): StreamPoll<T> {
+    const up = this.up;
+    if (up === null) return Done;
+    while (this.left > 0) {
+      const v = up.pollNext(cx);
+      if (isSignal(v)) return v;
+      this.left--;
+    }
+    return up.pollNext(cx);
+  }
+  override drop(): void {
+    const up = this.up;
+    this.up = null;
+    dropUp(up);
+  }
+}
+
+class ChainStream<T, U> extends Stream<T | U> {
+  constructor(
+    private a: Stream<T> | null,
+    private b: Stream<U> | null,
+  ) {
+    super();
+  }
+  pollNext(cx: Context): StreamPoll<T | U> {
+    const a = this.a;
+    if (a !== null) {
+      const v = a.pollNext(cx);
+      if (typeof v !== 'symbol' || v !== Done) return v;
+      this.a = null;
+      a.drop();
+    }
+    const b = this.b;
+    if (b === null) return Done;
+    const v = b.pollNext(cx);
+    if (v === Done) {
+      this.b = null;
+      b.drop();
+    }
+    return v;
+  }
+  override drop(): void {
+    const a = this.a;
+    const b = this.b;
+    this.a = null;
+    this.b = null;
+    try {
+      dropUp(a);
+    } finally {
+      dropUp(b);
+    }
+  }
+}
+
+/** @internal Throws a TypeError unless `s` is a Stream. */
+export function checkStream(what: string, s: unknown): void {
+  if (!(s instanceof Stream)) throw new TypeError(`${what}: expected a Stream, got ${s === null ? 'null' : typeof s}`);
+}
+
+impl.map = (s, f) => {
+  checkFn('map(f)', f);
+  return new MapStream(s, f);
+};
+impl.filter = (s, f) => {
+  checkFn('filter(f)', f);
+  return new FilterStream(s, f);
+};
+impl.filterMap = (s, f) => {
+  checkFn('filterMap(f)', f);
+  return new FilterMapStream(s, f);
+};
+impl.take = (s, n) => new TakeStream(s, checkCount('take(n)', n));
+impl.takeWhile = (s, f) => {
+  checkFn('takeWhile(f)', f);
+  return new TakeWhileStream(s, f);
+};
+impl.skip = (s, n) => new SkipStream(s, checkCount('skip(n)', n));
+impl.chain = <T, U>(a: Stream<T>, b: Stream<U>): Stream<T | U> => {
+  checkStream('chain(other)', b);
+  return new ChainStream<T, U>(a, b);
+};

@@ -1,0 +1,205 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Runtime, startConsole, yieldNow, JoinError, type Lint, type LintOptions } from '../../src/index.js';
+import { DemoQueue, ForgetfulFuture, Parked } from './demo_app.js';
+
+async function withConsole(opts: LintOptions, body: (rt: Runtime) => Promise<void>): Promise<void> {
+  const rt = new Runtime({ onUnhandledTaskError: () => {} });
+  startConsole(rt, { port: 0, ...opts });
+  try {
+    await body(rt);
+  } finally {
+    await rt.shutdown();
+  }
+}
+
+const turn = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+const kinds = (ls: Lint[]): string[] => ls.map((l) => l.kind);
+
+function* busyPoll(ms: number) {
+  const t = performance.now();
+  while (performance.now() - t < ms) {
+    /* blocks the executor */
+  }
+  yield* yieldNow();
+  return 1;
+}
+
+function* lightWork(n: number) {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    s += i;
+    yield* yieldNow();
+  }
+  return s;
+}
+
+test('blocking poll: names the task, its location and duration, and suggests spawnBlocking', async () => {
+  await withConsole({}, async (rt) => {
+    await rt.blockOn(busyPoll, 30);
+    const l = rt.lints().find((x) => x.kind === 'blocking-poll');
+    assert.ok(l, `blocking-poll lint in ${kinds(rt.lints()).join(',')}`);
+    assert.equal(l.taskName, 'busyPoll');
+    assert.match(l.location, /lints\.test\.js:\d+:\d+/);
+    assert.ok(l.value >= 30, `duration ${l.value}`);
+    assert.match(l.message, /busyPoll .*blocked the executor for \d+ ms in one poll; move .* to spawnBlocking/);
+    assert.ok(!kinds(rt.lints()).includes('never-yielded'), 'a 30 ms poll is not "never yielded" at the 1 s default');
+  });
+});
+
+test('blocking poll: healthy short polls are not flagged', async () => {
+  await withConsole({}, async (rt) => {
+    await rt.blockOn(lightWork, 50);
+    assert.deepEqual(kinds(rt.lints()).filter((k) => k === 'blocking-poll'), []);
+  });
+});
+
+test('never yielded: a poll past the threshold is flagged when it ends', async () => {
+  await withConsole({ neverYieldedMs: 40 }, async (rt) => {
+    await rt.blockOn(busyPoll, 60);
+    const l = rt.lints().find((x) => x.kind === 'never-yielded');
+    assert.ok(l);
+    assert.equal(l.taskName, 'busyPoll');
+    assert.match(l.message, /ran \d+ ms without yielding/);
+  });
+  await withConsole({ neverYieldedMs: 200 }, async (rt) => {
+    await rt.blockOn(busyPoll, 20);
+    assert.ok(!kinds(rt.lints()).includes('never-yielded'));
+  });
+});
+
+function* forgetful() {
+  yield* new ForgetfulFuture();
+}
+
+function* waitParked(p: Parked) {
+  yield* p;
+  return 'woken';
+}
+
+test('lost waker: a task pending on a future that never read its waker', async () => {
+  await withConsole({}, async (rt) => {
+    const h = rt.spawn(forgetful);
+    const ok = rt.spawn(waitParked, new Parked('Recv', 'a message'));
+    await turn();
+    const lost = rt.lints().filter((x) => x.kind === 'lost-waker');
+    assert.equal(lost.length, 1);
+    assert.equal(lost[0]!.taskId, h.id);
+    assert.equal(lost[0]!.severity, 'error');
+    assert.match(lost[0]!.message, /without reading or cloning its waker/);
+    assert.ok(!lost.some((l) => l.taskId === ok.id), 'a task that stored its waker is healthy');
+  });
+});
+
+test('lost waker is reported by rt.lints() even without the console', async () => {
+  const rt = new Runtime();
+  const h = rt.spawn(forgetful);
+  await turn();
+  assert.deepEqual(rt.lints().map((l) => [l.kind, l.taskId]), [['lost-waker', h.id]]);
+  await rt.shutdown();
+});
+
+function* selfWaker(n: number, p: Parked) {
+  for (let i = 0; i < n; i++) yield* yieldNow();
+  yield* p;
+}
+
+function* pinger(peer: { waker: (() => void) | null; turns: number }, n: number) {
+  for (let i = 0; i < n; i++) {
+    peer.turns++;
+    peer.waker?.();
+    yield* yieldNow();
+  }
+}
+
+function* woken(p: Parked[]) {
+  for (const x of p) yield* x;
+  return p.length;
+}
+
+test('self-wakes: over half of the wakes are the task waking itself', async () => {
+  await withConsole({}, async (rt) => {
+    const spin = rt.spawn(selfWaker, 10, new Parked('Recv', ''));
+    // Healthy: woken only by others.
+    const ps = Array.from({ length: 8 }, () => new Parked('Recv', ''));
+    const healthy = rt.spawn(woken, ps);
+    await turn();
+    for (const p of ps) {
+      p.release();
+      await turn();
+    }
+    assert.equal(await healthy, 8);
+    const l = rt.lints().filter((x) => x.kind === 'self-wakes');
+    assert.equal(l.length, 1);
+    assert.equal(l[0]!.taskId, spin.id);
+    assert.equal(l[0]!.value, 100);
+    assert.match(l[0]!.message, /woke itself in 100% of its 10 wakes/);
+  });
+  void pinger;
+});
+
+function* explode(): Generator<never, never, unknown> {
+  throw new Error('disk full');
+}
+
+function* awaitsFailure() {
+  try {
+    yield* rtSpawn(explode);
+  } catch (e) {
+    return e instanceof JoinError && e.isPanic();
+  }
+  return false;
+}
+let rtSpawn: (b: typeof explode) => ReturnType<Runtime['spawn']>;
+
+test('unawaited failure: a failed task whose JoinHandle nobody awaited', async () => {
+  await withConsole({}, async (rt) => {
+    const h = rt.spawn(explode);
+    await new Promise((r) => setImmediate(r));
+    await turn();
+    const l = rt.lints().find((x) => x.kind === 'unawaited-failure');
+    assert.ok(l);
+    assert.equal(l.taskId, h.id);
+    assert.match(l.message, /failed \(Error: disk full\) and nobody awaited its JoinHandle/);
+  });
+  await withConsole({}, async (rt) => {
+    rtSpawn = (b) => rt.spawn(b);
+    assert.equal(await rt.blockOn(awaitsFailure), true);
+    await turn();
+    assert.ok(!kinds(rt.lints()).includes('unawaited-failure'), 'an awaited failure is not lost');
+  });
+});
+
+function* sendLoop(q: DemoQueue, n: number) {
+  for (let i = 0; i < n; i++) {
+    q.send();
+    yield* yieldNow();
+  }
+}
+
+test('channel without receivers: senders keep sending after every receiver is gone', async () => {
+  await withConsole({}, async (rt) => {
+    const dead = new DemoQueue('events');
+    dead.receivers = 0;
+    await rt.blockOn(sendLoop, dead, 3);
+    const l = rt.lints().filter((x) => x.kind === 'channel-no-receivers');
+    assert.equal(l.length, 1);
+    assert.equal(l[0]!.taskName, 'sendLoop');
+    assert.equal(l[0]!.value, 3);
+    assert.match(l[0]!.message, /mpsc channel events .* has no receivers left, yet 3 sends were attempted/);
+  });
+  await withConsole({}, async (rt) => {
+    const live = new DemoQueue('jobs');
+    await rt.blockOn(sendLoop, live, 5);
+    const once = new DemoQueue('once');
+    once.receivers = 0;
+    await rt.blockOn(sendLoop, once, 1); // a single failed send (e.g. at shutdown) is not flagged
+    assert.ok(!kinds(rt.lints()).includes('channel-no-receivers'));
+  });
+});
+
+test('lint options are validated', () => {
+  const rt = new Runtime();
+  assert.throws(() => startConsole(rt, { port: 0, blockingPollMs: -1 }), /blockingPollMs must be a finite number >= 0, got -1/);
+  assert.throws(() => startConsole(rt, { port: 0, selfWakeRatio: 2 }), /selfWakeRatio must be <= 1, got 2/);
+});
