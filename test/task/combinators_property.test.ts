@@ -18,7 +18,7 @@ const treeArb = fc.letrec<{ tree: Tree }>((tie) => ({
     fc.record({ k: fc.constant('leaf' as const), ticks: fc.nat(5), fail: fc.nat(4).map((x) => x === 0) }),
     fc.record({
       k: fc.constantFrom('join' as const, 'tryJoin' as const, 'race' as const, 'select' as const),
-      kids: fc.array(tie('tree'), { minLength: 1, maxLength: 4 }),
+      kids: fc.array(tie('tree'), { minLength: 1, maxLength: 7 }),
     }),
   ),
 })).tree;
