@@ -7,6 +7,7 @@ import { Future, Pending, type Context, type Poll, type Waker } from '../future/
 import { GenFuture, cleanupHooks, fromGenerator } from '../future/gen_future.js';
 import { Runtime, type BodyArgs, type BodyOutput } from '../runtime/runtime.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
+import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
 import { currentTask, type JoinHandle, type Task } from '../runtime/task.js';
 import { acquireHold, releaseHold, reportLostError, type CancelHold } from './cancel_hold.js';
 import { combineErrors } from './into_future.js';
@@ -119,7 +120,7 @@ export class Scope {
 }
 
 /** @internal */
-export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner {
+export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner, TrackedResource {
   body: Future<R> | null = null;
   readonly group: TaskGroup;
   private phase = OPEN;
@@ -137,6 +138,18 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
   constructor() {
     super();
     this.group = new TaskGroup(this);
+    trackResource(this);
+  }
+
+  /** What the console lists: the scope's phase and its children. */
+  resourceInfo(): ResourceInfo {
+    const phase = ['running', 'closing', 'failing', 'done'][this.phase] as string;
+    return {
+      kind: 'scope',
+      label: this.holder !== null ? `${phase} in task ${this.holder.name} (id ${this.holder.id})` : phase,
+      waiters: 0,
+      details: { children: this.group.running, failures: this.errors?.length ?? 0 },
+    };
   }
 
   spawnChild(name: string | null, body: SpawnBody, args: readonly unknown[]): Task<unknown> {

@@ -392,3 +392,28 @@ test('when a child fails, the scope also waits for the async part of the body cl
   assert.equal(log.at(-1), 'caught');
   assert.ok(log.includes('nested cleaned') && log.includes('body cleaned'));
 });
+
+test('scopes, join sets and tokens are listed as resources when the registry is on', async () => {
+  const { resourceRegistry, listResources } = await import('../../src/runtime/resources.js');
+  const { JoinSet, CancellationToken } = await import('../../src/index.js');
+  const was = resourceRegistry.enabled;
+  resourceRegistry.enabled = true;
+  try {
+    const kinds = await run(function* () {
+      const token = new CancellationToken();
+      const set = new JoinSet<void>();
+      return yield* scope(function* (s) {
+        s.spawn(child, 'r', 2, []);
+        const list = listResources();
+        void token;
+        void set;
+        return list.filter((r) => ['scope', 'join-set', 'cancellation-token'].includes(r.kind)).map((r) => `${r.kind}:${r.kind === 'scope' ? String(r.details?.['children']) : ''}`);
+      });
+    });
+    assert.ok(kinds.includes('scope:1'), kinds.join(' '));
+    assert.ok(kinds.includes('join-set:'));
+    assert.ok(kinds.includes('cancellation-token:'));
+  } finally {
+    resourceRegistry.enabled = was;
+  }
+});
