@@ -11,16 +11,16 @@
  * Run: `npx tsc && node dist/examples/cancel_safety.js`
  */
 import { pathToFileURL } from 'node:url';
-import { Runtime, fromPromise, shield, spawn, JoinError, type Future, type Gen } from '../src/index.js';
+import { Runtime, shield, sleep, spawn, JoinError, type Future, type Gen } from '../src/index.js';
 
 interface Ledger {
   count: number;
   entries: string[];
 }
 
-/** A slow write (a Node timer, so the example does not depend on kyoto's time module). */
+/** A slow write. */
 function diskWrite(ms: number): Future<void> {
-  return fromPromise(new Promise<void>((r) => setTimeout(r, ms)));
+  return sleep(ms);
 }
 
 /** NOT cancellation safe: cancelled at the await, `count` and `entries` disagree. */

@@ -31,7 +31,8 @@ export type FutureOutput<F> = F extends Future<infer T>
  *
  * @example
  * ```ts
- * yield* join(sleep(1), 42 as never); // throws NotAFutureError naming the second argument
+ * join(fetchUser);            // NotAFutureError: ... got function fetchUser (call the generator function ...)
+ * join(fetchUser(1));         // fine
  * ```
  */
 export class NotAFutureError extends TypeError {

@@ -3,7 +3,7 @@
  * drops the rest.
  * @module
  */
-import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { NO_ERROR, combineErrors, dropAll, intoFuture, type FutureOutput, type IntoFuture } from './into_future.js';
 
 /** The typed tuple of outputs of a tuple of futures. */
@@ -11,12 +11,47 @@ export type JoinOutput<F extends readonly unknown[]> = { -readonly [K in keyof F
 
 const NOT_DONE: unique symbol = Symbol('kyoto.join.notDone');
 
+/**
+ * Above this many children, each child gets its own waker and a poll of the join only polls the
+ * children that were woken since the last poll (instead of all of them).
+ */
+const INDEXED_ABOVE = 4;
+
+/** The waker (and context) one child of a large join is polled with: wakes mark it ready. */
+class ChildWaker implements Waker, Context {
+  constructor(
+    private readonly owner: Join<unknown[]>,
+    readonly index: number,
+  ) {}
+  get waker(): Waker {
+    return this;
+  }
+  wake(): void {
+    this.owner.childWoken(this.index);
+  }
+  wakeByRef(): void {
+    this.owner.childWoken(this.index);
+  }
+  clone(): Waker {
+    return this;
+  }
+  willWake(other: Waker): boolean {
+    return other === this;
+  }
+}
+
 class Join<T extends unknown[]> extends Future<T> {
   private readonly futs: (Future<unknown> | null)[];
   private readonly out: unknown[];
   private left: number;
   private errors: unknown[] | null = null;
   private finished = false;
+  // Indexed mode (many children): per-child wakers and the queue of woken children.
+  private children: ChildWaker[] | null = null;
+  private queued: Uint8Array | null = null;
+  private woken: number[] = [];
+  private spare: number[] = [];
+  private parent: Waker | null = null;
 
   constructor(
     futs: Future<unknown>[],
@@ -31,39 +66,79 @@ class Join<T extends unknown[]> extends Future<T> {
   poll(cx: Context): Poll<T> {
     if (this.finished) throw new Error(`${this.failFast ? 'tryJoin' : 'join'}() future polled after it completed`);
     const futs = this.futs;
-    for (let i = 0; i < futs.length && this.left > 0; i++) {
-      const f = futs[i];
-      if (f === null || f === undefined) continue;
-      let v: unknown;
-      try {
-        v = f.poll(cx);
-      } catch (e) {
-        futs[i] = null;
-        this.left--;
-        if (this.failFast) {
-          this.finished = true;
-          this.left = 0;
-          dropAll(this.futs, -1); // the first error wins over an error thrown by a cleanup
-          throw e;
+    if (futs.length <= INDEXED_ABOVE) {
+      for (let i = 0; i < futs.length && this.left > 0; i++) this.pollChild(i, cx);
+    } else {
+      const w = cx.waker;
+      if (this.parent === null || !this.parent.willWake(w)) this.parent = w.clone();
+      let children = this.children;
+      if (children === null) {
+        children = new Array<ChildWaker>(futs.length);
+        for (let i = 0; i < futs.length; i++) children[i] = new ChildWaker(this as Join<unknown[]>, i);
+        this.children = children;
+        this.queued = new Uint8Array(futs.length);
+        for (let i = 0; i < futs.length && this.left > 0; i++) this.pollChild(i, children[i] as ChildWaker);
+      } else {
+        // Poll the children woken since the last poll; wakes during this poll go to the next one.
+        const batch = this.woken;
+        this.woken = this.spare;
+        const queued = this.queued as Uint8Array;
+        for (let k = 0; k < batch.length; k++) {
+          const i = batch[k] as number;
+          queued[i] = 0;
+          if (this.left > 0) this.pollChild(i, children[i] as ChildWaker);
         }
-        (this.errors ??= []).push(e);
-        continue;
+        batch.length = 0;
+        this.spare = batch;
       }
-      if (v === Pending) continue;
-      futs[i] = null;
-      this.out[i] = v;
-      this.left--;
     }
     if (this.left > 0) return Pending;
     this.finished = true;
+    this.parent = null;
     if (this.errors !== null) throw combineErrors(this.errors, 'join');
     return this.out as T;
+  }
+
+  private pollChild(i: number, cx: Context): void {
+    const f = this.futs[i];
+    if (f === null || f === undefined) return;
+    let v: unknown;
+    try {
+      v = f.poll(cx);
+    } catch (e) {
+      this.futs[i] = null;
+      this.left--;
+      if (this.failFast) {
+        this.finished = true;
+        this.left = 0;
+        this.parent = null;
+        dropAll(this.futs, -1); // the first error wins over an error thrown by a cleanup
+        throw e;
+      }
+      (this.errors ??= []).push(e);
+      return;
+    }
+    if (v === Pending) return;
+    this.futs[i] = null;
+    this.out[i] = v;
+    this.left--;
+  }
+
+  /** @internal A child of a large join was woken. */
+  childWoken(i: number): void {
+    if (this.finished) return;
+    const queued = this.queued as Uint8Array;
+    if (queued[i] === 1) return;
+    queued[i] = 1;
+    this.woken.push(i);
+    this.parent?.wakeByRef();
   }
 
   override drop(): void {
     if (this.finished) return;
     this.finished = true;
     this.left = 0;
+    this.parent = null;
     const err = dropAll(this.futs, -1);
     if (err !== NO_ERROR) throw err;
   }

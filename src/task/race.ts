@@ -11,7 +11,7 @@ import { convertFutures } from './join.js';
  *
  * @example
  * ```ts
- * yield* race(); // throws NoBranchesError
+ * race(...[]); // NoBranchesError
  * ```
  */
 export class NoBranchesError extends TypeError {

@@ -4,9 +4,10 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
-import { fromGenerator } from '../future/gen_future.js';
+import { GenFuture, cleanupHooks, fromGenerator } from '../future/gen_future.js';
 import { Runtime, type BodyArgs, type BodyOutput } from '../runtime/runtime.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
+import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
 import { currentTask, type JoinHandle, type Task } from '../runtime/task.js';
 import { acquireHold, releaseHold, reportLostError, type CancelHold } from './cancel_hold.js';
 import { combineErrors } from './into_future.js';
@@ -23,7 +24,7 @@ type AnyBody = ((...args: any[]) => any) | Future<unknown>;
  * ```ts
  * let saved!: Scope;
  * yield* scope(function* (s) { saved = s; });
- * saved.spawn(worker); // throws ScopeClosedError
+ * saved.spawn(work); // ScopeClosedError
  * ```
  */
 export class ScopeClosedError extends Error {
@@ -119,7 +120,7 @@ export class Scope {
 }
 
 /** @internal */
-export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner {
+export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner, TrackedResource {
   body: Future<R> | null = null;
   readonly group: TaskGroup;
   private phase = OPEN;
@@ -131,10 +132,24 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
   private holder: Task<unknown> | null = null;
   private aborting = false;
   private started = false;
+  /** The rest of the body's `finally` blocks that await, after the body was dropped on failure. */
+  private cleanups: Future<unknown>[] | null = null;
 
   constructor() {
     super();
     this.group = new TaskGroup(this);
+    trackResource(this);
+  }
+
+  /** What the console lists: the scope's phase and its children. */
+  resourceInfo(): ResourceInfo {
+    const phase = ['running', 'closing', 'failing', 'done'][this.phase] as string;
+    return {
+      kind: 'scope',
+      label: this.holder !== null ? `${phase} in task ${this.holder.name} (id ${this.holder.id})` : phase,
+      waiters: 0,
+      details: { children: this.group.running, failures: this.errors?.length ?? 0 },
+    };
   }
 
   spawnChild(name: string | null, body: SpawnBody, args: readonly unknown[]): Task<unknown> {
@@ -183,7 +198,8 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
         this.phase = CLOSING;
       }
     }
-    if (this.phase === OPEN || this.group.running > 0) return Pending;
+    if (this.cleanups !== null) this.pollCleanups(cx, false);
+    if (this.phase === OPEN || this.group.running > 0 || this.cleanups !== null) return Pending;
     this.reap();
     this.phase = DONE;
     this.waker = null;
@@ -218,13 +234,53 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
     if (body !== null) {
       this.body = null;
       try {
-        body.drop();
+        this.dropBodyKeepingCleanup(body);
       } catch (e) {
         // The body's cleanup threw: one more error of the scope.
         errors.push(e);
         this.sources.push({ id: this.holder?.id ?? 0, name: 'scope body cleanup' });
       }
     }
+  }
+
+  /**
+   * Drops the body; the parts of its `finally` blocks that await are kept (instead of going to
+   * detached cleanup tasks) and driven by the scope, which finishes only after them.
+   */
+  private dropBodyKeepingCleanup(body: Future<R>): void {
+    const hooks = cleanupHooks;
+    const prev = hooks.finishCleanup;
+    const list: Future<unknown>[] = [];
+    hooks.finishCleanup = (gen, awaiting) => {
+      list.push(GenFuture.resume(gen, awaiting));
+    };
+    try {
+      body.drop();
+    } finally {
+      hooks.finishCleanup = prev;
+      if (list.length > 0) this.cleanups = list;
+    }
+  }
+
+  /** Polls the body's pending cleanup; errors count as failures (or are reported when orphaned). */
+  private pollCleanups(cx: Context, orphaned: boolean): void {
+    const list = this.cleanups as Future<unknown>[];
+    for (let i = 0; i < list.length; ) {
+      let done = true;
+      try {
+        done = (list[i] as Future<unknown>).poll(cx) !== Pending;
+      } catch (e) {
+        const source = { id: this.holder?.id ?? 0, name: 'scope body cleanup' };
+        if (orphaned) onOrphanedChildError(e, source);
+        else {
+          (this.errors ??= []).push(e);
+          this.sources.push(source);
+        }
+      }
+      if (done) list.splice(i, 1);
+      else i++;
+    }
+    if (list.length === 0) this.cleanups = null;
   }
 
   private abortChildren(): void {
@@ -239,15 +295,27 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
   }
 
   /**
-   * The awaiting task was aborted: abort the children and wait for them (the body is not polled
-   * any more; it is dropped, running its `finally` blocks, when the abort proceeds).
+   * The awaiting task was aborted: abort the children, drop the body (its `finally` blocks run;
+   * the parts that await are driven here) and wait until all of that finished.
    */
   pollHeld(task: Task<unknown>): boolean {
     if (this.phase === DONE) return true;
-    this.waker = task;
-    if (!this.aborting) this.abortChildren();
+    this.waker = task.waker; // (reading it tells the lost-waker lint the task will be woken)
+    if (!this.aborting) {
+      this.abortChildren();
+      const body = this.body;
+      if (body !== null) {
+        this.body = null;
+        try {
+          this.dropBodyKeepingCleanup(body);
+        } catch (e) {
+          onOrphanedChildError(e, { id: task.id, name: 'scope body cleanup' });
+        }
+      }
+    }
     this.reapOrphans();
-    if (this.group.running > 0) return false;
+    if (this.cleanups !== null) this.pollCleanups(task, true);
+    if (this.group.running > 0 || this.cleanups !== null) return false;
     this.holder = null;
     return true;
   }
@@ -276,11 +344,18 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner 
     this.abortChildren();
     const body = this.body;
     this.body = null;
+    const cleanups = this.cleanups;
+    this.cleanups = null;
     try {
       body?.drop();
     } finally {
       this.reapOrphans();
       this.release();
+      if (cleanups !== null) {
+        // Nobody polls the scope any more: the body's cleanup finishes in cleanup tasks.
+        const rt = Runtime.tryCurrent() ?? Runtime.default();
+        for (const c of cleanups) rt.spawnTask('cleanup', c, []);
+      }
     }
   }
 }

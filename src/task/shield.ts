@@ -7,6 +7,7 @@ import { Runtime } from '../runtime/runtime.js';
 import { currentTask, type Task } from '../runtime/task.js';
 import { acquireHold, onHeldError, releaseHold, type CancelHold } from './cancel_hold.js';
 import { intoFuture, type IntoFuture } from './into_future.js';
+import { enterFrames, exitFrames, localStack, type LocalFrame } from './task_local.js';
 
 const IDLE = 0;
 const ACTIVE = 1;
@@ -26,6 +27,10 @@ export class Shield<T> extends Future<T> implements CancelHold {
   private state = IDLE;
   /** Finished while its task's abort was held: the outcome, kept for a poll that may still come. */
   private held: { ok: boolean; v: unknown; task: Task<unknown> } | null = null;
+  /** The task-local scopes around the section when it started (re-installed when driven alone). */
+  private locals: LocalFrame | null = null;
+  /** Driven by a background task: re-install `locals` around each poll. */
+  private detached = false;
 
   constructor(inner: Future<T>) {
     super();
@@ -37,6 +42,7 @@ export class Shield<T> extends Future<T> implements CancelHold {
     if (inner === null) return this.takeHeld();
     if (this.state === IDLE) {
       this.state = ACTIVE;
+      this.locals = localStack.top;
       const t = currentTask;
       if (t !== null && shieldDepth.n === 0) {
         this.task = t;
@@ -45,12 +51,14 @@ export class Shield<T> extends Future<T> implements CancelHold {
     }
     let v: Poll<T>;
     shieldDepth.n++;
+    const saved = this.detached ? enterFrames(this.locals) : null;
     try {
       v = inner.poll(cx);
     } catch (e) {
       this.finish();
       throw e;
     } finally {
+      exitFrames(saved);
       shieldDepth.n--;
     }
     if (v === Pending) return Pending;
@@ -81,12 +89,14 @@ export class Shield<T> extends Future<T> implements CancelHold {
     if (inner === null) return true;
     let v: Poll<T>;
     shieldDepth.n++;
+    const saved = enterFrames(this.locals);
     try {
       v = inner.poll(task);
     } catch (e) {
       this.completeHeld(false, e, task);
       return true;
     } finally {
+      exitFrames(saved);
       shieldDepth.n--;
     }
     if (v === Pending) return false;
@@ -125,6 +135,8 @@ export class Shield<T> extends Future<T> implements CancelHold {
     const rt = Runtime.tryCurrent() ?? Runtime.default();
     const rest = new Shield(inner);
     rest.state = ACTIVE;
+    rest.locals = this.locals;
+    rest.detached = true;
     const bg = rt.spawnTask('shield', rest, []);
     rest.task = bg;
     acquireHold(bg, rest);

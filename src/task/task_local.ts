@@ -12,8 +12,7 @@ import { intoFuture, type IntoFuture } from './into_future.js';
  *
  * @example
  * ```ts
- * const requestId = taskLocal<string>();
- * requestId.get(); // throws TaskLocalAccessError outside requestId.scope(...)
+ * taskLocal<string>('USER').get(); // TaskLocalAccessError: task-local USER read outside ...
  * ```
  */
 export class TaskLocalAccessError extends Error {
@@ -22,33 +21,89 @@ export class TaskLocalAccessError extends Error {
 
 const UNSET: unique symbol = Symbol('kyoto.taskLocal.unset');
 
+/**
+ * @internal One active `local.scope(value, ...)` on the stack of scopes being polled right now.
+ * A shielded section captures the stack top when it starts, so that when it is driven on its own
+ * (under a held abort, or in a background task) it still sees the task-locals of its callers.
+ */
+export class LocalFrame {
+  prev: LocalFrame | null = null;
+  constructor(
+    readonly local: TaskLocal<unknown>,
+    readonly value: unknown,
+  ) {}
+}
+
+/** @internal */
+export const localStack = { top: null as LocalFrame | null };
+
+/** @internal State saved by `enterFrames`. */
+export interface SavedLocals {
+  frames: LocalFrame[];
+  saved: unknown[];
+  prevTop: LocalFrame | null;
+}
+
+/** @internal Re-installs the scopes captured as `top` (innermost wins). */
+export function enterFrames(top: LocalFrame | null): SavedLocals | null {
+  if (top === null) return null;
+  const frames: LocalFrame[] = [];
+  for (let f: LocalFrame | null = top; f !== null; f = f.prev) frames.push(f);
+  const saved = new Array<unknown>(frames.length);
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const f = frames[i] as LocalFrame;
+    saved[i] = f.local.current;
+    f.local.current = f.value;
+  }
+  const prevTop = localStack.top;
+  localStack.top = top;
+  return { frames, saved, prevTop };
+}
+
+/** @internal Undoes `enterFrames`. */
+export function exitFrames(s: SavedLocals | null): void {
+  if (s === null) return;
+  for (let i = 0; i < s.frames.length; i++) (s.frames[i] as LocalFrame).local.current = s.saved[i];
+  localStack.top = s.prevTop;
+}
+
 class LocalScope<T, R> extends Future<R> {
+  private readonly frame: LocalFrame;
   constructor(
     private readonly local: TaskLocal<T>,
     private readonly value: T,
     private readonly inner: Future<R>,
   ) {
     super();
+    this.frame = new LocalFrame(local as TaskLocal<unknown>, value);
   }
   poll(cx: Context): Poll<R> {
     const local = this.local;
     const prev = local.current;
+    const frame = this.frame;
+    frame.prev = localStack.top;
+    localStack.top = frame;
     local.current = this.value;
     try {
       return this.inner.poll(cx);
     } finally {
       local.current = prev;
+      localStack.top = frame.prev;
     }
   }
   override drop(): void {
     // The value stays visible to the `finally` blocks the drop runs.
     const local = this.local;
     const prev = local.current;
+    const frame = this.frame;
+    frame.prev = localStack.top;
+    localStack.top = frame;
     local.current = this.value;
     try {
       this.inner.drop();
     } finally {
       local.current = prev;
+      localStack.top = frame.prev;
     }
   }
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   run,
+  spawn,
   ready,
   pending,
   yieldNow,
@@ -271,4 +272,24 @@ test('tryJoin: the first branch error wins over a cleanup error', async () => {
   });
   assert.equal((err as Error).message, 'first');
   assert.ok(log.includes('cleanup a') && log.includes('finally b'));
+});
+
+test('a large join polls only the children that were woken', async () => {
+  const gates = Array.from({ length: 10 }, (_, i) => new Gate<number>(`g${i}`));
+  const out = await run(function* () {
+    const j = spawn(join(...gates));
+    yield* yieldNow();
+    const first = gates.map((g) => g.polls);
+    (gates[3] as Gate<number>).open(3);
+    yield* yieldNow();
+    const second = gates.map((g) => g.polls);
+    gates.forEach((g, i) => {
+      if (i !== 3) g.open(i);
+    });
+    const v = yield* j;
+    return { first, second, v };
+  });
+  assert.deepEqual(out.first, Array(10).fill(1));
+  assert.deepEqual(out.second, out.first.map((n, i) => (i === 3 ? n + 1 : n)));
+  assert.deepEqual(out.v, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });

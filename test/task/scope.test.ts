@@ -160,6 +160,7 @@ test('aborting the task that awaits a scope cancels the children and waits for t
         try {
           yield* pending();
         } finally {
+          yield* yieldNow();
           log.push('body finally');
         }
       });
@@ -180,7 +181,8 @@ test('aborting the task that awaits a scope cancels the children and waits for t
     return false;
   });
   assert.equal(out, true);
-  assert.deepEqual(log.slice(-3), ['body finally', 'parent finally', 'joined']);
+  assert.deepEqual(log.slice(-2), ['parent finally', 'joined']);
+  assert.ok(log.indexOf('body finally') < log.indexOf('parent finally'), 'the body cleanup (async) ran first');
   assert.ok(log.indexOf('cleaned a') < log.indexOf('parent finally'));
   assert.ok(log.indexOf('cleaned b') < log.indexOf('parent finally'));
 });
@@ -356,4 +358,62 @@ test('a scope spawned as a task body (a future) holds its abort the same way', a
     }
   });
   assert.deepEqual(log, ['cleaned k', 'cancelled']);
+});
+
+test('when a child fails, the scope also waits for the async part of the body cleanup', async () => {
+  const log: string[] = [];
+  function* awaitingCleanup(): Gen<void> {
+    try {
+      yield* pending();
+    } finally {
+      yield* yieldNow();
+      yield* yieldNow();
+      log.push('nested cleaned');
+    }
+  }
+  const err = await run(function* () {
+    try {
+      yield* scope(function* (s) {
+        s.spawn(failing, 'f', 1, log);
+        try {
+          yield* awaitingCleanup();
+        } finally {
+          yield* yieldNow();
+          log.push('body cleaned');
+        }
+      });
+    } catch (e) {
+      log.push('caught');
+      return (e as Error).message;
+    }
+    return null;
+  });
+  assert.equal(err, 'child f failed');
+  assert.equal(log.at(-1), 'caught');
+  assert.ok(log.includes('nested cleaned') && log.includes('body cleaned'));
+});
+
+test('scopes, join sets and tokens are listed as resources when the registry is on', async () => {
+  const { resourceRegistry, listResources } = await import('../../src/runtime/resources.js');
+  const { JoinSet, CancellationToken } = await import('../../src/index.js');
+  const was = resourceRegistry.enabled;
+  resourceRegistry.enabled = true;
+  try {
+    const kinds = await run(function* () {
+      const token = new CancellationToken();
+      const set = new JoinSet<void>();
+      return yield* scope(function* (s) {
+        s.spawn(child, 'r', 2, []);
+        const list = listResources();
+        void token;
+        void set;
+        return list.filter((r) => ['scope', 'join-set', 'cancellation-token'].includes(r.kind)).map((r) => `${r.kind}:${r.kind === 'scope' ? String(r.details?.['children']) : ''}`);
+      });
+    });
+    assert.ok(kinds.includes('scope:1'), kinds.join(' '));
+    assert.ok(kinds.includes('join-set:'));
+    assert.ok(kinds.includes('cancellation-token:'));
+  } finally {
+    resourceRegistry.enabled = was;
+  }
 });

@@ -63,9 +63,19 @@ function descendants(n: Node, out: number[] = []): number[] {
 }
 
 function* scopeBody(s: Scope, n: Node, w: World): Gen<void> {
-  for (const c of n.children) w.handles.push(s.spawn(runNode, c, w));
-  for (let i = 0; i < n.ticks; i++) yield* yieldNow();
-  if (n.fail) throw new Error(`node ${n.id} failed`);
+  const bodyKey = -1 - n.id;
+  w.alive.add(bodyKey);
+  try {
+    for (const c of n.children) w.handles.push(s.spawn(runNode, c, w));
+    for (let i = 0; i < n.ticks; i++) yield* yieldNow();
+    if (n.fail) throw new Error(`node ${n.id} failed`);
+  } finally {
+    try {
+      for (let i = 0; i < n.cleanupTicks; i++) yield* yieldNow();
+    } finally {
+      w.alive.delete(bodyKey);
+    }
+  }
 }
 
 function* shieldedSection(n: Node, w: World): Gen<void> {
@@ -91,6 +101,7 @@ function* runNode(n: Node, w: World): Gen<void> {
       for (const d of descendants(n)) {
         if (w.alive.has(d)) w.violations.push(`task ${d} outlived the scope of ${n.id}`);
       }
+      if (w.alive.has(-1 - n.id)) w.violations.push(`the body of the scope of ${n.id} outlived it`);
     }
   } finally {
     w.finals[n.id] = (w.finals[n.id] ?? 0) + 1;

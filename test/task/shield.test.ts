@@ -12,6 +12,7 @@ import {
   select,
   shield,
   scope,
+  taskLocal,
   JoinError,
   type Gen,
 } from '../../src/index.js';
@@ -277,4 +278,34 @@ test('a scope inside a shield is not cancelled by an abort: its children complet
     }
   });
   assert.deepEqual(log.sort(), ['cancelled', 'job a done', 'job b done', 'scope done']);
+});
+
+test('a shielded section keeps seeing the task-locals of its callers when driven alone', async () => {
+  const ID = taskLocal<string>('ID');
+  const TENANT = taskLocal<string>('TENANT');
+  const seen: string[] = [];
+  function* audit(n: number): Gen<void> {
+    for (let i = 0; i < n; i++) {
+      yield* yieldNow();
+      seen.push(`${ID.tryGet() ?? '-'}/${TENANT.tryGet() ?? '-'}`);
+    }
+  }
+  function* worker() {
+    yield* TENANT.scope('t1', ID.scope('outer', ID.scope('req-1', shield(audit(3)))));
+  }
+  await run(function* () {
+    // 1: the task is aborted during the section: the gate drives it, locals re-installed.
+    const h = spawn(worker);
+    yield* yieldNow();
+    h.abort();
+    try {
+      yield* h;
+    } catch {
+      // cancelled
+    }
+    // 2: the section is dropped by race and finishes in a background task.
+    yield* ID.scope('req-2', race(shield(audit(3)), yieldNow()));
+    for (let i = 0; i < 5; i++) yield* yieldNow();
+  });
+  assert.deepEqual(seen, ['req-1/t1', 'req-1/t1', 'req-1/t1', 'req-2/-', 'req-2/-', 'req-2/-']);
 });
