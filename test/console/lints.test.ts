@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Runtime, startConsole, yieldNow, JoinError, type Lint, type LintOptions } from '../../src/index.js';
+import { Runtime, startConsole, yieldNow, JoinError, mpsc, SendError, type Lint, type LintOptions } from '../../src/index.js';
 import { DemoQueue, ForgetfulFuture, Parked } from './demo_app.js';
 
 async function withConsole(opts: LintOptions, body: (rt: Runtime) => Promise<void>): Promise<void> {
@@ -201,6 +201,35 @@ test('channel without receivers: senders keep sending after every receiver is go
     once.receivers = 0;
     await rt.blockOn(sendLoop, once, 1); // a single failed send (e.g. at shutdown) is not flagged
     assert.ok(!kinds(rt.lints()).includes('channel-no-receivers'));
+  });
+});
+
+function* stubbornProducer(tx: mpsc.UnboundedSender<number>, n: number) {
+  let failed = 0;
+  for (let i = 0; i < n; i++) {
+    try {
+      tx.send(i);
+    } catch (e) {
+      if (e instanceof SendError) failed++;
+    }
+    yield* yieldNow();
+  }
+  return failed;
+}
+
+test('channel without receivers: kyoto mpsc reports through the hook', async () => {
+  await withConsole({}, async (rt) => {
+    const [tx, rx] = mpsc.unbounded<number>();
+    rx.close();
+    assert.equal(await rt.blockOn(stubbornProducer, tx, 4), 4);
+    const l = rt.lints().find((x) => x.kind === 'channel-no-receivers');
+    assert.ok(l, kinds(rt.lints()).join(','));
+    assert.equal(l.taskName, 'stubbornProducer');
+    assert.match(l.message, /^mpsc channel unbounded .* 4 sends were attempted/);
+    const [tx2, rx2] = mpsc.unbounded<number>();
+    assert.equal(await rt.blockOn(stubbornProducer, tx2, 4), 0, 'a live receiver');
+    rx2.close();
+    assert.equal(rt.lints().filter((x) => x.kind === 'channel-no-receivers').length, 1);
   });
 });
 
