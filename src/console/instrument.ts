@@ -249,7 +249,19 @@ export class Instrument {
     const now = performance.now();
     const prev = this.lastUntimedBlock;
     this.lastUntimedBlock = now;
-    if (now - prev > RECUR_WITHIN_MS) return;
+    if (ms > this.lints.neverYieldedMs) {
+      // Too long for a GC pause or preemption: report at once.
+      this.store.add('never-yielded:unsampled', {
+        kind: 'never-yielded',
+        severity: 'warning',
+        taskId: 0,
+        taskName: '',
+        location: '',
+        message: `a poll that was not timed (timing samples 1 in ${this.ex.timingMask + 1} polls while polls are tiny) ran about ${formatDuration(ms)} without yielding, in a turn of ${polls} polls: every other task waited. Split the work with yieldNow or move it to spawnBlocking.`,
+        value: ms,
+        at: now,
+      });
+    } else if (now - prev > RECUR_WITHIN_MS) return;
     this.store.add('blocking-poll:unsampled', {
       kind: 'blocking-poll',
       severity: 'warning',

@@ -271,7 +271,8 @@ test('the console samples timing when polls are tiny and reports recurring untim
     assert.ok(l);
     assert.equal(l.taskId, 0);
     assert.match(l.message, /polls that were not timed \(timing samples 1 in 64 polls while polls are tiny\) blocked the executor for about 30 ms in a turn of 3 polls, again within 5 s/);
-    hook(0.001, 1, 0.001);
+    hook(1500, 5, 0.01); // over the never-yielded threshold: reported at once
+    assert.match(rt.lints().find((x) => x.kind === 'never-yielded')?.message ?? '', /not timed .* ran about 1\.5 s without yielding/);
     hook(60, 2048, 60); // long polls (30 µs each): every poll is timed again
     assert.equal(ex.timingMask, 0);
   });
