@@ -6,30 +6,57 @@
  *
  * Run: npm run bench:stream   (node --expose-gc dist/bench/stream.js [--quick])
  */
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { Effect, Stream as EStream } from 'effect';
-import { Future, Pending, Runtime, fromIterable, fromPromise, type Context, type Poll, type Waker } from '../src/index.js';
-import { median, printTable, type Row } from './util.js';
+import { Runtime, fromIterable, fromPromise, sleep, type Future } from '../src/index.js';
+import { median, type Row } from './util.js';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 7;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-async function measure(label: string, ops: number, runs: number, fn: () => Promise<unknown>): Promise<number> {
+async function measure(label: string, ops: number, runs: number, fn: () => Promise<unknown>, cpu = false): Promise<number> {
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   let check: unknown;
   // One full GC per subject, then an untimed run: a full GC deoptimizes code that embedded the
   // previous run's (now dead) pipeline objects, and re-optimizing is not what is measured here.
   gc();
   await fn();
+  await settleGcEntries();
+  gcEvents = 0;
   for (let r = 0; r < runs; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     check = await fn();
     samples.push(((performance.now() - t0) * 1e6) / ops);
+    const c = process.cpuUsage(c0);
+    cpuSamples.push(((c.user + c.system) * 1e3) / ops);
   }
   const m = median(samples);
-  process.stdout.write(`  ${label.padEnd(48)} ${m.toFixed(1).padStart(9)} ns/op   (result ${String(check)})\n`);
+  const cpuNote = cpu ? `, CPU ${median(cpuSamples).toFixed(0)} ns/op` : '';
+  // GC entries reach the observer asynchronously: let them arrive before reading the count.
+  await settleGcEntries();
+  const gcNote = `, ${(gcEvents / runs).toFixed(1)} minor GCs/run`;
+  process.stdout.write(`  ${label.padEnd(48)} ${m.toFixed(1).padStart(9)} ns/op${cpuNote}${gcNote}   (result ${String(check)})\n`);
+  lastCpu = median(cpuSamples);
   return m;
 }
+
+/** Young-generation (scavenge) collections seen since the counter was reset: allocation evidence. */
+let gcEvents = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) gcEvents++;
+  }
+}).observe({ entryTypes: ['gc'] });
+
+function settleGcEntries(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 30));
+}
+
+/** CPU time per op of the last measurement (user + system). */
+let lastCpu = 0;
 
 // ---- 1. map / filter / take ------------------------------------------------------------------
 
@@ -74,6 +101,20 @@ function effectPipeline(): Promise<number> {
   );
 }
 
+// Same pipeline in kyoto, consumed value by value in a task: while ((v = yield* s.next()) ...).
+function* sumByNext(s: ReturnType<typeof kyotoStream>) {
+  let acc = 0;
+  let v: number | undefined;
+  while ((v = yield* s.next()) !== undefined) acc += v;
+  return acc;
+}
+function kyotoStream() {
+  return fromIterable(src).map(triple).filter(even).take(TAKE);
+}
+function kyotoNextLoop(): Promise<number> {
+  return rt.blockOn(sumByNext, kyotoStream());
+}
+
 // Same pipeline in kyoto, consumed from plain async code with for await (one blockOn per value).
 async function kyotoForAwait(): Promise<number> {
   let sum = 0;
@@ -83,39 +124,12 @@ async function kyotoForAwait(): Promise<number> {
 
 // ---- 2. bufferUnordered(16) over short sleeps -----------------------------------------------
 
-/** Stand-in for kyoto's sleep until src/time lands: a setTimeout-backed future. */
-class StandInSleep extends Future<void> {
-  private fired = false;
-  private waker: Waker | null = null;
-  private handle: ReturnType<typeof setTimeout> | null = null;
-  private readonly fire = (): void => {
-    this.fired = true;
-    this.handle = null;
-    this.waker?.wake();
-  };
-  constructor(private readonly ms: number) {
-    super();
-  }
-  poll(cx: Context): Poll<void> {
-    if (this.fired) return undefined;
-    this.waker = cx.waker.clone();
-    if (this.handle === null) this.handle = setTimeout(this.fire, this.ms);
-    return Pending;
-  }
-  override drop(): void {
-    if (this.handle !== null) clearTimeout(this.handle);
-    this.handle = null;
-  }
-}
-const SLEEP_IMPL = 'stand-in setTimeout future (src/time not merged yet)';
-const sleepFuture = (ms: number): Future<void> => new StandInSleep(ms);
-
 const SLEEPS = quick ? 20_000 : 100_000;
 const CONC = 16;
 const SLEEP_MS = 1;
 
 function sleepFor(_i: number): Future<void> {
-  return sleepFuture(SLEEP_MS);
+  return sleep(SLEEP_MS);
 }
 function kyotoBufferUnordered(): Promise<number> {
   return rt.blockOn(
@@ -131,14 +145,25 @@ function* range(n: number): Generator<number> {
 
 const sleepPromise = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A p-limit-style pool: at most `limit` promise-returning jobs in flight, FIFO queue. */
+/**
+ * A p-limit-style pool: at most `limit` promise-returning jobs in flight, the rest in a FIFO
+ * queue (an array read from a moving head: O(1) per job, like p-limit's linked queue).
+ */
 function pLimit(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
   let active = 0;
-  const queue: (() => void)[] = [];
+  let queue: (() => void)[] = [];
+  let head = 0;
   const next = (): void => {
     active--;
-    const run = queue.shift();
-    if (run !== undefined) run();
+    if (head < queue.length) {
+      const run = queue[head]!;
+      queue[head++] = undefined as unknown as () => void;
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
+      }
+      run();
+    }
   };
   return <T>(fn: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
@@ -169,6 +194,17 @@ function kyotoBufferUnorderedPromises(): Promise<number> {
   );
 }
 
+/** The summary as a Markdown table (one decimal: the pipeline figures are a few ns). */
+function printTable(rows: readonly Row[]): void {
+  const fmt = (x: number | undefined): string => (x === undefined ? '' : `${x.toFixed(2)}x`);
+  console.log('| benchmark | subject | value | vs native | vs Effect |');
+  console.log('|---|---|---|---|---|');
+  for (const r of rows) {
+    const v = r.value < 100 ? r.value.toFixed(1) : r.value.toFixed(0);
+    console.log(`| ${r.bench} | ${r.subject} | ${v} ${r.unit} | ${fmt(r.vsNative)} | ${fmt(r.vsEffect)} |`);
+  }
+}
+
 // ---- main --------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -185,20 +221,28 @@ async function main(): Promise<void> {
   const k = await measure('kyoto Stream (fold in a task)', N, RUNS, kyotoPipeline);
   const ag = await measure('async generator pipeline (for await)', N, RUNS, asyncGenPipeline);
   const ef = await measure('Effect 4 Stream (runFold)', N, RUNS, effectPipeline);
+  const kn = await measure('kyoto Stream, while (yield* s.next()) in a task', N, RUNS, kyotoNextLoop);
   const kfa = await measure('kyoto Stream consumed with for await', N, Math.min(RUNS, 3), kyotoForAwait);
   rows.push({ bench: 'map/filter/take 1M', subject: 'kyoto Stream', value: k, unit: 'ns/item', vsNative: ag / k, vsEffect: ef / k });
   rows.push({ bench: 'map/filter/take 1M', subject: 'async generators', value: ag, unit: 'ns/item' });
   rows.push({ bench: 'map/filter/take 1M', subject: 'Effect Stream', value: ef, unit: 'ns/item' });
+  rows.push({ bench: 'map/filter/take 1M', subject: 'kyoto, next() loop', value: kn, unit: 'ns/item', vsNative: ag / kn, vsEffect: ef / kn });
   rows.push({ bench: 'map/filter/take 1M', subject: 'kyoto, for await', value: kfa, unit: 'ns/item', vsNative: ag / kfa, vsEffect: ef / kfa });
 
-  console.log(`\n2. ${SLEEPS.toLocaleString()} sleeps of ${SLEEP_MS} ms, ${CONC} at a time (ns per sleep, wall clock; timer: ${SLEEP_IMPL})`);
+  console.log(`\n2. ${SLEEPS.toLocaleString()} sleeps of ${SLEEP_MS} ms, ${CONC} at a time (ns per sleep, wall clock)`);
   const sleepRuns = quick ? 1 : 3;
-  const bk = await measure('kyoto bufferUnordered(16), kyoto sleep', SLEEPS, sleepRuns, kyotoBufferUnordered);
-  const bp = await measure('p-limit-style Promise pool(16), setTimeout', SLEEPS, sleepRuns, promisePool);
-  const bkp = await measure('kyoto bufferUnordered(16), setTimeout promises', SLEEPS, sleepRuns, kyotoBufferUnorderedPromises);
-  rows.push({ bench: 'bufferUnordered(16) sleeps', subject: 'kyoto sleep', value: bk, unit: 'ns/sleep', vsNative: bp / bk });
-  rows.push({ bench: 'bufferUnordered(16) sleeps', subject: 'Promise pool', value: bp, unit: 'ns/sleep' });
-  rows.push({ bench: 'bufferUnordered(16) sleeps', subject: 'kyoto, promises', value: bkp, unit: 'ns/sleep', vsNative: bp / bkp });
+  const bk = await measure('kyoto bufferUnordered(16), kyoto sleep', SLEEPS, sleepRuns, kyotoBufferUnordered, true);
+  const bkc = lastCpu;
+  const bp = await measure('p-limit-style Promise pool(16), setTimeout', SLEEPS, sleepRuns, promisePool, true);
+  const bpc = lastCpu;
+  const bkp = await measure('kyoto bufferUnordered(16), setTimeout promises', SLEEPS, sleepRuns, kyotoBufferUnorderedPromises, true);
+  const bkpc = lastCpu;
+  rows.push({ bench: 'bufferUnordered(16) sleeps, wall', subject: 'kyoto sleep', value: bk, unit: 'ns/sleep', vsNative: bp / bk });
+  rows.push({ bench: 'bufferUnordered(16) sleeps, wall', subject: 'Promise pool', value: bp, unit: 'ns/sleep' });
+  rows.push({ bench: 'bufferUnordered(16) sleeps, wall', subject: 'kyoto, promises', value: bkp, unit: 'ns/sleep', vsNative: bp / bkp });
+  rows.push({ bench: 'bufferUnordered(16) sleeps, CPU', subject: 'kyoto sleep', value: bkc, unit: 'ns/sleep', vsNative: bpc / bkc });
+  rows.push({ bench: 'bufferUnordered(16) sleeps, CPU', subject: 'Promise pool', value: bpc, unit: 'ns/sleep' });
+  rows.push({ bench: 'bufferUnordered(16) sleeps, CPU', subject: 'kyoto, promises', value: bkpc, unit: 'ns/sleep', vsNative: bpc / bkpc });
 
   console.log('\nSummary (ratios: peer / kyoto, > 1 means kyoto is faster; "native" = async generators / Promise pool)');
   printTable(rows);

@@ -1,7 +1,8 @@
 /**
  * Sync and channel benchmarks, kyoto and its peers side by side in one process run:
  *   1. mpsc throughput: 1,000,000 messages through a bounded channel (capacity 1024), 1 and 4
- *      producers, one consumer. Peers: Effect 4 `Queue.bounded`, a minimal Promise channel.
+ *      producers, one consumer. Peers: Effect 4 `Queue.bounded`, a minimal Promise channel. Also
+ *      kyoto's unbounded channel against Effect's `Queue.unbounded`.
  *   2. contended Mutex: 100 tasks x 10,000 lock/unlock, each holding the lock across a yield
  *      (so 99 tasks are always queued). Peers: Effect 4 `Semaphore(1).withPermits(1)`, a minimal
  *      Promise mutex.
@@ -21,18 +22,27 @@ const TASKS = 100;
 const ITERS = quick ? 2_000 : 10_000;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-async function measure(label: string, ops: number, fn: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
-  await fn(); // warm-up
+/**
+ * Measures several subjects round-robin (one run of each per round, after one warm-up round), so
+ * that load from other processes on the machine hits every subject alike. Prints and returns the
+ * median ns/op of each, in the order given.
+ */
+async function compare(ops: number, subjects: [string, () => Promise<unknown>][]): Promise<number[]> {
+  const samples = subjects.map(() => [] as number[]);
+  for (const [, fn] of subjects) await fn(); // warm-up
   for (let r = 0; r < RUNS; r++) {
-    gc();
-    const t0 = performance.now();
-    await fn();
-    samples.push(((performance.now() - t0) * 1e6) / ops);
+    for (let i = 0; i < subjects.length; i++) {
+      gc();
+      const t0 = performance.now();
+      await subjects[i]![1]();
+      samples[i]!.push(((performance.now() - t0) * 1e6) / ops);
+    }
   }
-  const m = median(samples);
-  process.stdout.write(`  ${label.padEnd(52)} ${m.toFixed(1).padStart(8)} ns/op\n`);
-  return m;
+  return subjects.map(([label], i) => {
+    const m = median(samples[i]!);
+    process.stdout.write(`  ${label.padEnd(52)} ${m.toFixed(1).padStart(8)} ns/op\n`);
+    return m;
+  });
 }
 
 function check(label: string, got: number, want: number): void {
@@ -128,10 +138,10 @@ function* kMpscUnbounded(producers: number, n: number) {
   return s;
 }
 
-const effectMpsc = (producers: number, n: number) =>
+const effectMpsc = (producers: number, n: number, bounded = true) =>
   Effect.runPromise(
     Effect.gen(function* () {
-      const q = yield* Queue.bounded<number>(CAP);
+      const q = bounded ? yield* Queue.bounded<number>(CAP) : yield* Queue.unbounded<number>();
       const per = n / producers;
       const fs: Fiber.Fiber<void>[] = [];
       for (let p = 0; p < producers; p++) {
@@ -294,32 +304,39 @@ async function promiseUncontended(n: number): Promise<number> {
 async function main(): Promise<void> {
   const rt = new Runtime();
   const rows: Row[] = [];
-  console.log(`kyoto sync benchmarks (${quick ? 'quick' : 'full'}; median of ${RUNS} runs; Node ${process.version})`);
+  console.log(`kyoto sync benchmarks (${quick ? 'quick' : 'full'}; median of ${RUNS} round-robin runs after a warm-up round; Node ${process.version})`);
 
   for (const producers of [1, 4]) {
     console.log(`\nmpsc: ${N} messages, ${producers} producer(s), capacity ${CAP}`);
-    const k = await measure('kyoto mpsc.channel', N, async () => check('kyoto', await rt.blockOn(kMpsc, producers, N), N));
-    const ku = await measure('kyoto mpsc.unbounded', N, async () => check('kyoto-u', await rt.blockOn(kMpscUnbounded, producers, N), N));
-    const e = await measure('Effect Queue.bounded', N, async () => check('effect', await effectMpsc(producers, N), N));
-    const p = await measure('Promise channel', N, async () => check('promise', await promiseMpsc(producers, N), N));
+    const [k, ku, e, eu, p] = (await compare(N, [
+      ['kyoto mpsc.channel', async () => check('kyoto', await rt.blockOn(kMpsc, producers, N), N)],
+      ['kyoto mpsc.unbounded', async () => check('kyoto-u', await rt.blockOn(kMpscUnbounded, producers, N), N)],
+      ['Effect Queue.bounded', async () => check('effect', await effectMpsc(producers, N), N)],
+      ['Effect Queue.unbounded', async () => check('effect-u', await effectMpsc(producers, N, false), N)],
+      ['Promise channel', async () => check('promise', await promiseMpsc(producers, N), N)],
+    ])) as [number, number, number, number, number];
     rows.push({ bench: `mpsc ${producers}p`, subject: 'kyoto channel', value: k, unit: 'ns/msg', vsNative: p / k, vsEffect: e / k });
-    rows.push({ bench: `mpsc ${producers}p`, subject: 'kyoto unbounded', value: ku, unit: 'ns/msg', vsNative: p / ku, vsEffect: e / ku });
+    rows.push({ bench: `mpsc ${producers}p`, subject: 'kyoto unbounded (vs Effect unbounded)', value: ku, unit: 'ns/msg', vsNative: p / ku, vsEffect: eu / ku });
   }
 
   const ops = TASKS * ITERS;
   console.log(`\ncontended mutex: ${TASKS} tasks x ${ITERS} lock/unlock, lock held across a yield`);
-  const k = await measure('kyoto Mutex (try/finally release)', ops, async () => check('kyoto', await rt.blockOn(kContended, TASKS, ITERS, false), ops));
-  const kUsing = await measure('kyoto Mutex (`using` guard)', ops, async () => check('kyoto', await rt.blockOn(kContended, TASKS, ITERS, true), ops));
-  const e = await measure('Effect Semaphore(1).withPermits(1)', ops, async () => check('effect', await effectContended(TASKS, ITERS), ops));
-  const p = await measure('Promise mutex', ops, async () => check('promise', await promiseContended(TASKS, ITERS), ops));
+  const [k, kUsing, e, p] = (await compare(ops, [
+    ['kyoto Mutex (try/finally release)', async () => check('kyoto', await rt.blockOn(kContended, TASKS, ITERS, false), ops)],
+    ['kyoto Mutex (`using` guard)', async () => check('kyoto', await rt.blockOn(kContended, TASKS, ITERS, true), ops)],
+    ['Effect Semaphore(1).withPermits(1)', async () => check('effect', await effectContended(TASKS, ITERS), ops)],
+    ['Promise mutex', async () => check('promise', await promiseContended(TASKS, ITERS), ops)],
+  ])) as [number, number, number, number];
   rows.push({ bench: 'contended mutex', subject: 'kyoto Mutex', value: k, unit: 'ns/lock', vsNative: p / k, vsEffect: e / k });
   rows.push({ bench: 'contended mutex', subject: 'kyoto Mutex, using', value: kUsing, unit: 'ns/lock', vsNative: p / kUsing, vsEffect: e / kUsing });
 
   console.log(`\nuncontended mutex: 1 task x ${N} lock/unlock`);
-  const ku = await measure('kyoto Mutex (try/finally release)', N, async () => check('kyoto', await rt.blockOn(kUncontended, N), N));
-  const kuUsing = await measure('kyoto Mutex (`using` guard)', N, async () => check('kyoto', await rt.blockOn(kUncontendedUsing, N), N));
-  const eu = await measure('Effect Semaphore(1).withPermits(1)', N, async () => check('effect', await effectUncontended(N), N));
-  const pu = await measure('Promise mutex', N, async () => check('promise', await promiseUncontended(N), N));
+  const [ku, kuUsing, eu, pu] = (await compare(N, [
+    ['kyoto Mutex (try/finally release)', async () => check('kyoto', await rt.blockOn(kUncontended, N), N)],
+    ['kyoto Mutex (`using` guard)', async () => check('kyoto', await rt.blockOn(kUncontendedUsing, N), N)],
+    ['Effect Semaphore(1).withPermits(1)', async () => check('effect', await effectUncontended(N), N)],
+    ['Promise mutex', async () => check('promise', await promiseUncontended(N), N)],
+  ])) as [number, number, number, number];
   rows.push({ bench: 'uncontended mutex', subject: 'kyoto Mutex', value: ku, unit: 'ns/lock', vsNative: pu / ku, vsEffect: eu / ku });
   rows.push({ bench: 'uncontended mutex', subject: 'kyoto Mutex, using', value: kuUsing, unit: 'ns/lock', vsNative: pu / kuUsing, vsEffect: eu / kuUsing });
 

@@ -47,24 +47,25 @@ function onReadable(this: KySocket): void {
   s.reg.driver.counters.readReadyEvents++;
   s.reg.setReadiness(READABLE);
 }
-function onEnd(this: KySocket): void {
-  this[KY].reg.setReadiness(READ_CLOSED);
-}
 function onConnect(this: KySocket): void {
-  this[KY].reg.setReadiness(WRITABLE);
+  const s = this[KY];
+  s.flags &= ~F_CONNECTING;
+  s.reg.setReadiness(WRITABLE);
 }
 function onDrain(this: KySocket): void {
-  this[KY].reg.setReadiness(WRITABLE);
+  const s = this[KY];
+  s.flags &= ~F_DRAIN_LISTENER;
+  s.reg.setReadiness(WRITABLE);
 }
 function onFinish(this: KySocket): void {
   const s = this[KY];
-  s.finished = true;
+  s.flags |= F_FINISHED;
   s.reg.wakeWriter();
 }
 function onError(this: KySocket, err: Error): void {
   const s = this[KY];
   s.reg.driver.counters.socketErrors++;
-  s.reg.setError(toIoError(err, this.connecting ? 'connect to' : 'I/O on', s.label()));
+  s.reg.setError(toIoError(err, (s.flags & F_CONNECTING) !== 0 ? 'connect to' : 'I/O on', s.label()));
 }
 function onClose(this: KySocket): void {
   this[KY].reg.deregister();
@@ -72,11 +73,26 @@ function onClose(this: KySocket): void {
 function onFlushed(this: KySocket): void {
   const s = this[KY];
   if (s === undefined) return;
-  s.flushPending = false;
+  s.flags &= ~F_FLUSH_PENDING;
   s.reg.wakeWriter();
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** @internal flag bits of SocketStream. */
+const F_FLUSH_PENDING = 1;
+const F_FINISHED = 2;
+const F_CONNECTING = 4;
+const F_DRAIN_LISTENER = 8;
+const F_FINISH_LISTENER = 16;
+
+/**
+ * True once the peer's FIN arrived (Node sets it before it emits 'readable' for the EOF, and
+ * long before 'end'); reading it saves an 'end' listener per connection.
+ */
+function eofReceived(s: Socket): boolean {
+  return (s as unknown as { _readableState: { ended: boolean } })._readableState.ended;
+}
 
 /**
  * A connected byte stream (TCP or Unix). Use the subclasses `TcpStream` / `UnixStream`.
@@ -92,22 +108,20 @@ export abstract class SocketStream implements RegistrationOwner {
   readonly reg: Registration;
   /** @internal bytes returned by the socket but not yet given to a reader (from a short read). */
   leftover: Buffer | null = null;
-  /** @internal a flush marker write is in flight. */
-  flushPending = false;
-  /** @internal 'finish' was emitted (shutdown completed). */
-  finished = false;
+  /** @internal F_* bits (one field keeps an idle connection small). */
+  flags = 0;
+  /** @internal the one `readChunk()` future of this stream (it holds no state, so it is reused). */
+  private chunkFuture: ReadChunkFuture | null = null;
 
   constructor(
     /** The underlying Node socket (paused mode; do not attach 'data' listeners). */
     readonly socket: Socket,
     kind: string,
   ) {
+    if (socket.connecting) this.flags |= F_CONNECTING;
     this.reg = new Registration(kind, ioDriver(), this);
     (socket as KySocket)[KY] = this;
     socket.on('readable', onReadable);
-    socket.on('end', onEnd);
-    socket.on('drain', onDrain);
-    socket.on('finish', onFinish);
     socket.on('error', onError);
     socket.on('close', onClose);
     if (socket.destroyed) this.reg.deregister();
@@ -157,8 +171,9 @@ export abstract class SocketStream implements RegistrationOwner {
       reg.driver.counters.bytesRead += chunk.length;
       return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     }
-    if ((reg.readiness & READ_CLOSED) !== 0) {
+    if ((reg.readiness & READ_CLOSED) !== 0 || eofReceived(this.socket)) {
       if (!pollProceed(cx)) return Pending;
+      reg.readiness |= READ_CLOSED;
       return null;
     }
     reg.clearReadiness(READABLE);
@@ -200,6 +215,11 @@ export abstract class SocketStream implements RegistrationOwner {
     if (err !== null) throw err;
     const s = this.socket;
     if (s.writableNeedDrain) {
+      // Listeners for rare events are attached on first need: an idle connection stays small.
+      if ((this.flags & F_DRAIN_LISTENER) === 0) {
+        this.flags |= F_DRAIN_LISTENER;
+        s.once('drain', onDrain);
+      }
       this.reg.clearReadiness(WRITABLE);
       this.reg.registerWriter(cx);
       this.reg.driver.counters.writePendingCount++;
@@ -230,8 +250,8 @@ export abstract class SocketStream implements RegistrationOwner {
       if ((this.reg.readiness & ERROR) !== 0) throw this.reg.error!;
       return undefined;
     }
-    if (!this.flushPending) {
-      this.flushPending = true;
+    if ((this.flags & F_FLUSH_PENDING) === 0) {
+      this.flags |= F_FLUSH_PENDING;
       s.write(EMPTY, onFlushed.bind(s as KySocket));
     }
     this.reg.registerWriter(cx);
@@ -242,12 +262,16 @@ export abstract class SocketStream implements RegistrationOwner {
   pollShutdown(cx: Context): Poll<void> {
     const s = this.socket;
     if ((this.reg.readiness & ERROR) !== 0) throw this.reg.error!;
-    if (this.finished || s.destroyed) return undefined;
+    if ((this.flags & F_FINISHED) !== 0 || s.writableFinished || s.destroyed) return undefined;
+    if ((this.flags & F_FINISH_LISTENER) === 0) {
+      this.flags |= F_FINISH_LISTENER;
+      s.once('finish', onFinish);
+    }
     if (!s.writableEnded) {
       s.end();
       this.reg.clearReadiness(WRITABLE);
     }
-    if (this.finished) return undefined;
+    if ((this.flags & F_FINISHED) !== 0) return undefined;
     this.reg.registerWriter(cx);
     return Pending;
   }
@@ -291,7 +315,7 @@ export abstract class SocketStream implements RegistrationOwner {
    * ```
    */
   readChunk(): Future<Buffer | null> {
-    return new ReadChunkFuture(this);
+    return (this.chunkFuture ??= new ReadChunkFuture(this));
   }
 
   /**

@@ -245,8 +245,24 @@ class AcceptFuture extends Future<[TcpStream, SocketAddr]> {
   poll(cx: Context): Poll<[TcpStream, SocketAddr]> {
     const sock = this.l.pollAcceptSocket(cx);
     if (sock === Pending) return Pending;
-    const peer = new SocketAddr(sock.remoteAddress ?? '', sock.remotePort ?? 0);
+    const peer = peerOf(sock);
     this.l.reg.driver.counters.tcpAccepted++;
     return [new TcpStream(sock, peer), peer];
   }
+}
+
+const PEER_OUT: { address: string | undefined; port: number | undefined } = { address: undefined, port: undefined };
+
+/**
+ * The peer address of an accepted socket. Asks the handle directly: `socket.remoteAddress`
+ * would cache a second copy on the socket for its whole life.
+ */
+function peerOf(sock: net.Socket): SocketAddr {
+  const h = (sock as unknown as { _handle: { getpeername?(out: object): number } | null })._handle;
+  if (h !== null && typeof h.getpeername === 'function') {
+    PEER_OUT.address = undefined;
+    PEER_OUT.port = undefined;
+    if (h.getpeername(PEER_OUT) === 0 && PEER_OUT.address !== undefined) return new SocketAddr(PEER_OUT.address, PEER_OUT.port ?? 0);
+  }
+  return new SocketAddr(sock.remoteAddress ?? '', sock.remotePort ?? 0);
 }

@@ -26,6 +26,14 @@ export interface UdpOptions {
   sendQueueBytes?: number;
 }
 
+function checkUdpOptions(opts: UdpOptions): [number, number] {
+  const q = opts.recvQueue ?? 1024;
+  if (!Number.isInteger(q) || q < 1) throw new RangeError(`recvQueue must be an integer >= 1, got ${String(q)}`);
+  const sl = opts.sendQueueBytes ?? 256 * 1024;
+  if (!(sl > 0)) throw new RangeError(`sendQueueBytes must be > 0, got ${String(sl)}`);
+  return [q, sl];
+}
+
 interface Datagram {
   data: Buffer;
   from: SocketAddr;
@@ -61,10 +69,7 @@ export class UdpSocket implements RegistrationOwner {
     readonly socket: dgram.Socket,
     opts: UdpOptions,
   ) {
-    const q = opts.recvQueue ?? 1024;
-    if (!Number.isInteger(q) || q < 1) throw new RangeError(`recvQueue must be an integer >= 1, got ${String(q)}`);
-    const sl = opts.sendQueueBytes ?? 256 * 1024;
-    if (!(sl > 0)) throw new RangeError(`sendQueueBytes must be > 0, got ${String(sl)}`);
+    const [q, sl] = checkUdpOptions(opts);
     this.queue = new Ring<Datagram>(q);
     this.sendLimit = sl;
     const a = socket.address();
@@ -88,6 +93,7 @@ export class UdpSocket implements RegistrationOwner {
    */
   static bind(addr: ToSocketAddr, opts: UdpOptions = {}): Future<UdpSocket> {
     const { host, port } = parseAddr(addr, '0.0.0.0');
+    checkUdpOptions(opts);
     return new UdpBindFuture(host, port, opts);
   }
 

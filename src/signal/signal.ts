@@ -17,6 +17,8 @@ export class SignalError extends TypeError {
   override name = 'SignalError';
 }
 
+function noop(): void {}
+
 const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
 
 /**
@@ -34,6 +36,11 @@ export class Signal implements RegistrationOwner {
   /** @internal */
   readonly reg: Registration;
   private pending = 0;
+  /**
+   * Node's signal watchers do not keep the process alive; a task waiting for a signal should
+   * (as in Tokio), so a ref'd timer is held while a `recv()` is pending.
+   */
+  private keepAlive: NodeJS.Timeout | null = null;
   private readonly handler = (): void => {
     this.pending++;
     this.reg.driver.counters.signalsReceived++;
@@ -84,18 +91,29 @@ export class Signal implements RegistrationOwner {
       if (!pollProceed(cx)) return Pending;
       const n = this.pending;
       this.pending = 0;
+      this.release();
       return n;
     }
     if (!this.reg.isOpen()) return null;
     this.reg.clearReadiness(READABLE);
     this.reg.registerReader(cx);
+    this.keepAlive ??= setInterval(noop, 1 << 30);
     return Pending;
+  }
+
+  /** @internal nobody waits any more: let the process exit. */
+  release(): void {
+    if (this.keepAlive !== null) {
+      clearInterval(this.keepAlive);
+      this.keepAlive = null;
+    }
   }
 
   /** Stops listening (the default action comes back); a pending `recv()` gives null. */
   close(): void {
     if (!this.reg.isOpen()) return;
     process.removeListener(this.signal, this.handler);
+    this.release();
     this.reg.deregister();
   }
 
@@ -111,6 +129,9 @@ class RecvSignal extends Future<number | null> {
   }
   poll(cx: Context): Poll<number | null> {
     return this.s.pollRecv(cx);
+  }
+  override drop(): void {
+    this.s.release();
   }
 }
 

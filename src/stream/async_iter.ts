@@ -13,7 +13,15 @@ import { Stream, impl, isSignal } from './stream.js';
 
 const DONE_RESULT: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined }) as IteratorReturnResult<undefined>;
 
-/** Thrown at a `for await` whose runtime shut down while it waited for a value. */
+/**
+ * Thrown at a `for await` whose runtime shut down while it waited for a value.
+ *
+ * @example
+ * ```ts
+ * try { for await (const msg of messages) handle(msg); }
+ * catch (e) { if (!(e instanceof StreamClosedError)) throw e; } // the runtime is shutting down
+ * ```
+ */
 export class StreamClosedError extends Error {
   override name = 'StreamClosedError';
 }
@@ -97,13 +105,16 @@ class StreamAsyncIterator<T> implements AsyncIterator<T> {
     }
     if (pump.s === null) return Promise.resolve(DONE_RESULT);
     if (pump.resolve !== null) return Promise.reject(new TypeError('for await: next() called while the previous next() is pending'));
-    const p = pump;
-    return new Promise<IteratorResult<T>>((resolve, reject) => {
-      p.resolve = resolve;
-      p.reject = reject;
-      p.waker?.wakeByRef();
-    });
+    return new Promise<IteratorResult<T>>(this.ask);
   }
+
+  /** The promise executor of `next()`, made once: hands the callbacks to the pump and wakes it. */
+  private readonly ask = (resolve: (r: IteratorResult<T>) => void, reject: (e: unknown) => void): void => {
+    const p = this.pump as Pump<T>;
+    p.resolve = resolve;
+    p.reject = reject;
+    p.waker?.wakeByRef();
+  };
 
   /** `break` or `return` out of the loop: the stream is dropped. */
   return(): Promise<IteratorResult<T>> {

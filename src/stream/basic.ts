@@ -7,7 +7,7 @@
  * @module
  */
 import { Pending, type Context } from '../future/future.js';
-import { Done, Stream, impl, isSignal, type StreamPoll } from './stream.js';
+import { Done, Stream, impl, isSignal, type Consumer, type EachResult, type StreamPoll } from './stream.js';
 import { checkCount, checkFn } from './errors.js';
 
 /** @internal Drops `s` if it is not null. */
@@ -16,6 +16,7 @@ function dropUp(s: Stream<unknown> | null): void {
 }
 
 class MapStream<T, U> extends Stream<U> {
+  private down: Consumer<U> | null = null;
   constructor(
     private up: Stream<T> | null,
     private readonly f: (v: T) => U,
@@ -29,6 +30,16 @@ class MapStream<T, U> extends Stream<U> {
     if (isSignal(v)) return v;
     return this.f(v);
   }
+  override pollEach(cx: Context, down: Consumer<U>): EachResult {
+    const up = this.up;
+    if (up === null) return Done;
+    this.down = down;
+    return up.pollEach(cx, this);
+  }
+  /** @internal batch path: one upstream value */
+  accept(v: T): boolean {
+    return (this.down as Consumer<U>).accept(this.f(v));
+  }
   override drop(): void {
     const up = this.up;
     this.up = null;
@@ -37,6 +48,7 @@ class MapStream<T, U> extends Stream<U> {
 }
 
 class FilterStream<T> extends Stream<T> {
+  private down: Consumer<T> | null = null;
   constructor(
     private up: Stream<T> | null,
     private readonly f: (v: T) => boolean,
@@ -52,6 +64,16 @@ class FilterStream<T> extends Stream<T> {
       if (isSignal(v) || f(v)) return v;
     }
   }
+  override pollEach(cx: Context, down: Consumer<T>): EachResult {
+    const up = this.up;
+    if (up === null) return Done;
+    this.down = down;
+    return up.pollEach(cx, this);
+  }
+  /** @internal batch path: one upstream value */
+  accept(v: T): boolean {
+    return !this.f(v) || (this.down as Consumer<T>).accept(v);
+  }
   override drop(): void {
     const up = this.up;
     this.up = null;
@@ -60,6 +82,7 @@ class FilterStream<T> extends Stream<T> {
 }
 
 class FilterMapStream<T, U> extends Stream<U> {
+  private down: Consumer<U> | null = null;
   constructor(
     private up: Stream<T> | null,
     private readonly f: (v: T) => U | undefined,
@@ -77,6 +100,17 @@ class FilterMapStream<T, U> extends Stream<U> {
       if (u !== undefined) return u;
     }
   }
+  override pollEach(cx: Context, down: Consumer<U>): EachResult {
+    const up = this.up;
+    if (up === null) return Done;
+    this.down = down;
+    return up.pollEach(cx, this);
+  }
+  /** @internal batch path: one upstream value */
+  accept(v: T): boolean {
+    const u = this.f(v);
+    return u === undefined || (this.down as Consumer<U>).accept(u);
+  }
   override drop(): void {
     const up = this.up;
     this.up = null;
@@ -85,6 +119,7 @@ class FilterMapStream<T, U> extends Stream<U> {
 }
 
 class TakeStream<T> extends Stream<T> {
+  private down: Consumer<T> | null = null;
   constructor(
     private up: Stream<T> | null,
     private left: number,
@@ -107,6 +142,26 @@ class TakeStream<T> extends Stream<T> {
     if (--this.left === 0) this.drop();
     return v;
   }
+  override pollEach(cx: Context, down: Consumer<T>): EachResult {
+    const up = this.up;
+    if (up === null) return Done;
+    if (this.left <= 0) {
+      this.drop();
+      return Done;
+    }
+    this.down = down;
+    const r = up.pollEach(cx, this);
+    if (this.left <= 0 || r === Done) {
+      this.drop();
+      return Done;
+    }
+    return r;
+  }
+  /** @internal batch path: one upstream value */
+  accept(v: T): boolean {
+    const last = --this.left <= 0;
+    return (this.down as Consumer<T>).accept(v) && !last;
+  }
   override drop(): void {
     const up = this.up;
     this.up = null;
@@ -115,6 +170,8 @@ class TakeStream<T> extends Stream<T> {
 }
 
 class TakeWhileStream<T> extends Stream<T> {
+  private down: Consumer<T> | null = null;
+  private stopped = false;
   constructor(
     private up: Stream<T> | null,
     private readonly f: (v: T) => boolean,
@@ -132,6 +189,23 @@ class TakeWhileStream<T> extends Stream<T> {
     }
     return v;
   }
+  override pollEach(cx: Context, down: Consumer<T>): EachResult {
+    const up = this.up;
+    if (up === null) return Done;
+    this.down = down;
+    const r = up.pollEach(cx, this);
+    if (this.stopped || r === Done) {
+      this.drop();
+      return Done;
+    }
+    return r;
+  }
+  /** @internal batch path: one upstream value */
+  accept(v: T): boolean {
+    if (this.f(v)) return (this.down as Consumer<T>).accept(v);
+    this.stopped = true;
+    return false;
+  }
   override drop(): void {
     const up = this.up;
     this.up = null;
@@ -140,6 +214,7 @@ class TakeWhileStream<T> extends Stream<T> {
 }
 
 class SkipStream<T> extends Stream<T> {
+  private down: Consumer<T> | null = null;
   constructor(
     private up: Stream<T> | null,
     private left: number,
@@ -155,6 +230,20 @@ class SkipStream<T> extends Stream<T> {
       this.left--;
     }
     return up.pollNext(cx);
+  }
+  override pollEach(cx: Context, down: Consumer<T>): EachResult {
+    const up = this.up;
+    if (up === null) return Done;
+    this.down = down;
+    return up.pollEach(cx, this);
+  }
+  /** @internal batch path: one upstream value */
+  accept(v: T): boolean {
+    if (this.left > 0) {
+      this.left--;
+      return true;
+    }
+    return (this.down as Consumer<T>).accept(v);
   }
   override drop(): void {
     const up = this.up;

@@ -10,7 +10,7 @@ import './timing.js';
 import './buffered.js';
 import './terminal.js';
 export { Stream, Done, isSignal } from './stream.js';
-export type { StreamPoll, Awaitable, Resolved, ForEachResult } from './stream.js';
+export type { StreamPoll, Awaitable, Resolved, ForEachResult, Consumer, EachResult } from './stream.js';
 export { StreamTimeoutError, StreamArgumentError } from './errors.js';
 export { fromIterable, fromAsyncIterable } from './sources.js';
 export { fromReadable, toReadable } from './readable.js';

@@ -5,8 +5,9 @@
 import { Readable, type ReadableOptions } from 'node:stream';
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { Runtime } from '../runtime/runtime.js';
+import type { JoinHandle } from '../runtime/task.js';
 import { pollProceed } from '../runtime/coop.js';
-import { Done, Stream, type StreamPoll } from './stream.js';
+import { Done, Stream, type EachResult, type StreamPoll } from './stream.js';
 import { describe } from './errors.js';
 import { checkStream } from './basic.js';
 
@@ -150,35 +151,33 @@ class Pump<T> extends Future<void> {
   ) {
     super();
   }
+  /** @internal batch path: false once the readable is full (backpressure). */
+  accept(v: T): boolean {
+    return this.r.push(v);
+  }
   poll(cx: Context): Poll<void> {
     const s = this.s;
     const r = this.r;
-    for (;;) {
-      if (r.destroyed) {
-        this.running = false;
-        return undefined;
-      }
-      let v: StreamPoll<T>;
-      try {
-        v = s.pollNext(cx);
-      } catch (e) {
-        this.running = false;
-        r.destroy(e instanceof Error ? e : new Error(String(e)));
-        return undefined;
-      }
-      if (v === Pending) return Pending;
-      if (v === Done) {
-        this.running = false;
-        s.drop();
-        r.push(null);
-        return undefined;
-      }
-      if (!r.push(v)) {
-        // The readable is full: stop until Node calls read() again.
-        this.running = false;
-        return undefined;
-      }
+    if (r.destroyed) {
+      this.running = false;
+      return undefined;
     }
+    let res: EachResult;
+    try {
+      res = s.pollEach(cx, this);
+    } catch (e) {
+      this.running = false;
+      r.destroy(e instanceof Error ? e : new Error(String(e)));
+      return undefined;
+    }
+    if (res === Pending) return Pending;
+    this.running = false;
+    if (res === Done) {
+      s.drop();
+      r.push(null);
+    }
+    // Otherwise the readable is full: stop until Node calls read() again.
+    return undefined;
   }
   override drop(): void {
     this.running = false;
@@ -202,6 +201,7 @@ export function toReadable<T>(stream: Stream<T>, options: ReadableOptions = {}):
   checkStream('toReadable(stream)', stream);
   const rt = Runtime.tryCurrent() ?? Runtime.default();
   let pump: Pump<T> | null = null;
+  let task: JoinHandle<void> | null = null;
   const readable = new Readable({
     objectMode: true,
     ...options,
@@ -209,10 +209,19 @@ export function toReadable<T>(stream: Stream<T>, options: ReadableOptions = {}):
       const p = pump as Pump<T>;
       if (p.running) return;
       p.running = true;
-      rt.blockOn(p).catch((e: unknown) => readable.destroy(e instanceof Error ? e : new Error(String(e))));
+      const h = rt.spawnNamed('toReadable', p);
+      task = h;
+      h.then(undefined, (e: unknown) => {
+        // Cancelled by destroy() or by a runtime shutdown: make sure the readable ends too.
+        if (!readable.destroyed) readable.destroy(e instanceof Error ? e : new Error(String(e)));
+      });
     },
     destroy(err, cb): void {
       try {
+        // A pump waiting for the stream is cancelled with it.
+        const t = task;
+        task = null;
+        if (t !== null && !t.isFinished()) t.abort();
         stream.drop();
         cb(err);
       } catch (e) {

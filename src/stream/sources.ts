@@ -5,7 +5,7 @@
 import { Pending, type Context, type Waker } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { promiseWaits } from '../future/promise.js';
-import { Done, Stream, type StreamPoll } from './stream.js';
+import { Done, Stream, type Consumer, type EachResult, type StreamPoll } from './stream.js';
 import { describe } from './errors.js';
 
 /**
@@ -33,6 +33,23 @@ class ArrayStream<T> extends Stream<T> {
     }
     return this.slowNext(cx);
   }
+  override pollEach(cx: Context, down: Consumer<T>): EachResult {
+    for (;;) {
+      let i: number;
+      while ((i = this.i) < this.stop) {
+        this.i = i + 1;
+        if (!down.accept(this.items[i] as T)) return undefined;
+      }
+      const items = this.items;
+      if (i >= items.length) {
+        this.drop();
+        return Done;
+      }
+      if (!pollProceed(cx)) return Pending;
+      this.stop = Math.min(items.length, i + VALUES_PER_BUDGET_UNIT);
+    }
+  }
+
   /** The end of the array, or the next budget unit. */
   private slowNext(cx: Context): StreamPoll<T> {
     const items = this.items;
@@ -166,6 +183,8 @@ class AsyncIterableStream<T> extends Stream<T> {
   pollNext(cx: Context): StreamPoll<T> {
     if (this.state === FINISHED) return Done;
     if (this.hasResult) {
+      // Like every kyoto resource, spend the task's budget before handing out a result.
+      if (!pollProceed(cx)) return Pending;
       this.hasResult = false;
       if (this.failed) {
         const e = this.error;

@@ -47,10 +47,39 @@ export function isSignal(v: unknown): v is typeof Pending | typeof Done {
   return typeof v === 'symbol' && (v === Pending || v === Done);
 }
 
-/** Something `buffered`, `bufferUnordered` and `forEachConcurrent` can await. */
+/**
+ * Where `pollEach` hands values: `accept` returns false to stop the batch.
+ *
+ * @example
+ * ```ts
+ * class Sum implements Consumer<number> { total = 0; accept(v: number) { this.total += v; return true; } }
+ * ```
+ */
+export interface Consumer<T> {
+  accept(v: T): boolean;
+}
+
+/** What `pollEach` returns: `Pending`, `Done`, or `undefined` when the sink asked to stop. */
+export type EachResult = typeof Pending | typeof Done | undefined;
+
+/**
+ * Something `buffered`, `bufferUnordered` and `forEachConcurrent` can await.
+ *
+ * @example
+ * ```ts
+ * const jobs: Stream<Awaitable<Row>> = ids.map((id) => (cached(id) ? ready(cache[id]) : fetchRow(id)));
+ * ```
+ */
 export type Awaitable<T> = Future<T> | PromiseLike<T> | Generator<unknown, T, unknown>;
 
-/** The output of an `Awaitable`: a future's value, a promise's, or a generator's return value. */
+/**
+ * The output of an `Awaitable`: a future's value, a promise's, or a generator's return value.
+ *
+ * @example
+ * ```ts
+ * type N = Resolved<Future<number> | Promise<string>>; // number | string
+ * ```
+ */
 export type Resolved<A> =
   A extends Future<infer U> ? U : A extends PromiseLike<infer P> ? Awaited<P> : A extends Generator<unknown, infer R, unknown> ? R : never;
 
@@ -113,6 +142,28 @@ export abstract class Stream<T> implements AsyncIterable<T>, Disposable {
    * for `cx.waker` to be woken when polling again can make progress.
    */
   abstract pollNext(cx: Context): StreamPoll<T>;
+
+  /**
+   * The batch form of `pollNext`: hands every value that is ready now to `down.accept`, until
+   * it returns false (then the result is `undefined` and the stream may have more), the stream
+   * is `Pending` (after registering `cx.waker`) or `Done`. Terminal futures and `toReadable`
+   * pull through it. The default loops over `pollNext`; array sources and the per-value
+   * combinators override it, so the source's loop pushes each value through the whole pipeline
+   * (every `accept` call site is monomorphic, so V8 inlines the chain).
+   *
+   * @example
+   * ```ts
+   * class Sum implements Consumer<number> { total = 0; accept(v: number) { this.total += v; return true; } }
+   * const r = s.pollEach(cx, new Sum()); // Pending or Done
+   * ```
+   */
+  pollEach(cx: Context, down: Consumer<T>): EachResult {
+    for (;;) {
+      const v = this.pollNext(cx);
+      if (isSignal(v)) return v;
+      if (!down.accept(v)) return undefined;
+    }
+  }
 
   /**
    * Cancellation: releases the stream and everything upstream of it (timers, waiters, sockets).
@@ -372,7 +423,8 @@ export abstract class Stream<T> implements AsyncIterable<T>, Disposable {
    *
    * @example
    * ```ts
-   * yield* conns.forEach(function* (conn) { yield* conn.writeAll(greeting); });
+   * function* greet(conn: TcpStream) { yield* conn.writeAll(greeting); }
+   * yield* incoming(listener).forEach(greet); // one connection at a time, in order
    * ```
    */
   forEach(f: (v: T) => ForEachResult): Future<void> {

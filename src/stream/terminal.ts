@@ -7,7 +7,7 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { Stream, impl, isSignal, type Awaitable, type ForEachResult } from './stream.js';
+import { Done, Stream, impl, type Awaitable, type Consumer, type EachResult, type ForEachResult } from './stream.js';
 import { checkFn } from './errors.js';
 import { concurrentCalls, toFuture } from './buffered.js';
 
@@ -19,27 +19,24 @@ class FoldFuture<T, A> extends Future<A> {
   ) {
     super();
   }
+  /** @internal batch path */
+  accept(v: T): boolean {
+    this.acc = this.f(this.acc, v);
+    return true;
+  }
   poll(cx: Context): Poll<A> {
     const s = this.s;
     if (s === null) throw new Error('fold() future polled after it completed');
-    const f = this.f;
-    let acc = this.acc;
+    let r: EachResult;
     try {
-      for (;;) {
-        const v = s.pollNext(cx);
-        if (isSignal(v)) {
-          if (v === Pending) {
-            this.acc = acc;
-            return Pending;
-          }
-          break;
-        }
-        acc = f(acc, v);
-      }
+      do r = s.pollEach(cx, this);
+      while (r === undefined);
     } catch (e) {
       this.drop();
       throw e;
     }
+    if (r === Pending) return Pending;
+    const acc = this.acc;
     this.acc = undefined as A;
     this.drop();
     return acc;
@@ -53,26 +50,27 @@ class FoldFuture<T, A> extends Future<A> {
 
 class CollectFuture<T> extends Future<T[]> {
   private out: T[] = [];
+  /** @internal batch path */
+  accept(v: T): boolean {
+    this.out.push(v);
+    return true;
+  }
   constructor(private s: Stream<T> | null) {
     super();
   }
   poll(cx: Context): Poll<T[]> {
     const s = this.s;
     if (s === null) throw new Error('collect() future polled after it completed');
-    const out = this.out;
+    let r: EachResult;
     try {
-      for (;;) {
-        const v = s.pollNext(cx);
-        if (isSignal(v)) {
-          if (v === Pending) return Pending;
-          break;
-        }
-        out.push(v);
-      }
+      do r = s.pollEach(cx, this);
+      while (r === undefined);
     } catch (e) {
       this.drop();
       throw e;
     }
+    if (r === Pending) return Pending;
+    const out = this.out;
     this.drop();
     return out;
   }
@@ -87,6 +85,14 @@ class CollectFuture<T> extends Future<T[]> {
 class ForEachFuture<T> extends Future<void> {
   /** What the callback returned for the current value, still being awaited. */
   private cur: Future<unknown> | null = null;
+  /** @internal batch path */
+  accept(v: T): boolean {
+    const r = this.f(v);
+    if (r === undefined) return true;
+    // Await it before the next value: stop the batch here.
+    this.cur = toFuture(r as Awaitable<unknown>, 'forEach(f)');
+    return false;
+  }
   constructor(
     private s: Stream<T> | null,
     private readonly f: (v: T) => ForEachResult,
@@ -96,7 +102,6 @@ class ForEachFuture<T> extends Future<void> {
   poll(cx: Context): Poll<void> {
     const s = this.s;
     if (s === null) throw new Error('forEach() future polled after it completed');
-    const f = this.f;
     try {
       for (;;) {
         const cur = this.cur;
@@ -104,13 +109,9 @@ class ForEachFuture<T> extends Future<void> {
           if (cur.poll(cx) === Pending) return Pending;
           this.cur = null;
         }
-        const v = s.pollNext(cx);
-        if (isSignal(v)) {
-          if (v === Pending) return Pending;
-          break;
-        }
-        const r = f(v);
-        if (r !== undefined) this.cur = toFuture(r as Awaitable<unknown>, 'forEach(f)');
+        const r = s.pollEach(cx, this);
+        if (r === Pending) return Pending;
+        if (r === Done) break;
       }
     } catch (e) {
       this.drop();
@@ -132,6 +133,13 @@ class ForEachFuture<T> extends Future<void> {
   }
 }
 
+/** Accepts and discards every value. */
+const DISCARD: Consumer<unknown> = {
+  accept(): boolean {
+    return true;
+  },
+};
+
 /** Pulls a stream to its end, discarding the values. */
 class DrainFuture extends Future<void> {
   constructor(private s: Stream<unknown> | null) {
@@ -140,18 +148,15 @@ class DrainFuture extends Future<void> {
   poll(cx: Context): Poll<void> {
     const s = this.s;
     if (s === null) throw new Error('forEachConcurrent() future polled after it completed');
+    let r: EachResult;
     try {
-      for (;;) {
-        const v = s.pollNext(cx);
-        if (isSignal(v)) {
-          if (v === Pending) return Pending;
-          break;
-        }
-      }
+      do r = s.pollEach(cx, DISCARD);
+      while (r === undefined);
     } catch (e) {
       this.drop();
       throw e;
     }
+    if (r === Pending) return Pending;
     this.drop();
     return undefined;
   }

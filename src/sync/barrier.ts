@@ -18,7 +18,14 @@ import { WaiterList, type WaiterNode } from './waiter_list.js';
  */
 export class BarrierWaitResult {
   constructor(private readonly leader: boolean) {}
-  /** True for the task whose arrival completed the round. */
+  /**
+   * True for the task whose arrival completed the round.
+   *
+   * @example
+   * ```ts
+   * if ((yield* barrier.wait()).isLeader()) log('round complete');
+   * ```
+   */
   isLeader(): boolean {
     return this.leader;
   }
@@ -116,7 +123,14 @@ export class Barrier {
     trackResource(this);
   }
 
-  /** A future that completes once `n` tasks are waiting. */
+  /**
+   * A future that completes once `n` tasks are waiting.
+   *
+   * @example
+   * ```ts
+   * const r = yield* barrier.wait();
+   * ```
+   */
   wait(): Future<BarrierWaitResult> {
     return new BarrierWait(this);
   }

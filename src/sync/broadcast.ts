@@ -110,23 +110,49 @@ export class BroadcastReceiver<T> implements Disposable {
   /**
    * A future of the next value; `undefined` once every sender is closed and this receiver has
    * read everything; throws `Lagged(n)` if it fell behind (then continues).
+   *
+   * @example
+   * ```ts
+   * const ev = yield* rx.recv(); // undefined once every sender closed
+   * ```
    */
   recv(): Future<T | undefined> {
     if (this.closed) throw new RecvError('broadcast recv() called on a receiver that was closed');
     return new BRecv(this);
   }
 
-  /** The next value if one is available, else `undefined`; throws `Lagged(n)` like `recv`. */
+  /**
+   * The next value if one is available, else `undefined`; throws `Lagged(n)` like `recv`.
+   *
+   * @example
+   * ```ts
+   * for (let v = rx.tryRecv(); v !== undefined; v = rx.tryRecv()) handle(v);
+   * ```
+   */
   tryRecv(): T | undefined {
     return this.next < this.shared.tail ? this.take() : undefined;
   }
 
-  /** A new receiver starting at the current tail (sees only values sent from now on). */
+  /**
+   * A new receiver starting at the current tail (sees only values sent from now on).
+   *
+   * @example
+   * ```ts
+   * const rx2 = rx.resubscribe();
+   * ```
+   */
   resubscribe(): BroadcastReceiver<T> {
     return new BroadcastReceiver(this.shared);
   }
 
-  /** Values sent but not yet read by this receiver (may exceed capacity when lagging). */
+  /**
+   * Values sent but not yet read by this receiver (may exceed capacity when lagging).
+   *
+   * @example
+   * ```ts
+   * if (rx.length > 100) warn('consumer is falling behind');
+   * ```
+   */
   get length(): number {
     return this.shared.tail - this.next;
   }
@@ -169,6 +195,11 @@ export class BroadcastSender<T> implements Disposable {
   /**
    * Sends to every current receiver and returns how many there are. Throws `SendError` (with
    * `.value`) when there is no receiver or this sender was closed.
+   *
+   * @example
+   * ```ts
+   * const receivers = tx.send({ kind: 'tick' });
+   * ```
    */
   send(value: T): number {
     const sh = this.shared;
@@ -183,19 +214,40 @@ export class BroadcastSender<T> implements Disposable {
     return sh.receivers;
   }
 
-  /** A new receiver that sees values sent from now on. */
+  /**
+   * A new receiver that sees values sent from now on.
+   *
+   * @example
+   * ```ts
+   * const rx = tx.subscribe();
+   * ```
+   */
   subscribe(): BroadcastReceiver<T> {
     return new BroadcastReceiver(this.shared);
   }
 
-  /** Another sender handle; the channel ends when every sender handle is closed. */
+  /**
+   * Another sender handle; the channel ends when every sender handle is closed.
+   *
+   * @example
+   * ```ts
+   * spawn(publisher, tx.clone());
+   * ```
+   */
   clone(): BroadcastSender<T> {
     if (this.closed) throw new SendError(undefined, 'cannot clone a closed broadcast sender');
     this.shared.senders++;
     return new BroadcastSender(this.shared);
   }
 
-  /** Number of live receivers. */
+  /**
+   * Number of live receivers.
+   *
+   * @example
+   * ```ts
+   * if (tx.receiverCount === 0) return;
+   * ```
+   */
   get receiverCount(): number {
     return this.shared.receivers;
   }

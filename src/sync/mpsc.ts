@@ -7,12 +7,12 @@ import type { Future } from '../future/future.js';
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { drive } from './bridge.js';
 import { SendError, checkCount } from './errors.js';
-import { Chan, ClosedFut, Permit, RecvFut, RecvManyFut, ReserveFut, SendFut, type SenderState } from './mpsc_chan.js';
+import { Chan, ClosedFut, Permit, RecvFut, RecvManyFut, ReserveFut, SendFut } from './mpsc_chan.js';
 
 /** Largest bounded capacity. */
 const MAX_CAPACITY = 0x3fffffff;
 
-abstract class SenderBase<T> implements Disposable, SenderState {
+abstract class SenderBase<T> implements Disposable {
   handleClosed = false;
   constructor(
     /** @internal */ readonly chan: Chan<T>,
@@ -51,7 +51,14 @@ abstract class SenderBase<T> implements Disposable, SenderState {
     return new ClosedFut(this.chan as Chan<unknown>);
   }
 
-  /** True when both handles feed the same channel. */
+  /**
+   * True when both handles feed the same channel.
+   *
+   * @example
+   * ```ts
+   * tx.sameChannel(tx.clone()); // true
+   * ```
+   */
   sameChannel(other: SenderBase<T>): boolean {
     return this.chan === other.chan;
   }
@@ -80,7 +87,7 @@ abstract class SenderBase<T> implements Disposable, SenderState {
 export class Sender<T> extends SenderBase<T> {
   /**
    * A future that waits for room, then sends `value`. Throws `SendError` (with `.value`) if the
-   * receiver is closed. Cancel safety: if the future is dropped before it completed, the value
+   * receiver is closed, and at once if this handle was closed. Cancel safety: if the future is dropped before it completed, the value
    * was not sent (and any slot reserved for it is passed to the next waiting sender).
    *
    * @example
@@ -89,7 +96,8 @@ export class Sender<T> extends SenderBase<T> {
    * ```
    */
   send(value: T): Future<void> {
-    return new SendFut(this.chan, this, value);
+    if (this.handleClosed) throw new SendError(value, 'send failed: this sender was closed');
+    return new SendFut(this.chan, value);
   }
 
   /**
@@ -120,10 +128,19 @@ export class Sender<T> extends SenderBase<T> {
    * ```
    */
   reserve(): Future<Permit<T>> {
-    return new ReserveFut(this.chan, this);
+    if (this.handleClosed) throw new SendError(undefined, 'reserve failed: this sender was closed');
+    return new ReserveFut(this.chan);
   }
 
-  /** A permit now if there is room, else `null`. Throws `SendError` when closed. */
+  /**
+   * A permit now if there is room, else `null`. Throws `SendError` when closed.
+   *
+   * @example
+   * ```ts
+   * const p = tx.tryReserve();
+   * if (p !== null) p.send(msg);
+   * ```
+   */
   tryReserve(): Permit<T> | null {
     this.check(undefined as T);
     const chan = this.chan;
@@ -132,20 +149,41 @@ export class Sender<T> extends SenderBase<T> {
     return new Permit(chan);
   }
 
-  /** A new handle to the same channel (the channel stays open until every handle is closed). */
+  /**
+   * A new handle to the same channel (the channel stays open until every handle is closed).
+   *
+   * @example
+   * ```ts
+   * spawn(producer, tx.clone());
+   * ```
+   */
   clone(): Sender<T> {
     if (this.handleClosed) throw new SendError(undefined, 'cannot clone a closed sender');
     this.chan.senders++;
     return new Sender(this.chan);
   }
 
-  /** Free slots right now. */
+  /**
+   * Free slots right now.
+   *
+   * @example
+   * ```ts
+   * if (tx.capacity === 0) log('channel full');
+   * ```
+   */
   get capacity(): number {
     const c = this.chan;
     return Math.max(0, c.cap - c.buf.length - c.reserved);
   }
 
-  /** The capacity the channel was created with. */
+  /**
+   * The capacity the channel was created with.
+   *
+   * @example
+   * ```ts
+   * mpsc.channel(8)[0].maxCapacity; // 8
+   * ```
+   */
   get maxCapacity(): number {
     return this.chan.cap;
   }
@@ -161,19 +199,40 @@ export class Sender<T> extends SenderBase<T> {
  * ```
  */
 export class UnboundedSender<T> extends SenderBase<T> {
-  /** Sends at once. Throws `SendError` (with `.value`) when the channel is closed. */
+  /**
+   * Sends at once. Throws `SendError` (with `.value`) when the channel is closed.
+   *
+   * @example
+   * ```ts
+   * tx.send(line);
+   * ```
+   */
   send(value: T): void {
     this.check(value);
     this.chan.push(value);
   }
 
-  /** Same as `send`, returning true (the unbounded channel is never full). */
+  /**
+   * Same as `send`, returning true (the unbounded channel is never full).
+   *
+   * @example
+   * ```ts
+   * tx.trySend(line); // true
+   * ```
+   */
   trySend(value: T): boolean {
     this.send(value);
     return true;
   }
 
-  /** A new handle to the same channel. */
+  /**
+   * A new handle to the same channel.
+   *
+   * @example
+   * ```ts
+   * spawn(logger, tx.clone());
+   * ```
+   */
   clone(): UnboundedSender<T> {
     if (this.handleClosed) throw new SendError(undefined, 'cannot clone a closed sender');
     this.chan.senders++;
@@ -202,6 +261,12 @@ export class Receiver<T> implements Disposable, AsyncIterable<T> {
   /**
    * A future of the next message (`undefined` when closed and drained). Cancel safety: a dropped
    * pending `recv` has taken nothing; no message is lost.
+   *
+   * @example
+   * ```ts
+   * const job = yield* rx.recv();
+   * if (job === undefined) return; // closed and drained
+   * ```
    */
   recv(): Future<T | undefined> {
     return new RecvFut(this.chan);
@@ -224,6 +289,12 @@ export class Receiver<T> implements Disposable, AsyncIterable<T> {
   /**
    * The next message if one is buffered, else `undefined` (use `isClosed()` to tell an empty
    * open channel from a finished one).
+   *
+   * @example
+   * ```ts
+   * const m = rx.tryRecv();
+   * if (m === undefined && rx.isClosed()) return;
+   * ```
    */
   tryRecv(): T | undefined {
     const chan = this.chan;
@@ -250,12 +321,26 @@ export class Receiver<T> implements Disposable, AsyncIterable<T> {
     return this.chan.isDone();
   }
 
-  /** Buffered messages. */
+  /**
+   * Buffered messages.
+   *
+   * @example
+   * ```ts
+   * log(`${rx.length} message(s) buffered`);
+   * ```
+   */
   get length(): number {
     return this.chan.buf.length;
   }
 
-  /** Async iteration from plain async code (no runtime needed); ends when the channel is done. */
+  /**
+   * Async iteration from plain async code (no runtime needed); ends when the channel is done.
+   *
+   * @example
+   * ```ts
+   * for await (const msg of rx) console.log(msg);
+   * ```
+   */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     const rx = this;
     return {

@@ -28,6 +28,8 @@ export class Chan<T> {
   senders = 1;
   rxClosed = false;
   rxWaker: Waker | null = null;
+  /** The receive future that registered `rxWaker` (so only it can unregister it on drop). */
+  rxFut: object | null = null;
   readonly sendWaiters = new WaiterList<CapacityWait<T, unknown>>();
   /** `sender.closed()` futures waiting for the receiver to close. */
   readonly closedWaiters = new WaiterList<ClosedFut>();
@@ -107,11 +109,6 @@ export class Chan<T> {
   }
 }
 
-/** @internal A handle's closed flag, shared by the futures it made. */
-export interface SenderState {
-  handleClosed: boolean;
-}
-
 /** @internal A send or reserve waiting for a slot. */
 export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode {
   wPrev: WaiterNode | null = null;
@@ -120,10 +117,7 @@ export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode
   waker: Waker | null = null;
   state = INIT;
 
-  constructor(
-    readonly chan: Chan<T>,
-    readonly tx: SenderState,
-  ) {
+  constructor(readonly chan: Chan<T>) {
     super();
   }
 
@@ -146,10 +140,6 @@ export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode
       return this.complete(true);
     }
     if (st === INIT) {
-      if (this.tx.handleClosed) {
-        this.state = DONE;
-        throw this.closedError('this sender was closed');
-      }
       if (chan.rxClosed) {
         this.state = DONE;
         throw this.closedError('the receiver was closed');
@@ -197,11 +187,10 @@ export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode
 export class SendFut<T> extends CapacityWait<T, void> {
   constructor(
     chan: Chan<T>,
-    tx: SenderState,
     /** The message; still here if the send was dropped or failed. */
     readonly value: T,
   ) {
-    super(chan, tx);
+    super(chan);
   }
   protected complete(reserved: boolean): void {
     const chan = this.chan;
@@ -233,6 +222,11 @@ export class Permit<T> implements Disposable {
   /**
    * Sends `value` into the reserved slot. Throws `SendError` (with the value) if the receiver
    * closed meanwhile or the permit was already used.
+   *
+   * @example
+   * ```ts
+   * permit.send(msg);
+   * ```
    */
   send(value: T): void {
     const chan = this.chan;
@@ -247,7 +241,14 @@ export class Permit<T> implements Disposable {
     chan.push(value);
   }
 
-  /** Frees the slot without sending (idempotent). */
+  /**
+   * Frees the slot without sending (idempotent).
+   *
+   * @example
+   * ```ts
+   * permit.release(); // slot back to other senders
+   * ```
+   */
   release(): void {
     const chan = this.chan;
     if (chan === null) return;
@@ -273,7 +274,6 @@ export class ReserveFut<T> extends CapacityWait<T, Permit<T>> {
 
 /** @internal `receiver.recvMany(buf, limit)`: waits for at least one message, then takes up to `limit`. */
 export class RecvManyFut<T> extends Future<number> {
-  private waker: Waker | null = null;
   constructor(
     readonly chan: Chan<T>,
     readonly out: T[],
@@ -297,14 +297,17 @@ export class RecvManyFut<T> extends Future<number> {
     const w = cx.waker;
     const cur = chan.rxWaker;
     if (cur === null || !cur.willWake(w)) chan.rxWaker = w.clone();
-    this.waker = chan.rxWaker;
+    chan.rxFut = this;
     return Pending;
   }
 
+  /** Unregisters its wake-up (only if it is still the one registered); takes nothing. */
   override drop(): void {
-    const w = this.waker;
-    this.waker = null;
-    if (w !== null && this.chan.rxWaker === w) this.chan.rxWaker = null;
+    const chan = this.chan;
+    if (chan.rxFut === this) {
+      chan.rxFut = null;
+      chan.rxWaker = null;
+    }
   }
 }
 
@@ -339,7 +342,6 @@ export class ClosedFut extends Future<void> implements WaiterNode {
 
 /** @internal `receiver.recv()`. Takes nothing until it returns, so dropping it loses nothing. */
 export class RecvFut<T> extends Future<T | undefined> {
-  private waker: Waker | null = null;
   constructor(readonly chan: Chan<T>) {
     super();
   }
@@ -356,13 +358,16 @@ export class RecvFut<T> extends Future<T | undefined> {
     const w = cx.waker;
     const cur = chan.rxWaker;
     if (cur === null || !cur.willWake(w)) chan.rxWaker = w.clone();
-    this.waker = chan.rxWaker;
+    chan.rxFut = this;
     return Pending;
   }
 
+  /** Unregisters its wake-up (only if it is still the one registered); takes nothing. */
   override drop(): void {
-    const w = this.waker;
-    this.waker = null;
-    if (w !== null && this.chan.rxWaker === w) this.chan.rxWaker = null;
+    const chan = this.chan;
+    if (chan.rxFut === this) {
+      chan.rxFut = null;
+      chan.rxWaker = null;
+    }
   }
 }

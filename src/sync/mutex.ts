@@ -25,7 +25,15 @@ export class MutexGuard<T> implements Disposable {
     this.m = m;
   }
 
-  /** The protected value. */
+  /**
+   * The protected value.
+   *
+   * @example
+   * ```ts
+   * using g = yield* m.lock();
+   * g.value = g.value + 1;
+   * ```
+   */
   get value(): T {
     const m = this.m;
     if (m === null) throw new GuardReleasedError('MutexGuard used after the lock was released');
@@ -38,7 +46,15 @@ export class MutexGuard<T> implements Disposable {
     m.data = v;
   }
 
-  /** Unlocks (idempotent). The next queued `lock()` gets the mutex. */
+  /**
+   * Unlocks (idempotent). The next queued `lock()` gets the mutex.
+   *
+   * @example
+   * ```ts
+   * const g = yield* m.lock();
+   * try { g.value++; } finally { g.release(); }
+   * ```
+   */
   release(): void {
     const m = this.m;
     if (m === null) return;
@@ -46,7 +62,14 @@ export class MutexGuard<T> implements Disposable {
     m.core.release(1);
   }
 
-  /** True until released. */
+  /**
+   * True until released.
+   *
+   * @example
+   * ```ts
+   * g.release(); g.isHeld(); // false
+   * ```
+   */
   isHeld(): boolean {
     return this.m !== null;
   }
@@ -116,7 +139,14 @@ export class Mutex<T> {
     return this.core.tryTake(1) ? new MutexGuard(this) : null;
   }
 
-  /** True while some guard holds the lock (or it is being handed to a waiter). */
+  /**
+   * True while some guard holds the lock (or it is being handed to a waiter).
+   *
+   * @example
+   * ```ts
+   * if (m.isLocked()) log('busy');
+   * ```
+   */
   isLocked(): boolean {
     return this.core.permits === 0;
   }

@@ -93,12 +93,26 @@ export class Notify {
     trackResource(this);
   }
 
-  /** A future that completes when this Notify is notified. */
+  /**
+   * A future that completes when this Notify is notified.
+   *
+   * @example
+   * ```ts
+   * yield* ready.notified();
+   * ```
+   */
   notified(): Future<void> {
     return new Notified(this);
   }
 
-  /** Wakes the first waiter (FIFO), or stores one permit if none waits. */
+  /**
+   * Wakes the first waiter (FIFO), or stores one permit if none waits.
+   *
+   * @example
+   * ```ts
+   * ready.notifyOne();
+   * ```
+   */
   notifyOne(): void {
     const h = this.waiters.shift();
     if (h === null) {
@@ -111,7 +125,14 @@ export class Notify {
     w?.wake();
   }
 
-  /** Wakes every waiting `notified()` future; stores no permit. */
+  /**
+   * Wakes every waiting `notified()` future; stores no permit.
+   *
+   * @example
+   * ```ts
+   * shutdown.notifyWaiters();
+   * ```
+   */
   notifyWaiters(): void {
     this.generation++;
     for (let h = this.waiters.shift(); h !== null; h = this.waiters.shift()) {

@@ -57,7 +57,14 @@ export class OneshotReceiver<T> extends Future<T> {
     return v;
   }
 
-  /** Returns `this`, so `yield* rx.recv()` reads like the other channels. */
+  /**
+   * Returns `this`, so `yield* rx.recv()` reads like the other channels.
+   *
+   * @example
+   * ```ts
+   * const v = yield* rx.recv();
+   * ```
+   */
   recv(): Future<T> {
     return this;
   }
@@ -91,7 +98,14 @@ export class OneshotReceiver<T> extends Future<T> {
     this.rxClosed = true;
   }
 
-  /** True once the value was taken, or can never arrive. */
+  /**
+   * True once the value was taken, or can never arrive.
+   *
+   * @example
+   * ```ts
+   * if (!rx.isTerminated()) v = yield* rx;
+   * ```
+   */
   isTerminated(): boolean {
     return this.st === 2 || (this.st === 0 && (this.txGone || this.rxClosed));
   }
@@ -158,7 +172,14 @@ export class OneshotSender<T> implements Disposable {
     }
   }
 
-  /** True when the receiver is closed (a `send` would fail) or this sender is used up. */
+  /**
+   * True when the receiver is closed (a `send` would fail) or this sender is used up.
+   *
+   * @example
+   * ```ts
+   * if (tx.isClosed()) return; // nobody will read it
+   * ```
+   */
   isClosed(): boolean {
     return this.rx === null || this.rx.rxClosed;
   }

@@ -30,7 +30,14 @@ export class RwLockReadGuard<T> implements Disposable {
     if (l === null) throw new GuardReleasedError('RwLockReadGuard used after the lock was released');
     return l.data;
   }
-  /** Releases this read lock (idempotent). */
+  /**
+   * Releases this read lock (idempotent).
+   *
+   * @example
+   * ```ts
+   * r.release();
+   * ```
+   */
   release(): void {
     const l = this.l;
     if (l === null) return;
@@ -69,7 +76,14 @@ export class RwLockWriteGuard<T> implements Disposable {
     if (l === null) throw new GuardReleasedError('RwLockWriteGuard used after the lock was released');
     l.data = v;
   }
-  /** Releases the write lock (idempotent). */
+  /**
+   * Releases the write lock (idempotent).
+   *
+   * @example
+   * ```ts
+   * w.release();
+   * ```
+   */
   release(): void {
     const l = this.l;
     if (l === null) return;
@@ -126,27 +140,65 @@ export class RwLock<T> {
     trackResource(this);
   }
 
-  /** A future of shared read access. */
+  /**
+   * A future of shared read access.
+   *
+   * @example
+   * ```ts
+   * using r = yield* cfg.read();
+   * ```
+   */
   read(): Future<RwLockReadGuard<T>> {
     return new ReadLock(this);
   }
 
-  /** A future of exclusive write access. */
+  /**
+   * A future of exclusive write access.
+   *
+   * @example
+   * ```ts
+   * using w = yield* cfg.write();
+   * w.value = next;
+   * ```
+   */
   write(): Future<RwLockWriteGuard<T>> {
     return new WriteLock(this);
   }
 
-  /** Read access now if no writer holds or waits for the lock; else `null`. */
+  /**
+   * Read access now if no writer holds or waits for the lock; else `null`.
+   *
+   * @example
+   * ```ts
+   * const r = cfg.tryRead();
+   * if (r !== null) { use(r.value); r.release(); }
+   * ```
+   */
   tryRead(): RwLockReadGuard<T> | null {
     return this.core.tryTake(1) ? new RwLockReadGuard(this) : null;
   }
 
-  /** Write access now if nobody holds or waits for the lock; else `null`. */
+  /**
+   * Write access now if nobody holds or waits for the lock; else `null`.
+   *
+   * @example
+   * ```ts
+   * const w = cfg.tryWrite();
+   * if (w !== null) { w.value = next; w.release(); }
+   * ```
+   */
   tryWrite(): RwLockWriteGuard<T> | null {
     return this.core.tryTake(MAX_READS) ? new RwLockWriteGuard(this) : null;
   }
 
-  /** Number of read guards currently held (0 while writing). */
+  /**
+   * Number of read guards currently held (0 while writing).
+   *
+   * @example
+   * ```ts
+   * log(`${cfg.readers} reader(s)`);
+   * ```
+   */
   get readers(): number {
     const p = this.core.permits;
     return p === 0 ? 0 : MAX_READS - p;

@@ -27,7 +27,15 @@ export class SemaphorePermit implements Disposable {
     this.permits = permits;
   }
 
-  /** Gives the permits back to the semaphore (idempotent). */
+  /**
+   * Gives the permits back to the semaphore (idempotent).
+   *
+   * @example
+   * ```ts
+   * const p = yield* sem.acquire();
+   * try { yield* work(); } finally { p.release(); }
+   * ```
+   */
   release(): void {
     const sem = this.sem;
     if (sem === null) return;
@@ -37,7 +45,14 @@ export class SemaphorePermit implements Disposable {
     sem.release(n);
   }
 
-  /** Drops the permits without returning them: the semaphore has that many fewer for good. */
+  /**
+   * Drops the permits without returning them: the semaphore has that many fewer for good.
+   *
+   * @example
+   * ```ts
+   * (yield* sem.acquire()).forget(); // shrink the pool by one
+   * ```
+   */
   forget(): void {
     this.sem = null;
     this.permits = 0;
@@ -146,7 +161,14 @@ export class Semaphore {
     return this.core.closed;
   }
 
-  /** Permits free right now. */
+  /**
+   * Permits free right now.
+   *
+   * @example
+   * ```ts
+   * log(`${sem.availablePermits} free`);
+   * ```
+   */
   get availablePermits(): number {
     return this.core.permits;
   }

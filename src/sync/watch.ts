@@ -83,18 +83,40 @@ export class WatchReceiver<T> implements Disposable {
     trackResource(this);
   }
 
-  /** The current value (does not mark it seen). */
+  /**
+   * The current value (does not mark it seen).
+   *
+   * @example
+   * ```ts
+   * const cfg = rx.borrow();
+   * ```
+   */
   borrow(): T {
     return this.shared.value;
   }
 
-  /** The current value, marking it seen. */
+  /**
+   * The current value, marking it seen.
+   *
+   * @example
+   * ```ts
+   * yield* rx.changed();
+   * apply(rx.borrowAndUpdate());
+   * ```
+   */
   borrowAndUpdate(): T {
     this.seen = this.shared.version;
     return this.shared.value;
   }
 
-  /** True when a value was sent since this receiver last marked one seen. */
+  /**
+   * True when a value was sent since this receiver last marked one seen.
+   *
+   * @example
+   * ```ts
+   * if (rx.hasChanged()) reload(rx.borrowAndUpdate());
+   * ```
+   */
   hasChanged(): boolean {
     return this.shared.version !== this.seen;
   }
@@ -103,12 +125,24 @@ export class WatchReceiver<T> implements Disposable {
    * A future that completes when a value not yet seen is available (and marks it seen). Throws
    * `RecvError` once every sender is closed and nothing new is left. Cancel safety: dropping it
    * consumes nothing.
+   *
+   * @example
+   * ```ts
+   * yield* rx.changed();
+   * ```
    */
   changed(): Future<void> {
     return new Changed(this);
   }
 
-  /** Another receiver with the same seen-state. */
+  /**
+   * Another receiver with the same seen-state.
+   *
+   * @example
+   * ```ts
+   * spawn(follow, rx.clone());
+   * ```
+   */
   clone(): WatchReceiver<T> {
     const r = new WatchReceiver(this.shared);
     r.seen = this.seen;
@@ -148,6 +182,11 @@ export class WatchSender<T> implements Disposable {
   /**
    * Replaces the value and notifies receivers. Throws `SendError` (with `.value`) when there is
    * no receiver or this sender is closed; use `sendReplace` to store regardless.
+   *
+   * @example
+   * ```ts
+   * tx.send({ level: 'debug' });
+   * ```
    */
   send(value: T): void {
     if (this.closed) throw new SendError(value, 'watch send failed: this sender was closed');
@@ -158,7 +197,14 @@ export class WatchSender<T> implements Disposable {
     this.sendReplace(value);
   }
 
-  /** Replaces the value even without receivers; returns the previous value. */
+  /**
+   * Replaces the value even without receivers; returns the previous value.
+   *
+   * @example
+   * ```ts
+   * const previous = tx.sendReplace(next);
+   * ```
+   */
   sendReplace(value: T): T {
     if (this.closed) throw new SendError(value, 'watch send failed: this sender was closed');
     const sh = this.shared;
@@ -169,17 +215,38 @@ export class WatchSender<T> implements Disposable {
     return old;
   }
 
-  /** The current value. */
+  /**
+   * The current value.
+   *
+   * @example
+   * ```ts
+   * const cfg = rx.borrow();
+   * ```
+   */
   borrow(): T {
     return this.shared.value;
   }
 
-  /** A new receiver (the current value counts as seen). */
+  /**
+   * A new receiver (the current value counts as seen).
+   *
+   * @example
+   * ```ts
+   * const rx = tx.subscribe();
+   * ```
+   */
   subscribe(): WatchReceiver<T> {
     return new WatchReceiver(this.shared);
   }
 
-  /** Another sender handle. */
+  /**
+   * Another sender handle.
+   *
+   * @example
+   * ```ts
+   * spawn(publisher, tx.clone());
+   * ```
+   */
   clone(): WatchSender<T> {
     if (this.closed) throw new SendError(undefined, 'cannot clone a closed watch sender');
     this.shared.senders++;

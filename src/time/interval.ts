@@ -52,6 +52,7 @@ export class Interval implements TrackedResource, Disposable {
   /** What to do with missed ticks (may be changed at any time). */
   missedTickBehavior: MissedTickBehavior;
   private readonly delay: Sleep;
+  private dropped = false;
 
   /** @internal Use `interval` or `intervalAt`. */
   constructor(startMs: number, period: number, behavior: MissedTickBehavior) {
@@ -70,6 +71,7 @@ export class Interval implements TrackedResource, Disposable {
    * ```
    */
   tick(): Future<Instant> {
+    if (this.dropped) throw new Error('Interval.tick(): the interval was dropped; create a new one');
     return new Tick(this);
   }
 
@@ -95,6 +97,30 @@ export class Interval implements TrackedResource, Disposable {
    */
   reset(): void {
     this.delay.resetMs(clockNow() + this.period);
+  }
+
+  /**
+   * Makes the next tick complete at `instant` (the schedule continues from it).
+   *
+   * @example
+   * ```ts
+   * iv.resetAt(Instant.now().add(5000));
+   * ```
+   */
+  resetAt(instant: Instant): void {
+    this.delay.resetMs(checkInstant('Interval.resetAt', instant).ms);
+  }
+
+  /**
+   * Makes the next tick complete `ms` from now (the schedule continues from it).
+   *
+   * @example
+   * ```ts
+   * iv.resetAfter(10); // tick soon, then every period
+   * ```
+   */
+  resetAfter(ms: number): void {
+    this.delay.resetMs(clockNow() + checkDuration('Interval.resetAfter', ms));
   }
 
   /**
@@ -140,6 +166,7 @@ export class Interval implements TrackedResource, Disposable {
    * ```
    */
   drop(): void {
+    this.dropped = true;
     this.delay.drop();
   }
 

@@ -101,6 +101,7 @@ export class Sleep extends Future<void> implements TrackedResource {
     this.d = d;
     const e = this.e;
     if (e < 0) {
+      // Not registered yet, or completed: the next poll registers the new deadline.
       this.e = NONE;
       return;
     }
@@ -110,11 +111,23 @@ export class Sleep extends Future<void> implements TrackedResource {
       slab.loc[e] = IDLE;
       return;
     }
-    if (loc < 0) return;
-    const drv = driverOfEntry(e);
     const w = slab.wakers[e] ?? null;
+    if (loc < 0) {
+      // Parked (an infinite deadline) or disarmed: wake the waiting task, whose next poll
+      // arms the new deadline with its own runtime.
+      if (w !== null && d !== Infinity) {
+        slab.wakers[e] = null;
+        w.wake();
+      }
+      return;
+    }
+    const drv = driverOfEntry(e);
     drv.cancel(e);
-    if (w === null || d === Infinity) return;
+    if (w === null) return;
+    if (d === Infinity) {
+      slab.wakers[e] = w; // parked: kept for a later reset
+      return;
+    }
     if (!drv.arm(e, d, w)) {
       slab.loc[e] = FIRED;
       w.wake();
@@ -137,7 +150,7 @@ export class Sleep extends Future<void> implements TrackedResource {
         return Pending;
       }
       if (loc === FIRED) return this.complete(cx, budget);
-      // IDLE: disarmed (interval tick dropped, runtime shut down): arm again below.
+      // IDLE: parked (infinite deadline) or disarmed (runtime shut down): register again.
     } else if (e === DONE) return undefined;
     return this.register(cx, budget);
   }
@@ -160,11 +173,12 @@ export class Sleep extends Future<void> implements TrackedResource {
     const e = this.e;
     const armed = e >= 0 && (slab.loc[e] as number) >= 0;
     const state = e === DONE || (e >= 0 && slab.loc[e] === FIRED) ? 'elapsed' : armed ? 'armed' : 'idle';
+    const waiting = e >= 0 && slab.wakers[e] != null;
     const left = this.d - clockNow();
     return {
       kind: 'timer',
       label: this.d === Infinity ? 'sleep (never)' : `sleep, due in ${Math.max(0, Math.ceil(left))} ms`,
-      waiters: armed ? 1 : 0,
+      waiters: waiting ? 1 : 0,
       details: { state, deadlineMs: this.d },
     };
   }
@@ -179,13 +193,18 @@ export class Sleep extends Future<void> implements TrackedResource {
 
   private register(cx: Context, budget: boolean): Poll<void> {
     const d = this.d;
-    // A sleep that never ends registers nothing: only other wake sources can move its task.
-    if (d === Infinity) return Pending;
     const drv = currentDriver();
     if (d <= drv.recentNow()) return this.complete(cx, budget);
     let e = this.e;
     if (e < 0) e = this.e = slab.alloc();
-    if (!drv.arm(e, d, cx.waker.clone())) return this.complete(cx, budget);
+    const w = cx.waker.clone();
+    if (d === Infinity) {
+      // Never due: the entry stays out of the wheel (it wakes nothing, so a task waiting only
+      // on it is reported as deadlocked) and keeps the waker for a later reset.
+      slab.wakers[e] = w;
+      return Pending;
+    }
+    if (!drv.arm(e, d, w)) return this.complete(cx, budget);
     return Pending;
   }
 }

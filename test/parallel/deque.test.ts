@@ -75,6 +75,7 @@ for (const threads of [2, 3, 4]) {
     const thieves = Array.from({ length: threads - 1 }, () =>
       run({ mode: 'thief', mem: memBuf, counts: countsBuf, base, capacity: cap, from: 0, to: 0, doneIdx: 0 }),
     );
+    while (Atomics.load(mem, 1) < threads - 1) await new Promise((r) => setTimeout(r, 1));
     let taken = 0;
     let sum = 0;
     const take = (x: number): void => {

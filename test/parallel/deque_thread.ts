@@ -22,6 +22,8 @@ if (!isMainThread && workerData !== null && typeof workerData === 'object' && 'm
   const counts = new Int32Array(job.counts);
   let taken = 0;
   let sum = 0;
+  // Word 1 counts the threads that are up (the owner waits for them before it starts).
+  Atomics.add(mem, 1, 1);
   if (job.mode === 'thief') {
     const dq = new SharedDeque(mem, job.base, job.capacity);
     for (;;) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Runtime, type Gen } from '../../src/index.js';
-import { pfib, mergeSort, seqFib } from './tasks.js';
+import { pfib, mergeSort, seqFib, fanOut } from './tasks.js';
 
 function randomInts(n: number, seed: number): Int32Array {
   const out = new Int32Array(n);
@@ -38,3 +38,15 @@ for (const workers of [1, 2, 3, 4]) {
     }
   });
 }
+
+test('a worker spawning more than its deque holds moves half of it to the global queue', async () => {
+  for (const workers of [1, 2]) {
+    const rt = new Runtime({ flavor: 'multi_thread', workers });
+    try {
+      assert.equal(await fanOut.spawn(3000), (3000 * 2999) / 2);
+      if (workers === 1) assert.ok(rt.metrics().workerOverflowCount > 0);
+    } finally {
+      await rt.shutdown();
+    }
+  }
+});

@@ -16,7 +16,7 @@ import {
   type JoinHandle,
 } from '../../src/index.js';
 import { isMainThread } from 'node:worker_threads';
-import { add, echo, byteSum, pfib, fail, delayed, busy, hang, mainOnly, seqFib, onMain } from './tasks.js';
+import { add, echo, byteSum, pfib, fail, delayed, busy, hang, mainOnly, seqFib, onMain, sleepy, parent } from './tasks.js';
 
 const rt = new Runtime({ flavor: 'multi_thread', workers: 2 });
 after(() => rt.shutdown());
@@ -104,8 +104,10 @@ test('errors thrown on a worker reach the awaiting task as JoinError with messag
   assert.equal(out, 'caught');
 });
 
-test('async bodies and timers run inside workers', async () => {
+test('async bodies, Node timers and kyoto timers run inside workers', async () => {
   assert.equal(await delayed.spawn(5, 'v'), 'v after 5 ms');
+  const hs = [sleepy.spawn(10, 1), sleepy.spawn(5, 2), sleepy.spawn(1, 3)];
+  assert.deepEqual(await Promise.all(hs), [2, 4, 6]);
 });
 
 test('recursive fork-join from inside workers; children wake parents across threads', async () => {
@@ -139,6 +141,19 @@ test('abort of a queued task removes it; abort of a running task runs its finall
   await assert.rejects(Promise.resolve(queued), (e: unknown) => e instanceof JoinError && e.isCancelled());
   assert.equal(await b1, true);
   assert.equal(await b2, true);
+});
+
+test('aborting a running parent on a worker leaves its children detached; the pool keeps working', async () => {
+  const started = join(tmpdir(), `kyoto-parent-${process.pid}`);
+  rmSync(started, { force: true });
+  assert.equal(await parent.spawn(started), 3);
+  rmSync(started, { force: true });
+  const h = parent.spawn(started);
+  while (!existsSync(started)) await new Promise((r) => setTimeout(r, 5));
+  h.abort();
+  await assert.rejects(Promise.resolve(h), (e: unknown) => e instanceof JoinError && e.isCancelled());
+  rmSync(started, { force: true });
+  assert.equal(await add.spawn(40, 2), 42);
 });
 
 test('100,000 tasks submitted at once all complete with the right results', async () => {

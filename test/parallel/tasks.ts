@@ -1,7 +1,7 @@
 // Parallel tasks used by the tests (imported by every worker on first use).
 import { isMainThread } from 'node:worker_threads';
 import { writeFileSync } from 'node:fs';
-import { parallel, pending, fromPromise, type Gen } from '../../src/index.js';
+import { parallel, pending, fromPromise, sleep, type Gen } from '../../src/index.js';
 
 export function seqFib(n: number): number {
   return n < 2 ? n : seqFib(n - 1) + seqFib(n - 2);
@@ -90,3 +90,27 @@ export const mainOnly = isMainThread ? parallel(import.meta.url, 'test.mainOnly'
 
 /** True when run on the main thread. */
 export const onMain = parallel(import.meta.url, 'test.onMain', () => isMainThread);
+
+/** Spawns `n` children from a worker in one go (overflows the local deque) and sums them. */
+export const fanOut = parallel(import.meta.url, 'test.fanOut', function* (n: number): Gen<number> {
+  const hs = [];
+  for (let i = 0; i < n; i++) hs.push(add.spawn(i, 0));
+  let s = 0;
+  for (const h of hs) s += yield* h;
+  return s;
+});
+
+/** A generator body using kyoto's timer wheel on the worker. */
+export const sleepy = parallel(import.meta.url, 'test.sleepy', function* (ms: number, v: number): Gen<number> {
+  yield* sleep(ms);
+  return v * 2;
+});
+
+/** Writes `started`, then awaits children that run on any worker. */
+export const parent = parallel(import.meta.url, 'test.parent', function* (started: string): Gen<number> {
+  const hs = [busy.spawn(30), busy.spawn(30), busy.spawn(30)];
+  writeFileSync(started, 'started');
+  let n = 0;
+  for (const h of hs) if (yield* h) n++;
+  return n;
+});

@@ -274,3 +274,30 @@ test('bad arguments throw typed errors naming the value', () => {
   assert.throws(() => s.merge([1] as unknown as Stream<number>), /merge\(other\): expected a Stream/);
   assert.throws(() => fromIterable(5 as unknown as number[]), /fromIterable: expected an iterable, got 5/);
 });
+
+test('merge, zip, chain: an error in the second stream ends the stream, both sources dropped once', async () => {
+  const makers: [string, (a: Stream<number>, b: Stream<number>) => Stream<unknown>][] = [
+    ['merge', (a, b) => a.merge(b)],
+    ['zip', (a, b) => a.zip(b)],
+    ['chain', (a, b) => a.chain(b)],
+  ];
+  for (const [name, make] of makers) {
+    const boom = new Error(`${name}: second failed`);
+    const a = new Probe([1, 2, 3]);
+    const b = new Probe([10, 20], { failAt: 1, error: boom });
+    await assert.rejects(collect(make(a, b)), (e) => e === boom, name);
+    assert.equal(a.drops, 1, name);
+    assert.equal(b.drops, 1, name);
+  }
+});
+
+test('chunks and chunksTimeout: an error after a partial chunk ends the stream with it', async () => {
+  const boom = new Error('mid-chunk');
+  for (const make of [(s: Stream<number>) => s.chunks(3), (s: Stream<number>) => s.chunksTimeout(3, 60_000)]) {
+    const p = new Probe([1, 2, 3, 4], { failAt: 4, error: boom });
+    const got: number[][] = [];
+    await assert.rejects(run(make(p).forEach((c) => void got.push(c))), (e) => e === boom);
+    assert.deepEqual(got, [[1, 2, 3]]);
+    assert.equal(p.drops, 1);
+  }
+});

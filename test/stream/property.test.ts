@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Runtime, fromIterable, ready, type Stream } from '../../src/index.js';
+import { Runtime, fromIterable, ready, sleep, type Sleep, type Stream } from '../../src/index.js';
 import { Probe } from './probe.js';
 
 /** One combinator, applied to a kyoto stream and to an array (the model). */
@@ -112,6 +112,14 @@ function applyStream(s: Stream<number>, op: Op): Stream<number> {
 
 const rt = new Runtime();
 
+function* nextAll(s: Stream<number>) {
+  const out: number[] = [];
+  let v: number | undefined;
+  while ((v = yield* s.next()) !== undefined) out.push(v);
+  s.drop();
+  return out;
+}
+
 test('property: a pipeline of random combinators equals the same pipeline on arrays', async () => {
   await fc.assert(
     fc.asyncProperty(arr, fc.array(opArb, { maxLength: 6 }), async (xs, ops) => {
@@ -123,6 +131,10 @@ test('property: a pipeline of random combinators equals the same pipeline on arr
       assert.equal(src.drops, 1, 'the source is dropped exactly once');
       const folded = await rt.blockOn(ops.reduce(applyStream, fromIterable(xs)).fold(0, (a, b) => a + b));
       assert.equal(folded, sum(expected));
+      // One value at a time through pollNext (the terminal futures use the pollEach batch path).
+      const src2 = new Probe(xs);
+      assert.deepEqual(await rt.blockOn(nextAll, ops.reduce(applyStream, src2 as Stream<number>)), expected);
+      assert.equal(src2.drops, 1);
     }),
     { numRuns: 300 },
   );
@@ -160,5 +172,38 @@ test('property: dropping a random pipeline after k values drops the source exact
       assert.equal(src.drops, 1);
     }),
     { numRuns: 200 },
+  );
+});
+
+function* consumeThenDrop(s: Stream<unknown>, k: number) {
+  for (let i = 0; i < k; i++) if ((yield* s.next()) === undefined) break;
+  s.drop();
+}
+
+test('property: dropping time-based pipelines part-way leaves no timer armed', async () => {
+  const timed = fc.oneof(
+    fc.record({ kind: fc.constant('buffered' as const), n: fc.integer({ min: 1, max: 4 }), ordered: fc.boolean() }),
+    fc.record({ kind: fc.constant('chunksTimeout' as const), n: fc.integer({ min: 1, max: 4 }), ms: fc.integer({ min: 1, max: 50 }) }),
+    fc.record({ kind: fc.constant('throttle' as const), ms: fc.integer({ min: 0, max: 50 }) }),
+    fc.record({ kind: fc.constant('timeout' as const), ms: fc.integer({ min: 200, max: 500 }) }),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 100 }), { maxLength: 10 }), timed, fc.nat(6), async (delays, op, k) => {
+      const prt = new Runtime({ startPaused: true });
+      // A source that sleeps before each value, so the stream really waits on timers.
+      let s: Stream<unknown> = fromIterable(delays)
+        .map((ms) => sleep(ms))
+        .buffered(1);
+      if (op.kind === 'buffered') {
+        s = fromIterable(delays).map((ms) => sleep(ms));
+        s = op.ordered ? (s as Stream<Sleep>).buffered(op.n) : (s as Stream<Sleep>).bufferUnordered(op.n);
+      } else if (op.kind === 'chunksTimeout') s = s.chunksTimeout(op.n, op.ms);
+      else if (op.kind === 'throttle') s = s.throttle(op.ms);
+      else s = s.timeout(op.ms);
+      await prt.blockOn(consumeThenDrop, s, k);
+      assert.equal(prt.metrics()['timerArmedCount' as keyof ReturnType<typeof prt.metrics>], 0);
+      await prt.shutdown();
+    }),
+    { numRuns: 100 },
   );
 });

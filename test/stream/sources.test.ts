@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Runtime, StreamClosedError, fromAsyncIterable, fromIterable, fromReadable, run, toReadable, yieldNow } from '../../src/index.js';
+import { Runtime, StreamClosedError, fromAsyncIterable, fromInterval, fromIterable, fromReadable, interval, run, toReadable, yieldNow } from '../../src/index.js';
 import { Probe, collect } from './probe.js';
 
 test('fromIterable: arrays, sets, strings and generators, lazily', async () => {
@@ -294,4 +294,11 @@ test('for await: next() after the end keeps giving done; calling next() twice at
   await assert.rejects(it2.next(), /previous next\(\) is pending/);
   assert.deepEqual(await a, { done: false, value: 1 });
   await it2.return?.();
+});
+
+test('for await from plain async code over a timer-driven stream (the default runtime drives it)', async () => {
+  const ticks: number[] = [];
+  let i = 0;
+  for await (const _ of fromInterval(interval(1)).take(3)) ticks.push(i++);
+  assert.deepEqual(ticks, [0, 1, 2]);
 });

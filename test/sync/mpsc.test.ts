@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, spawn, yieldNow, Pending, mpsc, SendError, type Gen } from '../../src/index.js';
+import { run, spawn, yieldNow, Pending, mpsc, SendError, Runtime, type Gen } from '../../src/index.js';
 import { caught, manualCx } from './util.js';
 
 function* produce(tx: mpsc.Sender<number>, from: number, count: number): Gen<void> {
@@ -224,4 +224,28 @@ test('recvMany takes up to limit buffered messages, frees slots for waiting send
   pending.drop();
   tx2.trySend(9);
   assert.equal(rx2.tryRecv(), 9, 'a dropped recvMany took nothing');
+});
+
+function* slowProducer(tx: mpsc.Sender<number>, n: number): Gen<void> {
+  using _tx = tx;
+  for (let i = 0; i < n; i++) {
+    yield* tx.send(i);
+    yield* yieldNow();
+  }
+}
+
+test('for await in plain async code consumes what runtime tasks send (wakes cross into promises)', async () => {
+  const [tx, rx] = mpsc.channel<number>(1);
+  const rt = new Runtime();
+  const done = rt.blockOn(slowProducer, tx, 50);
+  let sum = 0;
+  let count = 0;
+  for await (const v of rx) {
+    sum += v;
+    count++;
+  }
+  await done;
+  await rt.shutdown();
+  assert.equal(count, 50);
+  assert.equal(sum, (49 * 50) / 2);
 });

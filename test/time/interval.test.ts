@@ -139,3 +139,21 @@ test('an Infinity period ticks once and then never', async () => {
   }, paused);
   assert.equal(out, 1);
 });
+
+test('resetAt and resetAfter move the next tick; tick() after drop() is an error', async () => {
+  const out = await run(function* main() {
+    const t0 = Instant.now();
+    const iv = interval(100);
+    yield* iv.tick();
+    iv.resetAt(t0.add(30));
+    const a = (yield* iv.tick()).ms - t0.ms;
+    iv.resetAfter(7);
+    const b = (yield* iv.tick()).ms - t0.ms;
+    const c = (yield* iv.tick()).ms - t0.ms;
+    iv.drop();
+    assert.throws(() => iv.tick(), /the interval was dropped/);
+    assert.throws(() => iv.resetAfter(-1), RangeError);
+    return [a, b, c];
+  }, paused);
+  assert.deepEqual(out, [30, 37, 137]);
+});

@@ -132,3 +132,21 @@ test('shutdown of a paused runtime with armed timers cancels the tasks and clear
   await rt.shutdown();
   assert.equal(rt.metrics()['timerArmedCount'], 0);
 });
+
+test('auto-advance keeps going when a fired timer woke no task (a hand-polled sleep)', async () => {
+  const rt = new Runtime({ startPaused: true });
+  const { contextFromWaker, wakerFn, Pending } = await import('../../src/index.js');
+  const log: string[] = [];
+  const out = await rt.blockOn(function* main() {
+    const t0 = Instant.now();
+    const side = sleep(10);
+    // Armed with a plain waker: firing it queues no task.
+    assert.equal(side.poll(contextFromWaker(wakerFn(() => log.push('side fired')))), Pending);
+    yield* sleep(20);
+    log.push('main woke');
+    return t0.elapsed();
+  });
+  assert.equal(out, 20);
+  assert.deepEqual(log, ['side fired', 'main woke']);
+  await rt.shutdown();
+});

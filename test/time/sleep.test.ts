@@ -312,3 +312,62 @@ test('a process whose only timers were cancelled exits (the idle Node timer is u
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), 'dropped');
 });
+
+test('real clock: a deadline beyond Node\'s 24.8-day timer limit arms a capped Node timer, no warning', async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => {
+    warnings.push(w.name);
+  };
+  process.on('warning', onWarning);
+  try {
+    const out = await run(function* main() {
+      const s = sleep(40 * 24 * 3600 * 1000);
+      const r = yield* race(s, sleep(2));
+      return r.i;
+    });
+    assert.equal(out, 1);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(warnings, []);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
+
+test('a deadline far past the wheel range (2^40 ms) still completes exactly on time (paused)', async () => {
+  const out = await run(function* main() {
+    const t0 = Instant.now();
+    yield* sleep(2 ** 40);
+    const a = t0.elapsed();
+    yield* sleep(2 ** 36 + 5);
+    return [a, t0.elapsed()];
+  }, paused);
+  assert.deepEqual(out, [2 ** 40, 2 ** 40 + 2 ** 36 + 5]);
+});
+
+test('a sleep(Infinity) that another task resets wakes its waiter at the new deadline', async () => {
+  const out = await run(function* main() {
+    const t0 = Instant.now();
+    const s = sleep(Infinity);
+    function* resetter(target: Sleep, to: number): Gen<void> {
+      yield* sleep(10);
+      target.reset(Instant.now().add(Infinity)); // still never
+      yield* sleep(10);
+      target.reset(t0.add(to));
+    }
+    spawn(resetter, s, 75);
+    yield* s;
+    const a = t0.elapsed();
+    // An armed sleep reset to Infinity, then back to a finite deadline.
+    const s2 = sleep(50);
+    function* resetter2(target: Sleep): Gen<void> {
+      yield* sleep(10);
+      target.reset(Instant.fromMs(Infinity));
+      yield* sleep(100);
+      target.reset(Instant.now().add(5));
+    }
+    spawn(resetter2, s2);
+    yield* s2;
+    return [a, t0.elapsed()];
+  }, paused);
+  assert.deepEqual(out, [75, 75 + 115]);
+});

@@ -199,11 +199,14 @@ test('property: the wheel fires exactly what a sorted-list model fires, in deadl
         assert.deepEqual(new Set(out), new Set(want), `fired set at ${t}`);
         assert.equal(out.length, want.length);
         let last = -Infinity;
+        let lastSeq = -1;
         for (const e of out) {
           const m = model.get(e)!;
           assert.ok(m.when <= t, 'never early');
           assert.ok(m.when >= last, 'deadline order');
+          if (m.when === last) assert.ok(m.seq > lastSeq, 'equal deadlines fire in arming order');
           last = m.when;
+          lastSeq = m.seq;
           assert.equal(slab.loc[e], FIRED);
           model.delete(e);
           slab.free(e);
@@ -290,4 +293,18 @@ test('property: firing at each next slot start, step by step, matches the model 
     }),
     { numRuns: 300 },
   );
+});
+
+test('slotStartOf is when an entry next needs processing: never after its deadline, after elapsed', () => {
+  for (const start of [0, 5, 63, 64, 4095, 2 ** 30 - 3]) {
+    for (const delay of [1, 2, 40, ...BOUNDARIES]) {
+      const w = new Wheel(start);
+      const e = arm(w, start + delay);
+      const s = w.slotStartOf(e);
+      assert.ok(s > start && s <= start + delay, `start ${start} delay ${delay}: ${s}`);
+      assert.ok(s >= w.nextDeadline());
+      w.remove(e);
+      slab.free(e);
+    }
+  }
 });

@@ -21,7 +21,15 @@ declare module '../runtime.js' {
   }
 }
 
-/** Default upper bound of the blocking pool (see docs/parallel.md for the rationale). */
+/**
+ * Default upper bound of the blocking pool: 16 worker threads, not Tokio's 512, because each
+ * is a whole V8 isolate (see docs/parallel.md).
+ *
+ * @example
+ * ```ts
+ * new Runtime({ maxBlockingThreads: 4 * DEFAULT_MAX_BLOCKING_THREADS });
+ * ```
+ */
 export const DEFAULT_MAX_BLOCKING_THREADS = 16;
 
 /** @internal What a blocking thread is sent. */

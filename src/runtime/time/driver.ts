@@ -7,8 +7,10 @@
  * - At most one Node timer is armed, for the start of the earliest occupied wheel slot. When it
  *   fires, the wheel is processed up to the current tick (entries never fire before their
  *   deadline: if Node fires a little early the driver simply re-arms), the expired wakers are
- *   woken in one batch, and the timer is armed for the next slot. When no entry is armed the
- *   Node timer is cleared, so only cancelled timers never keep a process alive.
+ *   woken in one batch, and the timer is armed for the next slot (or, if that slot fell due
+ *   while the batch was fired, `setImmediate` fires it in the same turn). Cancelling leaves the Node
+ *   timer in place; once no entry is armed it is unref'd (one event-loop turn later, so that a
+ *   create-cancel loop does not toggle it each time): cancelled timers keep no process alive.
  * - Paused: no Node timer. Time moves by `advance`, and by auto-advance: when the executor runs
  *   out of ready tasks, one `setImmediate` turn later (so that pending I/O and promise callbacks
  *   run first) the clock jumps to the next deadline and those timers fire.
@@ -22,6 +24,9 @@ import { Wheel } from './wheel.js';
 
 /** Key of the time driver in `rt.driver(...)`. */
 export const TIME_KEY: unique symbol = Symbol('kyoto.time');
+
+/** The longest delay Node's setTimeout accepts. */
+const MAX_NODE_DELAY = 2 ** 31 - 1;
 
 /** Drivers by wheel id (the slab's `owner`); id 0 is never used by a driver. */
 const drivers: (TimeDriver | null)[] = [null];
@@ -61,6 +66,8 @@ export class TimeDriver implements Driver {
   private unrefPending = false;
   private readonly onTimerFn = (): void => this.onTimer();
   private readonly unrefFn = (): void => this.unrefIfIdle();
+  private immediatePending = false;
+  private readonly onImmediateFn = (): void => this.onImmediate();
   private readonly autoAdvanceFn = (): void => this.autoAdvance();
   // Metrics.
   firedCount = 0;
@@ -105,7 +112,9 @@ export class TimeDriver implements Driver {
     if (!this.wheel.insert(e, tick)) return false;
     slab.wakers[e] = waker;
     if (!this.paused) {
-      if (tick < this.armedTick) this.armNode(tick);
+      // Wake at the start of the entry's slot: entries cascade then, ahead of their deadlines.
+      const at = this.wheel.slotStartOf(e);
+      if (at < this.armedTick) this.armNode(at);
       else if (!this.refed) {
         (this.nodeTimer as ReturnType<typeof setTimeout>).ref();
         this.refed = true;
@@ -227,7 +236,9 @@ export class TimeDriver implements Driver {
     if (this.nodeTimer !== null) clearTimeout(this.nodeTimer);
     const delay = this.origin + tick - this.skew - performance.now();
     this.armedTick = tick;
-    this.nodeTimer = setTimeout(this.onTimerFn, delay > 0 ? Math.ceil(delay) : 0);
+    // Node caps a delay at 2^31 - 1 ms (and turns a larger one into 1 ms): a far slot is
+    // reached in steps, each early wake-up firing nothing and re-arming.
+    this.nodeTimer = setTimeout(this.onTimerFn, delay <= 0 ? 0 : delay >= MAX_NODE_DELAY ? MAX_NODE_DELAY : Math.ceil(delay));
     this.refed = true;
   }
 
@@ -255,9 +266,26 @@ export class TimeDriver implements Driver {
     this.rearm();
   }
 
+  private onImmediate(): void {
+    this.immediatePending = false;
+    if (this.paused || this.closed) return;
+    this.fire(Math.floor(this.now() - this.origin));
+    this.rearm();
+  }
+
   private rearm(): void {
     if (this.paused || this.closed || this.wheel.count === 0) return;
     const t = this.wheel.nextDeadline();
+    if (t <= Math.floor(this.now() - this.origin)) {
+      // Already due (firing a large batch takes time): fire it from the check phase of this
+      // event-loop turn, after the tasks just woken had a turn, rather than through another
+      // Node timer at least 1 ms away.
+      if (!this.immediatePending) {
+        this.immediatePending = true;
+        setImmediate(this.onImmediateFn);
+      }
+      return;
+    }
     if (t < this.armedTick) this.armNode(t);
   }
 
@@ -272,6 +300,9 @@ export class TimeDriver implements Driver {
       if (ms > this.frozen) this.frozen = ms;
       if (this.fire(t) > 0) {
         this.autoAdvanceCount++;
+        // Woken tasks make the executor drain and go idle again, which brings us back here;
+        // wakers that queued no task (hand-polled futures) must not leave time stuck.
+        if (this.executor !== null && this.executor.queue.length === 0) this.onIdle();
         return;
       }
     }

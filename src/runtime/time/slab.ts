@@ -32,8 +32,8 @@ export class TimerSlab {
   loc = new Int16Array(INITIAL);
   /** Id of the wheel the entry is armed in. */
   owner = new Uint16Array(INITIAL);
-  /** The waker to call when the entry fires (null when none). */
-  wakers: (Waker | null)[] = [];
+  /** The waker to call when the entry fires (null when none); sized like the typed arrays. */
+  wakers: (Waker | null)[] = new Array<Waker | null>(INITIAL).fill(null);
   /** Entries ever allocated (the high-water mark); entries at and past it are unused. */
   top = 0;
   /** Head of the free list (-1 when empty). */
@@ -54,7 +54,6 @@ export class TimerSlab {
       e = this.top;
       if (e === this.when.length) this.grow();
       this.top = e + 1;
-      this.wakers.push(null);
     }
     this.loc[e] = IDLE;
     this.live++;
@@ -93,6 +92,11 @@ export class TimerSlab {
     const owner = new Uint16Array(n);
     owner.set(this.owner);
     this.owner = owner;
+    // Exactly n slots (growing by push would over-allocate by up to half).
+    const wakers = new Array<Waker | null>(n).fill(null);
+    const old = this.wakers;
+    for (let i = 0; i < old.length; i++) wakers[i] = old[i] ?? null;
+    this.wakers = wakers;
   }
 }
 

@@ -178,6 +178,21 @@ export class Wheel {
     return false;
   }
 
+  /**
+   * When entry `e` (armed here) next needs processing: the start of its slot (its deadline at
+   * level 0; at higher levels, when it cascades).
+   */
+  slotStartOf(e: number): number {
+    const idx = slab.loc[e] as number;
+    const when = slab.when[e] as number;
+    const level = idx >> 6;
+    if (level === 0) return when;
+    const el = this.elapsed;
+    const w = when - el >= WHEEL_RANGE ? el + WHEEL_RANGE - 1 : when;
+    const start = w - (w % (RANGE[level] as number));
+    return start > el ? start : el + 1;
+  }
+
   /** Start of the earliest occupied slot, or Infinity when the wheel is empty. */
   nextDeadline(): number {
     return this.count > 0 && this.nextExpiration() ? this.expDeadline : Infinity;

@@ -158,23 +158,38 @@ export class Encoder {
   }
 }
 
+const EMPTY = new Uint8Array(0);
+const EMPTY_DV = new DataView(new ArrayBuffer(0));
+
 /** @internal Reads values back from shared memory (copies; never keeps views on it). */
 export class Decoder {
-  private b: Uint8Array = new Uint8Array(0);
+  private b: Uint8Array = EMPTY;
+  private dv: DataView = EMPTY_DV;
   private p = 0;
   private end = 0;
-  private readonly tmp = new DataView(new ArrayBuffer(8));
+  private readonly views = new WeakMap<ArrayBufferLike, DataView>();
+
+  private view(mem: Uint8Array): DataView {
+    let v = this.views.get(mem.buffer);
+    if (v === undefined) {
+      v = new DataView(mem.buffer);
+      this.views.set(mem.buffer, v);
+    }
+    return v;
+  }
 
   /** Decodes a list written by `encodeList` from `mem[off, off+len)`. */
   decodeList(mem: Uint8Array, off: number, len: number): unknown[] {
     if (mem[off] === T_V8 && len > 0 && this.isV8(mem, off, len)) return deserialize(mem.slice(off + 1, off + len)) as unknown[];
     this.b = mem;
+    this.dv = this.view(mem);
     this.p = off + 2;
     this.end = off + len;
     const n = mem[off]! | (mem[off + 1]! << 8);
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) out[i] = this.item();
     this.b = EMPTY;
+    this.dv = EMPTY_DV;
     return out;
   }
 
@@ -182,10 +197,12 @@ export class Decoder {
   decodeOne(mem: Uint8Array, off: number, len: number): unknown {
     if (mem[off] === T_V8) return deserialize(mem.slice(off + 1, off + len));
     this.b = mem;
+    this.dv = this.view(mem);
     this.p = off;
     this.end = off + len;
     const v = this.item();
     this.b = EMPTY;
+    this.dv = EMPTY_DV;
     return v;
   }
 
@@ -196,15 +213,11 @@ export class Decoder {
   }
 
   private f64(p: number): number {
-    const t = this.tmp;
-    const b = this.b;
-    for (let i = 0; i < 8; i++) t.setUint8(i, b[p + i]!);
-    return t.getFloat64(0, true);
+    return this.dv.getFloat64(p, true);
   }
 
   private u32(p: number): number {
-    const b = this.b;
-    return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+    return this.dv.getUint32(p, true);
   }
 
   private item(): unknown {
@@ -259,4 +272,4 @@ export class Decoder {
   }
 }
 
-const EMPTY = new Uint8Array(0);
+

@@ -23,7 +23,14 @@ export const threadState = {
   pools: [] as PoolLike[],
 };
 
-/** Thrown when a parallel task is spawned with no multi-thread runtime to run it. */
+/**
+ * Thrown when a parallel task is spawned with no multi-thread runtime to run it.
+ *
+ * @example
+ * ```ts
+ * const rt = new Runtime({ flavor: 'multi_thread' }); // create one first
+ * ```
+ */
 export class NoParallelRuntimeError extends NoRuntimeError {
   override name = 'NoParallelRuntimeError';
 }

@@ -8,7 +8,14 @@ import { G_FREE, G_HEAP_BUMP, HEAP_CLASSES, type Shared } from './layout.js';
 
 const HEADER = 8;
 
-/** Thrown when the shared payload heap cannot hold an argument or result. */
+/**
+ * Thrown when the shared payload heap cannot hold an argument or result.
+ *
+ * @example
+ * ```ts
+ * new Runtime({ flavor: 'multi_thread', parallelHeapBytes: 512 * 1024 * 1024 }); // a bigger heap
+ * ```
+ */
 export class ParallelHeapExhaustedError extends RangeError {
   override name = 'ParallelHeapExhaustedError';
 }

@@ -55,7 +55,14 @@ declare module '../../runtime.js' {
 
 const WORKER_URL = new URL('./worker_main.js', import.meta.url);
 
-/** Figures of one worker, with Tokio's names. */
+/**
+ * Figures of one worker of a multi-thread runtime, with Tokio's names (in `rt.metrics().workers`).
+ *
+ * @example
+ * ```ts
+ * for (const w of rt.metrics().workers as ParallelWorkerMetrics[]) console.log(w.stealCount);
+ * ```
+ */
 export interface ParallelWorkerMetrics {
   pollCount: number;
   stealCount: number;

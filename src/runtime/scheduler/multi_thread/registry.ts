@@ -6,12 +6,28 @@
  */
 import type { Shared } from './layout.js';
 
-/** Thrown when a parallel task name is registered twice. */
+/**
+ * Thrown when a parallel task name is registered twice (names are global to the program).
+ *
+ * @example
+ * ```ts
+ * parallel(import.meta.url, 'fib', fibBody);
+ * parallel(import.meta.url, 'fib', otherBody); // throws DuplicateTaskError
+ * ```
+ */
 export class DuplicateTaskError extends Error {
   override name = 'DuplicateTaskError';
 }
 
-/** Thrown (or carried by a JoinError) when a task name is not registered by its module. */
+/**
+ * Thrown (or carried by a JoinError as its cause) when a task name is not registered: by
+ * `parallelTask(name)`, or on a worker whose import of the module did not register it.
+ *
+ * @example
+ * ```ts
+ * try { parallelTask('nope'); } catch (e) { if (e instanceof UnknownTaskError) console.log(e.message); }
+ * ```
+ */
 export class UnknownTaskError extends Error {
   override name = 'UnknownTaskError';
 }

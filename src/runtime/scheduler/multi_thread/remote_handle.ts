@@ -95,30 +95,44 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
   ): Promise<R1 | R2> {
     this.observed = true;
     return new Promise<T>((resolve, reject) => {
-      const settle = (): void => {
-        try {
-          resolve(this.outcome());
-        } catch (e) {
-          reject(e);
-        }
-      };
-      if (this.state !== H_PENDING) settle();
+      if (this.state !== H_PENDING) settleInto(this, resolve, reject);
       else {
-        const w = new PromiseWaker(settle);
+        const w = new PromiseWaker(this as RemoteHandle<unknown>, resolve as (v: unknown) => void, reject);
         if (this.joiner === null) this.joiner = w;
         else (this.waiters ??= []).push(w);
       }
     }).then(onFulfilled, onRejected);
   }
+
+  /** @internal */
+  outcomeOrThrow(): T {
+    return this.outcome();
+  }
 }
 
+function settleInto<T>(h: RemoteHandle<T>, resolve: (v: T) => void, reject: (e: unknown) => void): void {
+  let v: T;
+  try {
+    v = h.outcomeOrThrow();
+  } catch (e) {
+    reject(e);
+    return;
+  }
+  resolve(v);
+}
+
+/** Bridges a handle's completion to the promise of `then`. */
 class PromiseWaker implements Waker {
-  constructor(private readonly fn: () => void) {}
+  constructor(
+    private readonly h: RemoteHandle<unknown>,
+    private readonly resolve: (v: unknown) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {}
   wake(): void {
-    this.fn();
+    settleInto(this.h, this.resolve, this.reject);
   }
   wakeByRef(): void {
-    this.fn();
+    this.wake();
   }
   clone(): Waker {
     return this;

@@ -30,12 +30,28 @@ import {
 import { RemoteHandle, type HandleOwner } from './remote_handle.js';
 import { kindOf, type TaskEntry } from './registry.js';
 
-/** Thrown by `spawn` when an argument cannot be copied to another thread. */
+/**
+ * Thrown by `spawn` when an argument cannot be copied to another thread (a function, a
+ * symbol...); the message names the task. Also the cause of a task whose result cannot be copied.
+ *
+ * @example
+ * ```ts
+ * try { echo.spawn(() => 1); } catch (e) { if (e instanceof ParallelArgumentError) console.log(e.message); }
+ * ```
+ */
 export class ParallelArgumentError extends TypeError {
   override name = 'ParallelArgumentError';
 }
 
-/** The cause carried by a JoinError when the worker running the task died. */
+/**
+ * The cause carried by a `JoinError` when the worker running the task died (uncaught error
+ * outside a task, `process.exit`, out of memory); the message says which worker and why.
+ *
+ * @example
+ * ```ts
+ * try { yield* h; } catch (e) { if (e instanceof JoinError && e.cause instanceof WorkerDiedError) retry(); }
+ * ```
+ */
 export class WorkerDiedError extends Error {
   override name = 'WorkerDiedError';
 }
@@ -100,7 +116,11 @@ export class ThreadContext implements HandleOwner {
         a.set(this.arena.subarray(0, this.arenaEnd));
         this.arena = a;
       }
-      this.arena.set(enc.buf.subarray(0, len), this.arenaEnd);
+      const arena = this.arena;
+      const src = enc.buf;
+      const at = this.arenaEnd;
+      if (len > 64) arena.set(src.subarray(0, len), at);
+      else for (let i = 0; i < len; i++) arena[at + i] = src[i]!;
       h.pendingOff = this.arenaEnd;
       h.pendingLen = len;
       this.arenaEnd += len;
@@ -154,7 +174,7 @@ export class ThreadContext implements HandleOwner {
       h.pendingOff = -1;
       const local = this.free[--this.freeTop]!;
       try {
-        this.place(this.base + local, this.arena.subarray(off, off + len), len);
+        this.place(this.base + local, this.arena, len, off);
       } catch (e) {
         this.free[this.freeTop++] = local;
         this.subOutstanding();
@@ -166,15 +186,18 @@ export class ThreadContext implements HandleOwner {
   }
 
   /** Writes an encoded payload into slot `id` (inline or in the heap). */
-  place(id: number, buf: Uint8Array, len: number): void {
+  place(id: number, buf: Uint8Array, len: number, start = 0): void {
     const sh = this.sh;
     const mem = sh.mem;
     if (len <= INLINE_BYTES) {
-      sh.bytes.set(len === buf.length ? buf : buf.subarray(0, len), sh.inlineByte(id));
+      // A short loop: no subarray view allocated per task.
+      const dst = sh.bytes;
+      const o = sh.inlineByte(id);
+      for (let i = 0; i < len; i++) dst[o + i] = buf[start + i]!;
       mem[sh.sw(id, S_HEAP)] = 0;
     } else {
       const off = heapAlloc(sh, len, this.tid);
-      sh.heap.set(buf.subarray(0, len), off);
+      sh.heap.set(buf.subarray(start, start + len), off);
       mem[sh.sw(id, S_HEAP)] = off;
     }
     mem[sh.sw(id, S_LEN)] = len;
@@ -272,8 +295,26 @@ export class ThreadContext implements HandleOwner {
     if (owner === this.tid) this.finishSlot(id);
     else {
       this.sh.inboxes[owner]!.push(id);
-      this.sh.wake(owner);
+      if (this.deferWakes) {
+        // A worker batches its wake-ups: one notify per owner per batch of completions.
+        if (this.wakeList.length === 0) this.wakeSince = performance.now();
+        if (this.wakeList.indexOf(owner) < 0) this.wakeList.push(owner);
+      } else this.sh.wake(owner);
     }
+  }
+
+  /** Workers set this: owners are woken by `flushWakes`, not at each completion. */
+  deferWakes = false;
+  /** Owners with completions not signalled yet. */
+  readonly wakeList: number[] = [];
+  /** When the oldest unsignalled completion was handed back (ms). */
+  wakeSince = 0;
+
+  /** Signals every owner that has completions waiting. */
+  flushWakes(): void {
+    const l = this.wakeList;
+    for (let i = 0; i < l.length; i++) this.sh.wake(l[i]!);
+    l.length = 0;
   }
 
   /** Owner side: processes every slot in the inbox. Returns how many. */

@@ -14,7 +14,6 @@ import type { Driver } from '../../executor.js';
 import type { Runtime } from '../../runtime.js';
 import { JoinError } from '../../../task/join_error.js';
 import { fromPromise } from '../../../future/promise.js';
-import { future } from '../../../future/gen_future.js';
 import type { Context, Waker } from '../../../future/future.js';
 import type { Task } from '../../task.js';
 import {
@@ -51,6 +50,7 @@ const GLOBAL_INTERVAL = 61;
 const MAX_LIFO_POLLS = 3;
 const GLOBAL_BATCH = 128;
 
+
 const now = (): number => performance.now();
 
 /** @internal */
@@ -65,6 +65,9 @@ export class WorkerLoop implements Driver {
   private ticks = 0;
   private lifoRun = 0;
   private plainRuns = 0;
+  /** Module URLs imported on this worker, with the error if the import failed. */
+  private readonly imported = new Map<string, unknown>();
+  private importing = false;
   private readonly m: number;
   private readonly tickFn = (): void => this.tick();
   private readonly onWake = (): void => {
@@ -80,6 +83,7 @@ export class WorkerLoop implements Driver {
     this.me = ctx.tid;
     this.m = this.me * METRIC_WORDS;
     ctx.submit = (id) => this.pushLocal(id);
+    ctx.deferWakes = true;
     rt.driver(WORKER_LOOP, () => this);
   }
 
@@ -128,6 +132,7 @@ export class WorkerLoop implements Driver {
   }
 
   private next(): number {
+    if (this.importing) return -1;
     const sh = this.sh;
     const mem = sh.mem;
     this.ticks++;
@@ -234,23 +239,27 @@ export class WorkerLoop implements Driver {
     if (Atomics.load(mem, sh.tw(this.me, T_CANCELS)) !== 0) this.processCancels();
     const ex = this.rt.executor;
     let n = 0;
+    const ctx = this.ctx;
     while (n < TICK_BUDGET) {
-      if (ex.queue.length > 0) {
-        ex.drain();
-        n++;
-        continue;
+      if (ex.queue.length > 0) ex.drain();
+      else {
+        const id = this.next();
+        if (id < 0) break;
+        this.startSlot(id);
       }
-      const id = this.next();
-      if (id < 0) break;
-      this.startSlot(id);
       n++;
+      // Owners waiting for results hear about them within ~50 µs, in batches.
+      if (ctx.wakeList.length !== 0 && now() - ctx.wakeSince > 0.05) ctx.flushWakes();
     }
+    if (ctx.wakeList.length !== 0) ctx.flushWakes();
     if (n === 0) sh.metrics[this.m + M_NOOPS]!++;
     const met = sh.metrics;
     met[this.m + M_BUSY]! += now() - t0;
     met[this.m + M_POLLS] = ex.workerPollCount + this.plainRuns;
     this.inTick = false;
     if (n >= TICK_BUDGET) this.requestTick();
+    // Found work: look once more on the next turn (after timers and I/O) before parking.
+    else if (n > 0) this.requestTick();
     else this.park();
   }
 
@@ -258,6 +267,20 @@ export class WorkerLoop implements Driver {
     const sh = this.sh;
     const mem = sh.mem;
     const ctx = this.ctx;
+    const kind = mem[sh.sw(id, S_KIND)]!;
+    let entry = this.kinds[kind] ?? this.resolve(kind);
+    if (entry === undefined) {
+      const { url } = splitKey(sh.kindKey(kind));
+      if (!this.imported.has(url)) {
+        // First use of this module here: the task goes back to the global queue, unclaimed
+        // (another worker may run it meanwhile), and this worker takes nothing until the
+        // module is loaded. So no task ever waits on a worker that cannot run it yet.
+        sh.inject.push(id);
+        sh.wakeParked(1, this.me);
+        this.beginImport(url);
+        return;
+      }
+    }
     mem[sh.sw(id, S_RUNNER)] = this.me;
     if (Atomics.compareExchange(mem, sh.sw(id, S_STATE), ST_QUEUED, ST_RUNNING) !== ST_QUEUED) {
       // Aborted while queued: hand it back to be freed.
@@ -265,7 +288,6 @@ export class WorkerLoop implements Driver {
       return;
     }
     sh.metrics[this.m + M_STARTED]!++;
-    const kind = mem[sh.sw(id, S_KIND)]!;
     let args: unknown[];
     try {
       args = ctx.readArgs(id);
@@ -275,9 +297,16 @@ export class WorkerLoop implements Driver {
       return;
     }
     ctx.releasePayload(id);
-    const entry = this.kinds[kind] ?? this.resolve(kind);
+    entry ??= this.resolve(kind);
     if (entry === undefined) {
-      this.watch(id, this.rt.spawnTask(`import ${splitKey(sh.kindKey(kind)).name}`, importThenRun, [sh.kindKey(kind), args]) as Task<unknown>);
+      // Its module was imported here and did not register it (or failed to load).
+      const { name, url } = splitKey(sh.kindKey(kind));
+      const failure = this.imported.get(url);
+      ctx.complete(
+        id,
+        OUT_ERR,
+        failure ?? new UnknownTaskError(`parallel task ${JSON.stringify(name)} is not registered by ${url} (imported on worker ${this.me})`),
+      );
       return;
     }
     if (entry.isGenerator) {
@@ -299,6 +328,21 @@ export class WorkerLoop implements Driver {
     ctx.complete(id, OUT_OK, r);
   }
 
+  /** Loads a module that registers tasks; meanwhile `next()` hands out nothing. */
+  private beginImport(url: string): void {
+    if (this.importing) return;
+    this.importing = true;
+    const done = (err: unknown): void => {
+      this.imported.set(url, err);
+      this.importing = false;
+      this.requestTick();
+    };
+    import(url).then(
+      () => done(undefined),
+      (e: unknown) => done(e instanceof Error ? e : new Error(String(e))),
+    );
+  }
+
   private resolve(kind: number): TaskEntry | undefined {
     const { name } = splitKey(this.sh.kindKey(kind));
     const e = lookupTask(name);
@@ -314,15 +358,18 @@ export class WorkerLoop implements Driver {
   /** @internal A started task finished: report its outcome to the slot's owner. */
   taskDone(id: number, task: Task<unknown>): void {
     this.running.delete(id);
+    let ok = true;
     let v: unknown;
     try {
       v = task.outcome();
     } catch (e) {
+      ok = false;
       if (e instanceof JoinError && e.isCancelled()) this.ctx.complete(id, OUT_CANCELLED, undefined);
       else this.ctx.complete(id, OUT_ERR, e instanceof JoinError ? e.cause : e);
-      return;
     }
-    this.ctx.complete(id, OUT_OK, v);
+    if (ok) this.ctx.complete(id, OUT_OK, v);
+    // Outside a tick (a task finished on a timer or I/O wake-up): signal the owner now.
+    if (!this.inTick) this.ctx.flushWakes();
   }
 
   private processCancels(): void {
@@ -395,23 +442,6 @@ class SlotWatcher implements Waker, Context {
   willWake(other: Waker): boolean {
     return other === this;
   }
-}
-
-/** First use of a task kind on this worker: import its module, then run it here. */
-function* importThenRun(key: string, args: unknown[]): Generator<unknown, unknown, unknown> {
-  const { name, url } = splitKey(key);
-  yield* fromPromise(import(url));
-  const e = lookupTask(name);
-  if (e === undefined) {
-    throw new UnknownTaskError(`parallel task ${JSON.stringify(name)} is not registered by ${url} (imported on a worker)`);
-  }
-  const fn = e.fn as (...a: unknown[]) => unknown;
-  if (e.isGenerator) return yield* future(fn as (...a: unknown[]) => Generator<never, unknown, unknown>, ...args);
-  const r = fn(...args);
-  if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
-    return yield* fromPromise(r as PromiseLike<unknown>);
-  }
-  return r;
 }
 
 export { ST_RUNNING };

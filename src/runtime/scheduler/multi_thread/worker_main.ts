@@ -14,7 +14,8 @@ const data = workerData as { init: SharedInit; tid: number };
 const sh = new Shared(data.init);
 const ctx = new ThreadContext(sh, data.tid);
 threadState.worker = ctx;
-const rt = new Runtime({ name: `kyoto-worker-${data.tid}` });
+// Per-poll timing is off on workers: the worker loop measures busy time itself.
+const rt = new Runtime({ name: `kyoto-worker-${data.tid}`, timing: false });
 const loop = new WorkerLoop(ctx, rt);
 // The port keeps this thread alive between tasks; the pool terminates it at shutdown.
 parentPort?.on('message', () => {});
