@@ -9,7 +9,7 @@ import { resourceEvents, resourceRegistry } from '../runtime/resources.js';
 import { Runtime } from '../runtime/runtime.js';
 import { currentTask, type Task } from '../runtime/task.js';
 import type { Executor, TaskInfo } from '../runtime/executor.js';
-import { setAwaitTracing } from './trace.js';
+import { setAwaitTracing, traceTurnEnded } from './trace.js';
 import { formatDuration } from './chain.js';
 import { LintStore, blockingMessage, lintConfig, neverYieldedMessage, stateLints, type Lint, type LintConfig, type LintOptions } from './lints.js';
 
@@ -171,6 +171,7 @@ export class Instrument {
     this.accMs = 0;
     ex.drainHook = (drainMs, polls, timedMs) => {
       if (ex.timingMask !== 0 && drainMs - timedMs > blockingMs) this.untimedBlock(drainMs - timedMs, polls);
+      traceTurnEnded();
       this.accMs += drainMs;
       if ((this.accPolls += polls) >= ADAPT_EVERY_POLLS) this.adaptSampling();
     };
