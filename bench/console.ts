@@ -166,48 +166,64 @@ async function measure(name: string, ops: number, body: (rt: Runtime) => Promise
 }
 
 /**
- * Steady state: one runtime without the console and one with the console and a client attached,
- * both kept alive and warm, runs alternated. (Await tracing is process-wide, so while the console
- * runtime exists the plain one runs with the trace hook installed too; its cost is a null check
- * and an early return per suspension.)
+ * Steady state, one process per measurement: a warm runtime (with or without the console and a
+ * client) runs the benchmark 24 times and reports the median CPU time of the last 16 runs. Await
+ * tracing is process-wide, so the two configurations must not share a process; nor is GC forced
+ * between runs here (a forced GC makes V8 drop optimized code that embedded the dead runtime's
+ * objects, which penalizes whichever configuration happens to be hit).
  */
-async function steady(name: string, ops: number, body: (rt: Runtime) => Promise<unknown>): Promise<void> {
-  const plain = await makeEnv('default (no console)');
-  const withConsole = await makeEnv('console + client');
+async function steadyChild(which: string, withConsole: boolean): Promise<void> {
+  const env = await makeEnv(withConsole ? 'console + client' : 'default (no console)');
   await new Promise((r) => setTimeout(r, 30));
-  const a: number[] = [];
-  const b: number[] = [];
-  const run = async (rt: Runtime): Promise<number> => {
-    globalThis.gc?.();
-    const c0 = process.cpuUsage();
-    await body(rt);
-    const cu = process.cpuUsage(c0);
-    return ((cu.user + cu.system) * 1000) / ops;
-  };
+  const [body, ops] = which === 'spawn' ? [spawnMany, SPAWNS] : [pingPong, MESSAGES];
+  const xs: number[] = [];
   for (let i = 0; i < 24; i++) {
-    const x = await run(plain.rt);
-    const y = await run(withConsole.rt);
-    if (i >= 4) {
-      a.push(x);
-      b.push(y);
-    }
+    const c0 = process.cpuUsage();
+    await env.rt.blockOn(body as (n: number) => Generator<Future<unknown>, number, unknown>, ops);
+    const cu = process.cpuUsage(c0);
+    if (i >= 8) xs.push(((cu.user + cu.system) * 1000) / ops);
   }
-  await closeEnv(plain);
-  await closeEnv(withConsole);
+  await closeEnv(env);
+  xs.sort((a, b) => a - b);
+  process.stdout.write(`${xs[xs.length >> 1]!}\n`);
+}
+
+function runChild(which: string, withConsole: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawnChild(process.execPath, [process.argv[1]!, '--steady-child', which, withConsole ? 'console' : 'plain'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve(Number(out.trim())));
+  });
+}
+
+async function steady(which: string): Promise<void> {
+  const plain: number[] = [];
+  const withConsole: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    plain.push(await runChild(which, false));
+    withConsole.push(await runChild(which, true));
+  }
   const median = (xs: number[]): number => xs.slice().sort((p, q) => p - q)[xs.length >> 1]!;
-  const ma = median(a);
-  const mb = median(b);
-  const ba = Math.min(...a);
-  const bb = Math.min(...b);
+  const a = median(plain);
+  const b = median(withConsole);
   const pct = (r: number): string => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
   console.log(
-    `  ${name.padEnd(10)} CPU median ${ma.toFixed(1)} → ${mb.toFixed(1)} ns/op (${pct(mb / ma)})   CPU best ${ba.toFixed(1)} → ${bb.toFixed(1)} ns/op (${pct(bb / ba)})`,
+    `  ${which.padEnd(10)} CPU ${a.toFixed(1)} → ${b.toFixed(1)} ns/op (${pct(b / a)})   per process: ${plain.map((x) => x.toFixed(0)).join(' ')} → ${withConsole.map((x) => x.toFixed(0)).join(' ')}`,
   );
+}
+
+if (process.argv[2] === '--steady-child') {
+  await steadyChild(process.argv[3]!, process.argv[4] === 'console');
+  process.exit(0);
 }
 
 console.log(`kyoto console overhead — ${new Date().toISOString()} — Node ${process.version}`);
 await measure('spawn: spawn N tasks and join them', SPAWNS, (rt) => rt.blockOn(spawnMany, SPAWNS));
 await measure('ping-pong: two tasks exchanging messages', MESSAGES, (rt) => rt.blockOn(pingPong, MESSAGES));
-console.log('\nsteady state, warm runtimes alternated (20 runs each): no console → console + client');
-await steady('spawn', SPAWNS, (rt) => rt.blockOn(spawnMany, SPAWNS));
-await steady('ping-pong', MESSAGES, (rt) => rt.blockOn(pingPong, MESSAGES));
+console.log('\nsteady state, a warm runtime per process (median of 16 runs; 4 processes each): no console → console + client');
+await steady('spawn');
+await steady('ping-pong');

@@ -61,13 +61,16 @@ export function awaitTree(task: Task<unknown>, now: number): AwaitNode | null {
   if ((st & COMPLETE) !== 0 || (st & STARTED) === 0) return null;
   const root = (st & FUTURE_BODY) !== 0 ? (task.body as Future<unknown>) : task.awaiting;
   if (!(root instanceof Future)) return null;
-  return nodeOf(root, now, 0, new Set());
+  // The task itself is never a child: a future holding it holds its waker.
+  return nodeOf(root, now, 0, new Set<object>([task]), -1);
 }
 
-function nodeOf(f: Future<unknown>, now: number, depth: number, seen: Set<object>): AwaitNode {
+function nodeOf(f: Future<unknown>, now: number, depth: number, seen: Set<object>, parentWait: number): AwaitNode {
   seen.add(f);
   const rec = awaitRecordOf(f);
   const frames = rec === undefined ? [] : rec.frames().slice().reverse();
+  // A future polled by its parent (not through yield*) has waited as long as the parent.
+  const waitingMs = rec === undefined ? parentWait : now - rec.since;
   const t = f as Future<unknown> & Traceable;
   let label: string;
   let generator = false;
@@ -76,11 +79,11 @@ function nodeOf(f: Future<unknown>, now: number, depth: number, seen: Set<object
     generator = true;
     label = f.fn !== null && f.fn.name !== '' ? f.fn.name : 'future';
   } else label = safe(() => (typeof t.traceLabel === 'function' ? t.traceLabel() : ''), '') || f.constructor.name || 'Future';
-  const reason = safe(() => (typeof t.traceReason === 'function' ? t.traceReason() : ''), '');
+  const reason = safe(() => (typeof t.traceReason === 'function' ? t.traceReason() : resourceLabel(f)), '');
   const node: AwaitNode = {
     label,
     frames,
-    waitingMs: rec === undefined ? -1 : now - rec.since,
+    waitingMs,
     reason,
     generator,
     children: [],
@@ -88,7 +91,7 @@ function nodeOf(f: Future<unknown>, now: number, depth: number, seen: Set<object
   if (depth >= MAX_DEPTH || f instanceof Task) return node;
   for (const c of childrenOf(f)) {
     if (seen.has(c)) continue;
-    node.children.push(nodeOf(c, now, depth + 1, seen));
+    node.children.push(nodeOf(c, now, depth + 1, seen, waitingMs));
     if (node.children.length >= MAX_CHILDREN) break;
   }
   return node;
@@ -105,7 +108,29 @@ function childrenOf(f: Future<unknown>): readonly Future<unknown>[] {
     const v = o[k];
     if (v instanceof Future) return [v];
   }
-  return [];
+  // Otherwise: the futures (or arrays of futures, as join/select/race keep) in its own fields. A
+  // task in a plain field is a stored waker, not something awaited.
+  const out: Future<unknown>[] = [];
+  let fields = 0;
+  for (const k in o) {
+    if (++fields > 16) break;
+    const v = o[k];
+    if (v instanceof Future) {
+      if (!(v instanceof Task)) out.push(v);
+    }
+    else if (Array.isArray(v) && v.length > 0 && v.length <= 64) {
+      for (const x of v) if (x instanceof Future) out.push(x);
+    }
+  }
+  return out;
+}
+
+/** A tracked resource's label (a timer's deadline, a socket's address) as the wait reason. */
+function resourceLabel(f: Future<unknown>): string {
+  const r = f as unknown as { resourceInfo?: () => { label?: unknown } };
+  if (typeof r.resourceInfo !== 'function') return '';
+  const label = r.resourceInfo().label;
+  return typeof label === 'string' ? label : '';
 }
 
 function safe<T>(fn: () => T, dflt: T): T {

@@ -9,7 +9,7 @@ import { resourceEvents, resourceRegistry } from '../runtime/resources.js';
 import { Runtime } from '../runtime/runtime.js';
 import { currentTask, type Task } from '../runtime/task.js';
 import type { Executor, TaskInfo } from '../runtime/executor.js';
-import { setAwaitTracing } from './trace.js';
+import { setAwaitTracing, traceTurnEnded } from './trace.js';
 import { formatDuration } from './chain.js';
 import { LintStore, blockingMessage, lintConfig, neverYieldedMessage, stateLints, type Lint, type LintConfig, type LintOptions } from './lints.js';
 
@@ -171,6 +171,7 @@ export class Instrument {
     this.accMs = 0;
     ex.drainHook = (drainMs, polls, timedMs) => {
       if (ex.timingMask !== 0 && drainMs - timedMs > blockingMs) this.untimedBlock(drainMs - timedMs, polls);
+      traceTurnEnded();
       this.accMs += drainMs;
       if ((this.accPolls += polls) >= ADAPT_EVERY_POLLS) this.adaptSampling();
     };
@@ -249,7 +250,19 @@ export class Instrument {
     const now = performance.now();
     const prev = this.lastUntimedBlock;
     this.lastUntimedBlock = now;
-    if (now - prev > RECUR_WITHIN_MS) return;
+    if (ms > this.lints.neverYieldedMs) {
+      // Too long for a GC pause or preemption: report at once.
+      this.store.add('never-yielded:unsampled', {
+        kind: 'never-yielded',
+        severity: 'warning',
+        taskId: 0,
+        taskName: '',
+        location: '',
+        message: `a poll that was not timed (timing samples 1 in ${this.ex.timingMask + 1} polls while polls are tiny) ran about ${formatDuration(ms)} without yielding, in a turn of ${polls} polls: every other task waited. Split the work with yieldNow or move it to spawnBlocking.`,
+        value: ms,
+        at: now,
+      });
+    } else if (now - prev > RECUR_WITHIN_MS) return;
     this.store.add('blocking-poll:unsampled', {
       kind: 'blocking-poll',
       severity: 'warning',

@@ -60,8 +60,20 @@ function clockOf(cx: Context): number {
   return cx instanceof Task ? cx.rt.clock() : performance.now();
 }
 
+/** Executor turns seen (advanced by the console after each drain), and the turn last refilled in. */
+let turn = 0;
+let refilledTurn = -1;
+
+/** @internal Called by the console at the end of each executor turn. */
+export function traceTurnEnded(): void {
+  turn++;
+}
+
 function traceHook(fut: Future<unknown>, cx: Context): void {
   if (tokens < 1) {
+    // Over budget: refill at most once per executor turn (one clock read per turn, not per await).
+    if (refilledTurn === turn) return;
+    refilledTurn = turn;
     const t = clockOf(cx);
     tokens = Math.min(TRACE_BURST, tokens + (t - lastRefill) * TRACE_RATE_PER_MS);
     lastRefill = t;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DeadlockError, Future, Pending, Runtime, future, setAwaitTracing, startConsole, yieldNow, type Context, type Poll } from '../../src/index.js';
+import { DeadlockError, Future, Pending, Runtime, future, join, mpsc, setAwaitTracing, sleep, startConsole, timeout, yieldNow, type Context, type Poll } from '../../src/index.js';
 import { ForgetfulFuture, Parked } from './demo_app.js';
 
 const here = fileURLToPath(import.meta.url);
@@ -159,5 +159,33 @@ test('await tracing: after a burst uses the budget up, a slower program is trace
   const lines = rt.dump().split('\n');
   const i = lines.findIndex((l) => l.startsWith(`task stuck (id ${h.id}`));
   assert.ok(lines[i + 2]!.startsWith(`    at stuck ${lineOf('@site-stuck')}`), lines.slice(i, i + 3).join('\n'));
+  await rt.shutdown();
+});
+
+function* recvOne(rx: mpsc.Receiver<number>) {
+  return yield* rx.recv(); // @site-recv
+}
+function* joinMain(rx: mpsc.Receiver<number>) {
+  yield* join(future(recvOne, rx), sleep(60_000)); // @site-join
+}
+function* timed() {
+  yield* timeout(60_000, sleep(120_000));
+}
+
+test("dump: kyoto's join, timeout, sleep and mpsc are followed without extra hooks", async () => {
+  const rt = new Runtime();
+  startConsole(rt, { port: 0 });
+  const [tx, rx] = mpsc.channel<number>(1);
+  const a = rt.spawn(joinMain, rx);
+  const b = rt.spawn(timed);
+  await turn();
+  const lines = rt.dump().split('\n');
+  const i = lines.findIndex((l) => l.startsWith(`task joinMain (id ${a.id}`));
+  assert.match(lines[i + 1]!, /^ {2}awaits: joinMain > Join > \[recvOne > \w+ \(waiting [^)]*\) \| Sleep \(waiting [^)]* for sleep, due in \d+ ms\)\]$/);
+  assert.ok(lines[i + 2]!.startsWith(`    at joinMain ${lineOf('@site-join')}`));
+  assert.ok(lines[i + 3]!.startsWith(`    at recvOne ${lineOf('@site-recv')}`));
+  const j = lines.findIndex((l) => l.startsWith(`task timed (id ${b.id}`));
+  assert.match(lines[j + 1]!, /^ {2}awaits: timed > Timeout > Sleep \(waiting [^)]* for sleep, due in \d+ ms\)$/);
+  tx.close();
   await rt.shutdown();
 });

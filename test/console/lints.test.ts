@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Runtime, startConsole, yieldNow, JoinError, type Lint, type LintOptions } from '../../src/index.js';
+import { Runtime, startConsole, yieldNow, JoinError, mpsc, SendError, type Lint, type LintOptions } from '../../src/index.js';
 import { DemoQueue, ForgetfulFuture, Parked } from './demo_app.js';
 
 async function withConsole(opts: LintOptions, body: (rt: Runtime) => Promise<void>): Promise<void> {
@@ -204,6 +204,35 @@ test('channel without receivers: senders keep sending after every receiver is go
   });
 });
 
+function* stubbornProducer(tx: mpsc.UnboundedSender<number>, n: number) {
+  let failed = 0;
+  for (let i = 0; i < n; i++) {
+    try {
+      tx.send(i);
+    } catch (e) {
+      if (e instanceof SendError) failed++;
+    }
+    yield* yieldNow();
+  }
+  return failed;
+}
+
+test('channel without receivers: kyoto mpsc reports through the hook', async () => {
+  await withConsole({}, async (rt) => {
+    const [tx, rx] = mpsc.unbounded<number>();
+    rx.close();
+    assert.equal(await rt.blockOn(stubbornProducer, tx, 4), 4);
+    const l = rt.lints().find((x) => x.kind === 'channel-no-receivers');
+    assert.ok(l, kinds(rt.lints()).join(','));
+    assert.equal(l.taskName, 'stubbornProducer');
+    assert.match(l.message, /^mpsc channel unbounded .* 4 sends were attempted/);
+    const [tx2, rx2] = mpsc.unbounded<number>();
+    assert.equal(await rt.blockOn(stubbornProducer, tx2, 4), 0, 'a live receiver');
+    rx2.close();
+    assert.equal(rt.lints().filter((x) => x.kind === 'channel-no-receivers').length, 1);
+  });
+});
+
 test('lint options are validated', () => {
   const rt = new Runtime();
   assert.throws(() => startConsole(rt, { port: 0, blockingPollMs: -1 }), /blockingPollMs must be a finite number >= 0, got -1/);
@@ -242,7 +271,8 @@ test('the console samples timing when polls are tiny and reports recurring untim
     assert.ok(l);
     assert.equal(l.taskId, 0);
     assert.match(l.message, /polls that were not timed \(timing samples 1 in 64 polls while polls are tiny\) blocked the executor for about 30 ms in a turn of 3 polls, again within 5 s/);
-    hook(0.001, 1, 0.001);
+    hook(1500, 5, 0.01); // over the never-yielded threshold: reported at once
+    assert.match(rt.lints().find((x) => x.kind === 'never-yielded')?.message ?? '', /not timed .* ran about 1\.5 s without yielding/);
     hook(60, 2048, 60); // long polls (30 µs each): every poll is timed again
     assert.equal(ex.timingMask, 0);
   });

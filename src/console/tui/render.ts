@@ -179,9 +179,21 @@ function taskTable(m: TuiModel, width: number, body: number): string[] {
 function hist(title: string, h: HistogramView | null, width: number): string[] {
   if (h === null || h.count === 0) return [`${BOLD}${title}${RESET}: no samples`];
   const out = [`${BOLD}${title}${RESET}: n=${h.count} min ${formatDuration(h.min)} p50 ${formatDuration(h.p50)} p90 ${formatDuration(h.p90)} p99 ${formatDuration(h.p99)} max ${formatDuration(h.max)}`];
-  const max = h.buckets.reduce((a, b) => Math.max(a, b[2]), 0);
+  // One row per power of two (the 8 sub-buckets of an octave merged), at most 12 rows.
+  const rows = new Map<number, [number, number, number]>();
+  for (const [lo, hi, n] of h.buckets) {
+    const e = lo <= 0 ? -1 : Math.floor(Math.log2(lo * 1000 + 1e-9));
+    const r = rows.get(e);
+    if (r === undefined) rows.set(e, [lo, hi, n]);
+    else {
+      r[1] = hi;
+      r[2] += n;
+    }
+  }
+  const list = [...rows.entries()].sort((a, b) => a[0] - b[0]).map((x) => x[1]).slice(-12);
+  const max = list.reduce((a, b) => Math.max(a, b[2]), 0);
   const barW = Math.max(10, Math.min(50, width - 30));
-  for (const [lo, hi, n] of h.buckets.slice(-8)) {
+  for (const [lo, hi, n] of list) {
     const w = Math.max(1, Math.round((n / max) * barW));
     out.push(`  ${fit(`${formatDuration(lo)}–${formatDuration(hi)}`, 20, true)} ${CYAN}${'█'.repeat(w)}${RESET} ${n}`);
   }
