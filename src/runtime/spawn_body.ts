@@ -36,8 +36,8 @@ export class SpawnError extends TypeError {
 /** Result of preparing a body. */
 export interface PreparedBody {
   body: Generator<unknown, unknown, unknown> | Future<unknown>;
+  /** True when `body` is a future to poll rather than a generator to resume. */
   futureBody: boolean;
-  /** The function whose name and location the task takes (or the future). */
 }
 
 const scratch: PreparedBody = { body: null as unknown as Future<unknown>, futureBody: false };
@@ -59,8 +59,9 @@ export function checkBody(body: unknown): void {
 }
 
 /**
- * Prepares `body(...args)`. Returns a shared scratch object (read it at once). A body that
- * throws synchronously becomes a task that fails with that error, as an async function would.
+ * Prepares `body(...args)` (already accepted by `checkBody` at spawn). Returns a shared scratch
+ * object (read it at once). A body that throws synchronously becomes a task that fails with that
+ * error, as an async function would.
  */
 export function prepareBody(body: unknown, args: unknown, one: boolean): PreparedBody {
   const out = scratch;
@@ -76,13 +77,6 @@ export function prepareBody(body: unknown, args: unknown, one: boolean): Prepare
         out.body = failed(e);
         out.futureBody = true;
       }
-      return out;
-    }
-    if (proto === AsyncGeneratorFunctionProto) {
-      out.body = failed(new SpawnError(
-        `spawn(${(body as { name: string }).name}): async generator functions are not task bodies; use a generator function (function*) or an async function`,
-      ));
-      out.futureBody = true;
       return out;
     }
     return preparePromiseFn(out, body as (...a: unknown[]) => unknown, one ? [args] : (args as unknown[]));
