@@ -4,12 +4,12 @@
  */
 import * as net from 'node:net';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { WRITABLE, ERROR } from '../runtime/io/registration.js';
+import type { Registration } from '../runtime/io/registration.js';
 import { SocketAddr, formatAddr, parseAddr, type ToSocketAddr } from './addr.js';
 import { SocketStream } from './socket_stream.js';
+import { ConnectFuture } from './connect.js';
 import { ListenFuture, SocketListener, checkBacklog, takeQueuedError, type ListenerOptions } from './listener.js';
 import { ReadHalf, WriteHalf } from './split.js';
-import { pollProceed } from '../runtime/coop.js';
 import { toIoError } from '../io/error.js';
 
 /**
@@ -49,7 +49,7 @@ export class TcpStream extends SocketStream {
    */
   static connect(addr: ToSocketAddr): Future<TcpStream> {
     const { host, port } = parseAddr(addr, '127.0.0.1');
-    return new ConnectFuture(host, port);
+    return new TcpConnectFuture(host, port);
   }
 
   /** @internal */
@@ -125,42 +125,19 @@ export class TcpStream extends SocketStream {
   }
 }
 
-class ConnectFuture extends Future<TcpStream> {
-  private stream: TcpStream | null = null;
-  private done = false;
+class TcpConnectFuture extends ConnectFuture<TcpStream> {
   constructor(
     private readonly host: string,
     private readonly port: number,
   ) {
     super();
   }
-  poll(cx: Context): Poll<TcpStream> {
-    if (this.done) throw new Error('connect future polled after it completed');
-    let s = this.stream;
-    if (s === null) {
-      const sock = net.connect({ host: this.host, port: this.port, allowHalfOpen: true });
-      s = this.stream = new TcpStream(sock, new SocketAddr(this.host, this.port));
-    }
-    const reg = s.reg;
-    if ((reg.readiness & ERROR) !== 0) {
-      this.done = true;
-      s.close();
-      throw reg.error!;
-    }
-    if (!s.socket.connecting && !s.socket.pending && !s.socket.destroyed) {
-      if (!pollProceed(cx)) return Pending;
-      this.done = true;
-      reg.driver.counters.tcpConnected++;
-      reg.readiness |= WRITABLE;
-      return s;
-    }
-    reg.registerWriter(cx);
-    return Pending;
+  protected open(): TcpStream {
+    const sock = net.connect({ host: this.host, port: this.port, allowHalfOpen: true });
+    return new TcpStream(sock, new SocketAddr(this.host, this.port));
   }
-  override drop(): void {
-    if (this.done) return;
-    this.done = true;
-    this.stream?.close();
+  protected countConnected(reg: Registration): void {
+    reg.driver.counters.tcpConnected++;
   }
 }
 

@@ -4,10 +4,10 @@
  */
 import * as net from 'node:net';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { ERROR, WRITABLE } from '../runtime/io/registration.js';
-import { pollProceed } from '../runtime/coop.js';
+import type { Registration } from '../runtime/io/registration.js';
 import { toIoError } from '../io/error.js';
 import { SocketStream } from './socket_stream.js';
+import { ConnectFuture } from './connect.js';
 import { ListenFuture, SocketListener, checkBacklog, takeQueuedError, type ListenerOptions } from './listener.js';
 import { ReadHalf, WriteHalf } from './split.js';
 
@@ -91,38 +91,15 @@ export class UnixStream extends SocketStream {
   }
 }
 
-class UnixConnectFuture extends Future<UnixStream> {
-  private stream: UnixStream | null = null;
-  private done = false;
+class UnixConnectFuture extends ConnectFuture<UnixStream> {
   constructor(private readonly path: string) {
     super();
   }
-  poll(cx: Context): Poll<UnixStream> {
-    if (this.done) throw new Error('connect future polled after it completed');
-    let s = this.stream;
-    if (s === null) {
-      s = this.stream = new UnixStream(net.connect({ path: this.path, allowHalfOpen: true }), this.path);
-    }
-    const reg = s.reg;
-    if ((reg.readiness & ERROR) !== 0) {
-      this.done = true;
-      s.close();
-      throw reg.error!;
-    }
-    if (!s.socket.connecting && !s.socket.pending && !s.socket.destroyed) {
-      if (!pollProceed(cx)) return Pending;
-      this.done = true;
-      reg.driver.counters.unixConnected++;
-      reg.readiness |= WRITABLE;
-      return s;
-    }
-    reg.registerWriter(cx);
-    return Pending;
+  protected open(): UnixStream {
+    return new UnixStream(net.connect({ path: this.path, allowHalfOpen: true }), this.path);
   }
-  override drop(): void {
-    if (this.done) return;
-    this.done = true;
-    this.stream?.close();
+  protected countConnected(reg: Registration): void {
+    reg.driver.counters.unixConnected++;
   }
 }
 
