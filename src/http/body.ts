@@ -18,7 +18,8 @@ import { ClientDisconnectedError, HttpParseError, PayloadTooLargeError } from '.
 import { CONTINUE } from './serialize.js';
 
 /**
- * The body of an `HttpRequest` (`req.body`).
+ * A request body: a kyoto `Stream<Uint8Array>` that is also an `AsyncRead` (`pollRead`, `read`,
+ * `readChunk`). `serve` gives a `RequestBody`; `toNodeHandler` a body over node's request.
  *
  * @example
  * ```ts
@@ -26,13 +27,11 @@ import { CONTINUE } from './serialize.js';
  * for (let c = yield* req.body.next(); c !== undefined; c = yield* req.body.next()) total += c.length;
  * ```
  */
-export class RequestBody extends Stream<Uint8Array> {
+export abstract class BodyStream extends Stream<Uint8Array> {
   private rest: Uint8Array | null = null;
 
-  /** @internal */
-  constructor(private readonly c: Conn) {
-    super();
-  }
+  /** @internal the next chunk of the body proper. */
+  protected abstract pollChunk(cx: Context): StreamPoll<Uint8Array>;
 
   pollNext(cx: Context): StreamPoll<Uint8Array> {
     const rest = this.rest;
@@ -40,44 +39,7 @@ export class RequestBody extends Stream<Uint8Array> {
       this.rest = null;
       return rest;
     }
-    const c = this.c;
-    if (!c.bodyOpen) return Done;
-    if (c.closed) throw new ClientDisconnectedError();
-    if (c.continuePending) {
-      c.continuePending = false;
-      c.stream.socket.write(CONTINUE);
-    }
-    const dec = c.decoder;
-    for (;;) {
-      if (c.off < c.buf.length) {
-        try {
-          c.off = dec.decode(c.buf, c.off);
-        } catch (e) {
-          if (e instanceof HttpParseError) c.closeAfter = true;
-          c.bodyOpen = false;
-          throw e;
-        }
-        if (dec.done) {
-          c.bodyOpen = false;
-          c.wake(); // the connection task reads from here on
-        }
-        const ch = dec.chunk;
-        if (ch !== null && ch.length > 0) return ch;
-        if (dec.done) return Done;
-      }
-      let chunk: Buffer | null | typeof Pending;
-      try {
-        chunk = c.stream.readChunk().poll(cx);
-      } catch {
-        chunk = null;
-      }
-      if (chunk === Pending) return Pending;
-      if (chunk === null) {
-        c.markClosed();
-        throw new ClientDisconnectedError('the client disconnected before sending the whole body');
-      }
-      c.append(chunk);
-    }
+    return this.pollChunk(cx);
   }
 
   /**
@@ -124,9 +86,65 @@ export class RequestBody extends Stream<Uint8Array> {
   }
 }
 
+/**
+ * The body of a request received by `serve`, read from the socket as it is pulled.
+ *
+ * @example
+ * ```ts
+ * yield* req.body.forEach((chunk) => sink.push(chunk));
+ * ```
+ */
+export class RequestBody extends BodyStream {
+  /** @internal */
+  constructor(private readonly c: Conn) {
+    super();
+  }
+
+  protected pollChunk(cx: Context): StreamPoll<Uint8Array> {
+    const c = this.c;
+    if (!c.bodyOpen) return Done;
+    if (c.closed) throw new ClientDisconnectedError();
+    if (c.continuePending) {
+      c.continuePending = false;
+      c.stream.socket.write(CONTINUE);
+    }
+    const dec = c.decoder;
+    for (;;) {
+      if (c.off < c.buf.length) {
+        try {
+          c.off = dec.decode(c.buf, c.off);
+        } catch (e) {
+          if (e instanceof HttpParseError) c.closeAfter = true;
+          c.bodyOpen = false;
+          throw e;
+        }
+        if (dec.done) {
+          c.bodyOpen = false;
+          c.wake(); // the connection task reads from here on
+        }
+        const ch = dec.chunk;
+        if (ch !== null && ch.length > 0) return ch;
+        if (dec.done) return Done;
+      }
+      let chunk: Buffer | null | typeof Pending;
+      try {
+        chunk = c.stream.readChunk().poll(cx);
+      } catch {
+        chunk = null;
+      }
+      if (chunk === Pending) return Pending;
+      if (chunk === null) {
+        c.markClosed();
+        throw new ClientDisconnectedError('the client disconnected before sending the whole body');
+      }
+      c.append(chunk);
+    }
+  }
+}
+
 class ReadInto extends Future<number> {
   constructor(
-    private readonly b: RequestBody,
+    private readonly b: BodyStream,
     private readonly buf: Uint8Array,
   ) {
     super();
@@ -137,7 +155,7 @@ class ReadInto extends Future<number> {
 }
 
 class NextChunk extends Future<Uint8Array | null> {
-  constructor(private readonly b: RequestBody) {
+  constructor(private readonly b: BodyStream) {
     super();
   }
   poll(cx: Context): Poll<Uint8Array | null> {
@@ -152,7 +170,7 @@ export class CollectBody extends Future<Buffer> {
   private size = 0;
 
   constructor(
-    private readonly body: RequestBody,
+    private readonly body: Stream<Uint8Array>,
     private readonly limit: number,
     declaredLength: number,
   ) {

@@ -24,7 +24,7 @@ import { ClientDisconnectedError, HttpParseError, PayloadTooLargeError } from '.
 import { HttpHeaders } from './headers.js';
 import { NEED_MORE } from './parser.js';
 import { HttpRequest } from './request.js';
-import { fromFetchResponse, writeResponse } from './respond.js';
+import { BadResponseError, fromFetchResponse, writeResponse } from './respond.js';
 import { Response } from './response.js';
 import type { Config } from './options.js';
 
@@ -164,7 +164,14 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
       if (c.bodyOpen && (c.continuePending || declared > cfg.maxBodyBytes)) keepAlive = false;
       let ok: boolean;
       try {
-        ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
+        try {
+          ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
+        } catch (e) {
+          if (!(e instanceof BadResponseError)) throw e;
+          reportLostError(e.cause, { id: h.id, name: h.name, location: '' });
+          res = new Response('Internal Server Error', { status: 500 });
+          ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
+        }
       } catch (e) {
         if (!(e instanceof Error && e.name === 'IoError')) reportLostError(e, { id: h.id, name: h.name, location: '' });
         ok = false;

@@ -12,7 +12,7 @@ import { Future, type Context, type Poll } from '../future/future.js';
 import type { SocketAddr } from '../net/addr.js';
 import type { TcpStream } from '../net/tcp.js';
 import { toReadable } from '../stream/readable.js';
-import { CollectBody, MapBody, RequestBody } from './body.js';
+import { CollectBody, MapBody, RequestBody, type BodyStream } from './body.js';
 import type { Conn } from './conn.js';
 import { ClientDisconnectedError } from './errors.js';
 import type { HttpHeaders } from './headers.js';
@@ -34,7 +34,7 @@ const decoder = new TextDecoder();
  */
 export class HttpRequest {
   private ac: AbortController | null = null;
-  private bodyStream: RequestBody | null = null;
+  private bodyStream: BodyStream | null = null;
   /** @internal set when the handler asked for an upgrade. */
   upgradeHeaders: HeadersInit | undefined = undefined;
   /** @internal */
@@ -42,7 +42,7 @@ export class HttpRequest {
 
   /** @internal */
   constructor(
-    /** @internal */ readonly conn: Conn,
+    /** @internal null for requests from `toNodeHandler`. */ readonly conn: Conn | null,
     /** The method, upper case (`GET`, `POST`...). */
     readonly method: string,
     /** The request-target exactly as sent (path and query, or absolute form, or `*`). */
@@ -80,7 +80,7 @@ export class HttpRequest {
   get url(): string {
     const t = this.target;
     if (t.charCodeAt(0) !== 47 && t !== '*') return t;
-    const host = this.headers.get('host') ?? this.conn.stream.localAddr().toString();
+    const host = this.headers.get('host') ?? this.localHost();
     return `http://${host}${t === '*' ? '/' : t}`;
   }
 
@@ -93,7 +93,27 @@ export class HttpRequest {
    * ```
    */
   get remoteAddr(): SocketAddr {
-    return this.conn.stream.peerAddr();
+    return this.conn!.stream.peerAddr();
+  }
+
+  /** @internal the local address, for a URL without Host. */
+  protected localHost(): string {
+    return this.conn!.stream.localAddr().toString();
+  }
+
+  /** @internal the client is gone. */
+  protected gone(): boolean {
+    return this.conn!.closed;
+  }
+
+  /** @internal the body stream. */
+  protected makeBody(): BodyStream {
+    return new RequestBody(this.conn!);
+  }
+
+  /** @internal some body is still to be read. */
+  protected hasBody(): boolean {
+    return this.conn!.bodyOpen;
   }
 
   /**
@@ -108,7 +128,7 @@ export class HttpRequest {
   get signal(): AbortSignal {
     if (this.ac === null) {
       this.ac = new AbortController();
-      if (this.conn.closed) this.ac.abort(new ClientDisconnectedError());
+      if (this.gone()) this.ac.abort(new ClientDisconnectedError());
     }
     return this.ac.signal;
   }
@@ -126,8 +146,8 @@ export class HttpRequest {
    * yield* req.body.forEach((chunk) => file.write(chunk));
    * ```
    */
-  get body(): RequestBody {
-    return (this.bodyStream ??= new RequestBody(this.conn));
+  get body(): BodyStream {
+    return (this.bodyStream ??= this.makeBody());
   }
 
   /**
@@ -179,7 +199,7 @@ export class HttpRequest {
     const headers = new Headers();
     for (const [k, v] of this.headers.entries()) headers.append(k, v);
     const init: RequestInit & { duplex?: 'half' } = { method: this.method, headers, signal: this.signal };
-    if (this.method !== 'GET' && this.method !== 'HEAD' && this.conn.bodyOpen) {
+    if (this.method !== 'GET' && this.method !== 'HEAD' && this.hasBody()) {
       init.body = toReadable(this.body) as unknown as ReadableStream;
       init.duplex = 'half';
     }
@@ -212,6 +232,7 @@ class UpgradeFuture extends Future<TcpStream> {
   }
   poll(_cx: Context): Poll<TcpStream> {
     const c = this.req.conn;
+    if (c === null) throw new Error('req.upgrade() is not available under toNodeHandler: use the node server\'s upgrade event');
     if (c.closed) throw new ClientDisconnectedError();
     if (c.upgraded) throw new Error('req.upgrade() was already called');
     let head = 'HTTP/1.1 101 Switching Protocols\r\n';

@@ -35,6 +35,14 @@ class WatchNext extends Future<Uint8Array | typeof Done | typeof GONE> {
   }
 }
 
+/** @internal a response that could not be serialized; nothing was written. */
+export class BadResponseError extends Error {
+  override name = 'BadResponseError';
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
 /** @internal a global Fetch Response as a kyoto one (the slower path). */
 export function fromFetchResponse(r: globalThis.Response): Response {
   const body = r.body === null ? null : new WebStream(r.body);
@@ -61,7 +69,12 @@ function write(c: Conn, out: Buffer): Future<void> | null {
  */
 export function* writeResponse(c: Conn, res: Response, isHead: boolean, http10: boolean, keepAlive: boolean): Gen<boolean> {
   const status = res.status;
-  const user = userHeaders(res);
+  let user;
+  try {
+    user = userHeaders(res);
+  } catch (e) {
+    throw new BadResponseError(e);
+  }
   let head = statusLine(status, res.statusText) + user.text + dateHeader();
   let body: ResponseBody = res.rawBody;
   if (noBody(status)) body = null;
