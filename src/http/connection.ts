@@ -17,7 +17,7 @@ import { Future, Pending, type Context, type Gen, type Poll } from '../future/fu
 import { spawnNamed } from '../runtime/runtime.js';
 import type { JoinHandle } from '../runtime/task.js';
 import type { TcpStream } from '../net/tcp.js';
-import { reportLostError } from '../task/cancel_hold.js';
+import { reportHandlerError } from './report.js';
 import { JoinError } from '../task/join_error.js';
 import { ACTIVE, Conn, IDLE, type ConnHost } from './conn.js';
 import { ClientDisconnectedError, HttpParseError, PayloadTooLargeError } from './errors.js';
@@ -151,13 +151,13 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
           return;
         }
         const status = statusOf(cause);
-        if (status === 500) reportLostError(cause, { id: h.id, name: h.name, location: '' });
+        if (status === 500) reportHandlerError(cause, h);
         else c.closeAfter = true;
         res = new Response(status === 500 ? 'Internal Server Error' : String(cause instanceof Error ? cause.message : cause), { status });
       } else if (out instanceof Response) res = out;
       else if (typeof globalThis.Response === 'function' && out instanceof globalThis.Response) res = fromFetchResponse(out);
       else {
-        reportLostError(new TypeError(`handler for ${h.name} returned ${typeof out}, expected a Response`), { id: h.id, name: h.name, location: '' });
+        reportHandlerError(new TypeError(`handler for ${h.name} returned ${typeof out}, expected a Response`), h);
         res = new Response('Internal Server Error', { status: 500 });
       }
       if (c.closeAfter || srv.draining) keepAlive = false;
@@ -168,12 +168,12 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
           ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
         } catch (e) {
           if (!(e instanceof BadResponseError)) throw e;
-          reportLostError(e.cause, { id: h.id, name: h.name, location: '' });
+          reportHandlerError(e.cause, h);
           res = new Response('Internal Server Error', { status: 500 });
           ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
         }
       } catch (e) {
-        if (!(e instanceof Error && e.name === 'IoError')) reportLostError(e, { id: h.id, name: h.name, location: '' });
+        if (!(e instanceof Error && e.name === 'IoError')) reportHandlerError(e, h);
         ok = false;
       }
       srv.count(res.status);

@@ -16,7 +16,7 @@ import type { JoinHandle } from '../runtime/task.js';
 import { fromReadable, toReadable } from '../stream/readable.js';
 import type { Stream, StreamPoll } from '../stream/stream.js';
 import type { Context } from '../future/future.js';
-import { reportLostError } from '../task/cancel_hold.js';
+import { reportHandlerError } from './report.js';
 import { JoinError } from '../task/join_error.js';
 import { ReaderStream } from './adapters.js';
 import { BodyStream } from './body.js';
@@ -112,7 +112,7 @@ export function toNodeHandler<A extends unknown[]>(
     };
     res.once('close', onClose);
     h.then(
-      (out) => send(res, out, h),
+      (out) => send(res, out, h, rt),
       (e: unknown) => {
         if (req.done || res.headersSent) return;
         const cause = e instanceof JoinError && e.isPanic() ? e.cause : e;
@@ -121,20 +121,20 @@ export function toNodeHandler<A extends unknown[]>(
           res.writeHead(status, { connection: 'close' }).end(cause instanceof Error ? cause.message : '');
           return;
         }
-        reportLostError(cause, { id: h.id, name: h.name, location: '' });
+        reportHandlerError(cause, h, rt);
         res.writeHead(500, { 'content-type': 'text/plain;charset=UTF-8' }).end('Internal Server Error');
       },
     );
   };
 }
 
-function send(res: ServerResponse, out: unknown, h: JoinHandle<unknown>): void {
+function send(res: ServerResponse, out: unknown, h: JoinHandle<unknown>, rt: Runtime): void {
   if (res.destroyed) return;
   let r: Response;
   if (out instanceof Response) r = out;
   else if (out instanceof globalThis.Response) r = fromFetchResponse(out);
   else {
-    reportLostError(new TypeError(`handler for ${h.name} returned ${typeof out}, expected a Response`), { id: h.id, name: h.name, location: '' });
+    reportHandlerError(new TypeError(`handler for ${h.name} returned ${typeof out}, expected a Response`), h, rt);
     res.writeHead(500).end('Internal Server Error');
     return;
   }

@@ -153,3 +153,25 @@ test('serve rejects unknown or invalid options by name', () => {
 });
 
 void bodies;
+
+test('req.upgrade(): 101, then the handler owns the TcpStream (bytes after the head included)', async () => {
+  function* h(req: HttpRequest): Gen<Response> {
+    const s = yield* req.upgrade({ upgrade: 'echo', connection: 'Upgrade' });
+    try {
+      for (let c = yield* s.readChunk(); c !== null; c = yield* s.readChunk()) {
+        yield* s.writeAll(Buffer.from(c.toString().toUpperCase()));
+        if (c.includes('.')) break;
+      }
+    } finally {
+      s.close();
+    }
+    return new Response(null);
+  }
+  await run(function* () {
+    const srv = yield* serve({ port: 0 }, h);
+    const out = yield* fromPromise(rawExchange(srv.port, `GET /ws HTTP/1.1\r\n${H}Connection: Upgrade\r\nUpgrade: echo\r\n\r\nhello.`));
+    assert.match(out, /^HTTP\/1\.1 101 Switching Protocols\r\nupgrade: echo\r\nconnection: Upgrade\r\n\r\n/);
+    assert.ok(out.endsWith('HELLO.'), out);
+    yield* srv.shutdown({ graceMs: 100 });
+  });
+});
