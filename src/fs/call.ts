@@ -9,7 +9,9 @@
  * callback closure, nothing per poll. Proved by test/fs/helpers.test.ts.
  * @module
  */
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { WakerSlot } from '../future/waker_slot.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 import { pollProceed } from '../runtime/coop.js';
 import { fsError } from './error.js';
 
@@ -36,7 +38,7 @@ export type CallbackFn = (...args: any[]) => void; // eslint-disable-line @types
 export class FsCall<T> extends Future<T> {
   private state = IDLE;
   private value: unknown = undefined;
-  private waker: Waker | null = null;
+  private readonly waker = new WakerSlot();
 
   constructor(
     /** The kyoto operation, for error messages. */
@@ -74,9 +76,8 @@ export class FsCall<T> extends Future<T> {
       if (st === FAILED) return this.recover(v as NodeJS.ErrnoException);
       return this.map(v);
     }
-    if (st === TAKEN) throw new Error(`fs ${this.op} future polled after it completed`);
-    const w = cx.waker;
-    if (this.waker === null || !this.waker.willWake(w)) this.waker = w.clone();
+    if (st === TAKEN) throw new PolledAfterCompletionError(`fs ${this.op}`);
+    this.waker.register(cx);
     if (st === IDLE) {
       this.state = RUNNING;
       const cb: NodeCb = (err, v) => this.settle(err, v);
@@ -94,13 +95,11 @@ export class FsCall<T> extends Future<T> {
     if (this.state !== RUNNING) return;
     this.state = err !== null ? FAILED : OK;
     this.value = err !== null ? err : v;
-    const w = this.waker;
-    this.waker = null;
-    w?.wake();
+    this.waker.wake();
   }
 
   override drop(): void {
-    this.waker = null;
+    this.waker.clear();
     if (this.state === RUNNING) this.state = DROPPED;
   }
 }

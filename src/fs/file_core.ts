@@ -21,7 +21,8 @@
  * @module
  */
 import * as fs from 'node:fs';
-import { Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { Pending, type Context, type Poll } from '../future/future.js';
+import { WakerSlot } from '../future/waker_slot.js';
 import { pollProceed } from '../runtime/coop.js';
 import { IoError } from '../io/error.js';
 import { fsError } from './error.js';
@@ -73,8 +74,8 @@ export class FileCore {
   private writing = false;
   private writeErr: Error | null = null;
 
-  private readWaker: Waker | null = null;
-  private writeWaker: Waker | null = null;
+  private readonly readWaker = new WakerSlot();
+  private readonly writeWaker = new WakerSlot();
   private onIdle: (() => void) | null = null;
   private readonly onRead: (err: NodeJS.ErrnoException | null, n: number) => void;
   private readonly onWrite: (err: NodeJS.ErrnoException | null, n: number) => void;
@@ -136,7 +137,7 @@ export class FileCore {
         continue;
       }
       if (!this.reading) this.startRead(buf.length);
-      this.readWaker = keep(this.readWaker, cx);
+      this.readWaker.register(cx);
       return Pending;
     }
   }
@@ -178,7 +179,7 @@ export class FileCore {
     this.checkOpen('write');
     this.throwWriteError();
     if (this.reading) {
-      this.writeWaker = keep(this.writeWaker, cx);
+      this.writeWaker.register(cx);
       return Pending;
     }
     if (this.seekable) this.rstart = this.rend = 0;
@@ -190,7 +191,7 @@ export class FileCore {
     }
     const room = this.wfill!.length - this.wlen;
     if (room === 0) {
-      this.writeWaker = keep(this.writeWaker, cx);
+      this.writeWaker.register(cx);
       return Pending;
     }
     if (!pollProceed(cx)) return Pending;
@@ -258,7 +259,7 @@ export class FileCore {
     this.throwWriteError();
     if (this.wlen > 0 && !this.writing) this.startWrite();
     if (this.writing) {
-      this.writeWaker = keep(this.writeWaker, cx);
+      this.writeWaker.register(cx);
       return Pending;
     }
     return undefined;
@@ -284,7 +285,7 @@ export class FileCore {
     this.checkOpen(op);
     if (this.pollFlush(cx) === Pending) return Pending;
     if (this.reading) {
-      this.readWaker = keep(this.readWaker, cx);
+      this.readWaker.register(cx);
       return Pending;
     }
     if (this.seekable) this.rstart = this.rend = 0;
@@ -327,16 +328,9 @@ export class FileCore {
       this.wflight = null;
     }
     if (this.onIdle !== null) this.onIdle();
-    const r = this.readWaker;
-    const w = this.writeWaker;
-    this.readWaker = this.writeWaker = null;
-    r?.wake();
-    if (w !== r) w?.wake();
+    this.readWaker.wake();
+    this.writeWaker.wake();
   }
-}
-
-function keep(slot: Waker | null, cx: Context): Waker {
-  return slot !== null && slot.willWake(cx.waker) ? slot : cx.waker.clone();
 }
 
 /** @internal closes a descriptor nobody will use, ignoring the outcome. */

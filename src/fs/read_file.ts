@@ -14,7 +14,9 @@
  */
 import * as fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { WakerSlot } from '../future/waker_slot.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 import { pollProceed } from '../runtime/coop.js';
 import { fsError, fsOwnError } from './error.js';
 
@@ -48,7 +50,7 @@ export class ReadFileFuture<T extends Buffer | string> extends Future<T> {
   private chunks: Buffer[] | null = null;
   private error: Error | null = null;
   private dropped = false;
-  private waker: Waker | null = null;
+  private readonly waker = new WakerSlot();
   private cb: ((err: NodeJS.ErrnoException | null, v?: unknown) => void) | null = null;
 
   constructor(
@@ -66,9 +68,8 @@ export class ReadFileFuture<T extends Buffer | string> extends Future<T> {
       if (st === FAILED) throw this.error!;
       return this.output();
     }
-    if (st === TAKEN) throw new Error('fs read future polled after it completed');
-    const w = cx.waker;
-    if (this.waker === null || !this.waker.willWake(w)) this.waker = w.clone();
+    if (st === TAKEN) throw new PolledAfterCompletionError('fs read');
+    this.waker.register(cx);
     if (st === IDLE) {
       this.state = OPENING;
       this.cb = (err, v) => this.step(err, v);
@@ -160,13 +161,11 @@ export class ReadFileFuture<T extends Buffer | string> extends Future<T> {
   }
 
   private wake(): void {
-    const w = this.waker;
-    this.waker = null;
-    w?.wake();
+    this.waker.wake();
   }
 
   override drop(): void {
-    this.waker = null;
+    this.waker.clear();
     if (this.dropped) return;
     this.dropped = true;
     this.buf = null;

@@ -9,7 +9,9 @@
  * @module
  */
 import * as fs from 'node:fs';
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { WakerSlot } from '../future/waker_slot.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 import { pollProceed } from '../runtime/coop.js';
 import { fsError } from './error.js';
 
@@ -37,7 +39,7 @@ export class WriteFileFuture extends Future<void> {
   private written = 0;
   private error: Error | null = null;
   private dropped = false;
-  private waker: Waker | null = null;
+  private readonly waker = new WakerSlot();
   private cb: ((err: NodeJS.ErrnoException | null, v?: unknown) => void) | null = null;
 
   constructor(
@@ -56,9 +58,8 @@ export class WriteFileFuture extends Future<void> {
       if (st === FAILED) throw this.error!;
       return undefined;
     }
-    if (st === TAKEN) throw new Error('fs write future polled after it completed');
-    const w = cx.waker;
-    if (this.waker === null || !this.waker.willWake(w)) this.waker = w.clone();
+    if (st === TAKEN) throw new PolledAfterCompletionError('fs write');
+    this.waker.register(cx);
     if (st === IDLE) {
       this.state = OPENING;
       this.cb = (err, v) => this.step(err, v);
@@ -107,13 +108,11 @@ export class WriteFileFuture extends Future<void> {
   }
 
   private wake(): void {
-    const w = this.waker;
-    this.waker = null;
-    w?.wake();
+    this.waker.wake();
   }
 
   override drop(): void {
-    this.waker = null;
+    this.waker.clear();
     this.dropped = true;
   }
 }
