@@ -22,6 +22,8 @@ export type { ResourceInfo, TrackedResource } from './runtime/resources.js';
 export { registerRuntimeExtension } from './runtime/runtime.js';
 export type { RuntimeExtension } from './runtime/runtime.js';
 export { noopWaker, wakerFn, contextFromWaker, WakerBase } from './future/waker.js';
+export { WakerSlot } from './future/waker_slot.js';
+export { PolledAfterCompletionError } from './util/errors.js';
 export { toPromise } from './task/interop.js';
 export { yieldNow } from './task/yield_now.js';
 export { JoinError, DeadlockError } from './task/join_error.js';
