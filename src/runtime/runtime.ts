@@ -11,6 +11,7 @@ import { checkBody, type SpawnBody } from './spawn_body.js';
 import { snapshotTask, type TaskSnapshot } from './snapshot.js';
 import { collectMetrics, type RuntimeMetrics } from './metrics.js';
 import { nodeHasForeignWork } from './deadlock.js';
+import { describeImpossibleWaits } from './resources.js';
 import { promiseWaits } from '../future/promise.js';
 import { GenFuture, cleanupHooks } from '../future/gen_future.js';
 import { JOIN_INTEREST, Task, currentTask, type JoinHandle } from './task.js';
@@ -389,6 +390,7 @@ export class Runtime {
   failDeadlocked(): void {
     if (this.roots.size === 0 || this.executor.queue.length > 0) return;
     const lines = this.describeTasks();
+    lines.push(...describeImpossibleWaits());
     const roots = [...this.roots];
     this.roots.clear();
     withPendingRoots.delete(this);
