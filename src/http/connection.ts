@@ -14,7 +14,7 @@
  * @module
  */
 import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
-import { spawnNamed } from '../runtime/runtime.js';
+import { spawnNamed } from '../runtime/spawn.js';
 import type { JoinHandle } from '../runtime/task.js';
 import type { TcpStream } from '../net/tcp.js';
 import { reportHandlerError } from './report.js';

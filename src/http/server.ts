@@ -18,7 +18,7 @@ import { Future, Pending, type Context, type Poll, type Waker } from '../future/
 import { future } from '../future/gen_future.js';
 import type { SocketAddr } from '../net/addr.js';
 import { TcpListener, type TcpStream } from '../net/tcp.js';
-import { spawnNamed } from '../runtime/runtime.js';
+import { spawnNamed } from '../runtime/spawn.js';
 import type { JoinHandle } from '../runtime/task.js';
 import { sleep } from '../time/sleep.js';
 import { HEAD, IDLE, type Conn } from './conn.js';
