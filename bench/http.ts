@@ -8,7 +8,7 @@
  * measured window), and server memory per idle keep-alive connection (RSS and heap+buffers after
  * a full GC, 1,000 connections that each made one request). Prints ratios against node:http.
  *
- * Usage: npm run bench:http [-- --duration 5 --quick]
+ * Usage: npm run bench:http [-- --duration 5 --rounds 3 --quick]
  */
 import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
@@ -21,6 +21,8 @@ const run = promisify(execFile);
 const args = process.argv.slice(2);
 const DURATION = Number(args[args.indexOf('--duration') + 1] ?? 5) || 5;
 const QUICK = args.includes('--quick');
+/** Rounds per scenario; the kinds alternate within a round, and the median round is reported. */
+const ROUNDS = Number(args[args.indexOf('--rounds') + 1] ?? 3) || 3;
 const KINDS = ['node', 'kyoto', 'node-handler'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -121,10 +123,15 @@ const scenarios: { name: string; handler: string; conns: number }[] = QUICK
       { name: 'sleep 1 ms, 100 conns', handler: 'sleep', conns: 100 },
     ];
 
-console.log(`kyoto/http bench: wrk -t1, ${DURATION} s per run, node ${process.version}`);
+console.log(`kyoto/http bench: wrk -t1, ${DURATION} s per run, median of ${ROUNDS} interleaved rounds, node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 for (const sc of scenarios) {
+  const all = new Map<Kind, Load[]>(KINDS.map((k) => [k, []]));
+  for (let round = 0; round < ROUNDS; round++) for (const k of KINDS) all.get(k)!.push(await load(k, sc.handler, sc.conns));
   const res = new Map<Kind, Load>();
-  for (const k of KINDS) res.set(k, await load(k, sc.handler, sc.conns));
+  for (const k of KINDS) {
+    const rs = all.get(k)!.sort((a, b) => a.rps - b.rps);
+    res.set(k, rs[Math.floor(rs.length / 2)]!);
+  }
   const base = res.get('node')!;
   console.log(`\n${sc.name}`);
   for (const k of KINDS) {
