@@ -417,6 +417,18 @@ function oneArg(a: unknown): readonly unknown[] {
   return ONE;
 }
 
+/**
+ * @internal Where a future awaited from async code runs: the current task's runtime; else the one
+ * runtime running a `blockOn` (so `rt.blockOn(async () => { await sleep(1); })` stays on `rt`
+ * and its clock); else, with none or several, the default runtime.
+ */
+export function ambientRuntime(): Runtime {
+  const rt = Runtime.tryCurrent();
+  if (rt !== null) return rt;
+  if (withPendingRoots.size === 1) for (const only of withPendingRoots) return only;
+  return Runtime.default();
+}
+
 function installBeforeExit(): void {
   if (beforeExitInstalled) return;
   beforeExitInstalled = true;
