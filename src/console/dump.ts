@@ -11,7 +11,8 @@
  * ```
  * @module
  */
-import { dumpHooks, type Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { dumpHooks } from '../runtime/dump.js';
 import type { Task } from '../runtime/task.js';
 import { snapshotTask } from '../runtime/snapshot.js';
 import { awaitTree, chainLine, chainSites, formatDuration } from './chain.js';

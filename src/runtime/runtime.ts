@@ -1,19 +1,29 @@
 /**
- * `Runtime`: owns an executor, spawns tasks, bridges to Promises with `blockOn`, shuts down by
- * cancelling every task, and reports metrics and per-task snapshots.
+ * `Runtime`, the facade: owns an executor, spawns tasks, bridges to Promises with `blockOn`, and
+ * reports metrics, per-task snapshots and dumps. The parts live beside it: `shutdown.ts` (the
+ * shutdown state machine), `deadlock.ts` (stuck `blockOn` roots), `dump.ts` (text dumps),
+ * `spawn.ts` (`spawn`/`spawnNamed` on the current runtime) and `run.ts` (`run`).
+ *
+ * Invariants: a task spawned while shutting down is aborted at once, one spawned after shutdown
+ * throws `RuntimeShutdownError`; `blockOn` rejects with the body's own error (not a JoinError)
+ * when the body throws. Proved by test/core/executor.test.ts and test/core/runtime_split.test.ts.
  * @module
  */
 import { NoRuntimeError, type Future } from '../future/future.js';
-import { DeadlockError, JoinError } from '../task/join_error.js';
+import { JoinError } from '../task/join_error.js';
 import { Executor, activeExecutor, type Driver, type ExecutorOptions } from './executor.js';
 import { metaFor, namedMeta } from './location.js';
-import { checkBody, type SpawnBody } from './spawn_body.js';
+import { checkBody, type AnyFn, type BodyArgs, type BodyOutput, type SpawnBody } from './spawn_body.js';
 import { snapshotTask, type TaskSnapshot } from './snapshot.js';
 import { collectMetrics, type RuntimeMetrics } from './metrics.js';
-import { nodeHasForeignWork } from './deadlock.js';
-import { promiseWaits } from '../future/promise.js';
+import { RootSet, soleRootExecutor } from './deadlock.js';
+import { describeRuntime } from './dump.js';
+import { RuntimeShutdownError, Shutdown } from './shutdown.js';
 import { GenFuture, cleanupHooks } from '../future/gen_future.js';
 import { JOIN_INTEREST, Task, currentTask, type JoinHandle } from './task.js';
+
+export { RuntimeShutdownError } from './shutdown.js';
+export type { AnyFn, BodyArgs, BodyOutput } from './spawn_body.js';
 
 /** Options of `new Runtime(opts)`; later modules add theirs (time, console, multi-thread). */
 export interface RuntimeOptions extends ExecutorOptions {
@@ -31,32 +41,6 @@ export interface RuntimeOptions extends ExecutorOptions {
   name?: string;
 }
 
-/** The generator-or-function form accepted by every spawn. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyFn = (...args: any[]) => any;
-/** The output type of a spawn body. */
-export type BodyOutput<B> = B extends Future<infer T>
-  ? T
-  : B extends (...args: never[]) => Generator<unknown, infer R, unknown>
-    ? R
-    : B extends (...args: never[]) => PromiseLike<infer P>
-      ? P
-      : B extends (...args: never[]) => Future<infer F>
-        ? F
-        : B extends (...args: never[]) => infer V
-          ? V
-          : never;
-/** The arguments a spawn body takes (a promise function's trailing AbortSignal excluded). */
-export type BodyArgs<B> = B extends Future<unknown>
-  ? []
-  : B extends (...args: infer A) => Generator<unknown, unknown, unknown>
-    ? A
-    : B extends (...args: [...infer A, AbortSignal]) => unknown
-      ? A
-      : B extends (...args: infer A) => unknown
-        ? A
-        : never;
-
 /** Called by each module that extends the runtime (time, console, multi-thread) at construction. */
 export type RuntimeExtension = (rt: Runtime, opts: RuntimeOptions) => void;
 const extensions: RuntimeExtension[] = [];
@@ -73,30 +57,7 @@ export function registerRuntimeExtension(ext: RuntimeExtension): void {
   extensions.push(ext);
 }
 
-/**
- * @internal Replaces the default per-task lines of `rt.dump()` and `DeadlockError` messages (the
- * console installs a richer one with await chains). Null: the built-in one-line-per-task form.
- */
-export const dumpHooks = {
-  describe: null as ((rt: Runtime) => string[]) | null,
-};
-
-/**
- * Thrown when spawning on a runtime that has shut down.
- *
- * @example
- * ```ts
- * await rt.shutdown();
- * rt.spawn(worker); // throws RuntimeShutdownError
- * ```
- */
-export class RuntimeShutdownError extends Error {
-  override name = 'RuntimeShutdownError';
-}
-
 let defaultRuntime: Runtime | null = null;
-const withPendingRoots = new Set<Runtime>();
-let beforeExitInstalled = false;
 
 /**
  * A kyoto runtime: a ready queue of tasks driven inside Node's event loop.
@@ -113,16 +74,23 @@ export class Runtime {
   /** @internal */
   readonly executor: Executor;
   readonly options: Readonly<RuntimeOptions>;
-  private readonly roots = new Map<Task<unknown>, (e: unknown) => void>();
-  private shutdownState: 'running' | 'shutting-down' | 'shut-down' = 'running';
-  private shutdownWaiters: (() => void)[] = [];
+  /** @internal pending blockOn roots and the deadlock checks over them */
+  readonly roots: RootSet;
+  /** @internal */
+  readonly shutdownCtl: Shutdown;
 
   constructor(opts: RuntimeOptions = {}) {
     this.options = opts;
-    this.executor = new Executor(opts);
-    (this.executor as { runtime?: Runtime }).runtime = this;
-    this.executor.onTaskFinished = (t) => this.taskFinished(t);
-    this.executor.onIdle = () => this.idle();
+    const ex = new Executor(opts);
+    this.executor = ex;
+    (ex as { runtime?: Runtime }).runtime = this;
+    this.roots = new RootSet(ex, () => this.describeTasks());
+    this.shutdownCtl = new Shutdown(ex, () => this.roots.forget());
+    ex.onTaskFinished = (t) => {
+      this.roots.taskFinished(t);
+      this.shutdownCtl.taskFinished();
+    };
+    ex.onIdle = () => this.roots.idle();
     for (const ext of extensions) ext(this, opts);
   }
 
@@ -164,7 +132,7 @@ export class Runtime {
    * ```
    */
   static default(): Runtime {
-    if (defaultRuntime === null || defaultRuntime.shutdownState !== 'running') defaultRuntime = new Runtime();
+    if (defaultRuntime === null || defaultRuntime.shutdownCtl.phase !== 'running') defaultRuntime = new Runtime();
     return defaultRuntime;
   }
 
@@ -197,7 +165,8 @@ export class Runtime {
 
   /** @internal */
   spawnTask(name: string | null, body: SpawnBody, args: readonly unknown[]): Task<unknown> {
-    if (this.shutdownState === 'shut-down') {
+    const phase = this.shutdownCtl.phase;
+    if (phase === 'shut-down') {
       throw new RuntimeShutdownError(`cannot spawn ${name ?? nameOf(body)}: the runtime has shut down`);
     }
     checkBody(body);
@@ -213,7 +182,7 @@ export class Runtime {
       ex.clock(),
     );
     ex.spawnTask(task);
-    if (this.shutdownState === 'shutting-down') task.abort();
+    if (phase === 'shutting-down') task.abort();
     return task;
   }
 
@@ -231,9 +200,7 @@ export class Runtime {
     return new Promise<BodyOutput<B>>((resolve, reject) => {
       const task = this.spawnTask(null, body as SpawnBody, args);
       task.state |= JOIN_INTEREST;
-      this.roots.set(task, reject);
-      withPendingRoots.add(this);
-      installBeforeExit();
+      this.roots.add(task, reject);
       task.then(resolve as (v: unknown) => void, (e: unknown) => {
         reject(e instanceof JoinError && e.isPanic() ? e.cause : e);
       });
@@ -250,14 +217,7 @@ export class Runtime {
    * ```
    */
   shutdown(): Promise<void> {
-    if (this.shutdownState === 'shut-down') return Promise.resolve();
-    const done = new Promise<void>((resolve) => this.shutdownWaiters.push(resolve));
-    if (this.shutdownState === 'running') {
-      this.shutdownState = 'shutting-down';
-      this.executor.stats.forEach((t) => t.abort());
-      this.maybeFinishShutdown();
-    }
-    return done;
+    return this.shutdownCtl.begin();
   }
 
   /**
@@ -269,7 +229,7 @@ export class Runtime {
    * ```
    */
   isShutdown(): boolean {
-    return this.shutdownState !== 'running';
+    return this.shutdownCtl.phase !== 'running';
   }
 
   /**
@@ -313,20 +273,7 @@ export class Runtime {
 
   /** @internal one line per live task, then the drivers' lines. */
   describeTasks(): string[] {
-    const custom = dumpHooks.describe;
-    if (custom !== null) {
-      try {
-        return custom(this);
-      } catch (e) {
-        console.error('kyoto: the dump formatter threw; using the basic dump:', e);
-      }
-    }
-    const lines = this.tasks().map(
-      (s) =>
-        `task ${s.name} (id ${s.id}${s.location ? `, spawned at ${s.location}` : ''}) ${s.state}, awaiting ${s.awaiting || '-'}, polls ${s.polls}, wakes ${s.wakes}${s.lostWaker ? ' [lost waker: its last poll returned Pending without reading cx.waker]' : ''}`,
-    );
-    for (const d of this.executor.drivers.values()) if (d.describe !== undefined) lines.push(...d.describe());
-    return lines;
+    return describeRuntime(this);
   }
 
   /**
@@ -342,65 +289,9 @@ export class Runtime {
     return d;
   }
 
-  private deadlockCheckPending = false;
-
-  private idle(): void {
-    if (this.roots.size === 0 || this.deadlockCheckPending) return;
-    // Something (an armed timer, an open socket) can still wake a task: no deadlock now, and no
-    // setImmediate either (it would turn the next event-loop poll into a non-blocking one, an
-    // extra epoll_wait per I/O event on a busy server). If the sources go away later without a
-    // wake, the beforeExit check still catches a deadlock.
-    if (this.executor.pendingWakeSources() > 0) return;
-    this.deadlockCheckPending = true;
-    setImmediate(() => {
-      this.deadlockCheckPending = false;
-      const ex = this.executor;
-      if (this.roots.size === 0 || ex.queue.length > 0) return;
-      if (ex.pendingWakeSources() > 0 || promiseWaits.pending > 0) return;
-      if (nodeHasForeignWork()) return;
-      this.failDeadlocked();
-    });
-  }
-
-  private taskFinished(task: Task<unknown>): void {
-    if (this.roots.delete(task) && this.roots.size === 0) withPendingRoots.delete(this);
-    if (this.shutdownState === 'shutting-down') this.maybeFinishShutdown();
-  }
-
-  private maybeFinishShutdown(): void {
-    if (this.executor.stats.live > 0) return;
-    this.shutdownState = 'shut-down';
-    withPendingRoots.delete(this);
-    const waits: Promise<void>[] = [];
-    for (const d of this.executor.drivers.values()) {
-      try {
-        const p = d.shutdown?.();
-        if (p !== undefined) waits.push(p.catch((e: unknown) => console.error('kyoto: a driver failed to shut down:', e)));
-      } catch (e) {
-        console.error('kyoto: a driver failed to shut down:', e);
-      }
-    }
-    const waiters = this.shutdownWaiters.splice(0);
-    if (waits.length === 0) for (const w of waiters) w();
-    else void Promise.all(waits).then(() => { for (const w of waiters) w(); });
-  }
-
   /** @internal Rejects stuck roots; called when Node's event loop has nothing left to do. */
   failDeadlocked(): void {
-    if (this.roots.size === 0 || this.executor.queue.length > 0) return;
-    const lines = this.describeTasks();
-    const roots = [...this.roots];
-    this.roots.clear();
-    withPendingRoots.delete(this);
-    for (const [task, reject] of roots) {
-      reject(
-        new DeadlockError(
-          `deadlock: task ${task.name} (id ${task.id}) passed to blockOn can never finish: no task is ready and nothing (timer, I/O, promise) is left to wake one.\n  ${lines.join('\n  ')}`,
-          lines,
-        ),
-      );
-      task.abort();
-    }
+    this.roots.failDeadlocked();
   }
 }
 
@@ -408,14 +299,6 @@ cleanupHooks.finishCleanup = (gen, awaiting) => {
   const rt = Runtime.tryCurrent() ?? Runtime.default();
   rt.spawnTask('cleanup', GenFuture.resume(gen, awaiting), []);
 };
-
-const NO_ARGS: readonly unknown[] = [];
-// A reused one-element array: spawnTask copies the single argument into the task at once.
-const ONE: unknown[] = [undefined];
-function oneArg(a: unknown): readonly unknown[] {
-  ONE[0] = a;
-  return ONE;
-}
 
 /**
  * @internal Where a future awaited from async code runs: the current task's runtime; else the one
@@ -425,80 +308,11 @@ function oneArg(a: unknown): readonly unknown[] {
 export function ambientRuntime(): Runtime {
   const rt = Runtime.tryCurrent();
   if (rt !== null) return rt;
-  if (withPendingRoots.size === 1) for (const only of withPendingRoots) return only;
-  return Runtime.default();
-}
-
-function installBeforeExit(): void {
-  if (beforeExitInstalled) return;
-  beforeExitInstalled = true;
-  process.prependListener('beforeExit', () => {
-    for (const rt of [...withPendingRoots]) rt.failDeadlocked();
-  });
+  const only = soleRootExecutor() as (Executor & { runtime?: Runtime }) | null;
+  return only?.runtime ?? Runtime.default();
 }
 
 function nameOf(body: unknown): string {
   if (typeof body === 'function') return (body as { name: string }).name || 'task';
   return 'future';
-}
-
-/**
- * Spawns a task on the current runtime (the one polling the caller). Throws `NoRuntimeError`
- * outside a task.
- *
- * @example
- * ```ts
- * function* server(listener: TcpListener) {
- *   for (;;) {
- *     const [stream] = yield* listener.accept();
- *     spawn(handleClient, stream); // hoisted generator + args: the cheap form
- *   }
- * }
- * ```
- */
-export const spawn = spawnCurrent as <B extends AnyFn | Future<unknown>>(
-  body: B,
-  ...args: BodyArgs<B>
-) => JoinHandle<BodyOutput<B>>;
-
-function spawnCurrent(body: SpawnBody): Task<unknown> {
-  // `arguments` instead of a rest parameter: no array is allocated for 0 or 1 argument.
-  const n = arguments.length;
-  // eslint-disable-next-line prefer-rest-params
-  const args = n === 1 ? NO_ARGS : n === 2 ? oneArg(arguments[1]) : (Array.prototype.slice.call(arguments, 1) as unknown[]);
-  return Runtime.current().spawnTask(null, body, args);
-}
-
-/**
- * `spawn` with a name.
- *
- * @example
- * ```ts
- * spawnNamed(`client ${addr}`, handleClient, stream);
- * ```
- */
-export function spawnNamed<B extends AnyFn | Future<unknown>>(
-  name: string,
-  body: B,
-  ...args: BodyArgs<B>
-): JoinHandle<BodyOutput<B>> {
-  return Runtime.current().spawnTask(name, body as SpawnBody, args) as JoinHandle<BodyOutput<B>>;
-}
-
-/**
- * Creates a runtime, runs `main` on it, shuts it down (cancelling whatever `main` left running)
- * and resolves with `main`'s output.
- *
- * @example
- * ```ts
- * await run(function* main() { yield* sleep(100); console.log('done'); });
- * ```
- */
-export async function run<B extends AnyFn | Future<unknown>>(main: B, opts?: RuntimeOptions): Promise<BodyOutput<B>> {
-  const rt = new Runtime(opts);
-  try {
-    return await rt.blockOn(main, ...([] as unknown as BodyArgs<B>));
-  } finally {
-    await rt.shutdown();
-  }
 }

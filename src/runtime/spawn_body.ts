@@ -20,6 +20,31 @@ export function isGenerator(x: unknown): x is Generator<unknown, unknown, unknow
 /** A body kyoto can spawn. */
 export type SpawnBody = ((...args: any[]) => unknown) | Future<unknown>;
 
+/** The generator-or-function form accepted by every spawn. */
+export type AnyFn = (...args: any[]) => any;
+/** The output type of a spawn body. */
+export type BodyOutput<B> = B extends Future<infer T>
+  ? T
+  : B extends (...args: never[]) => Generator<unknown, infer R, unknown>
+    ? R
+    : B extends (...args: never[]) => PromiseLike<infer P>
+      ? P
+      : B extends (...args: never[]) => Future<infer F>
+        ? F
+        : B extends (...args: never[]) => infer V
+          ? V
+          : never;
+/** The arguments a spawn body takes (a promise function's trailing AbortSignal excluded). */
+export type BodyArgs<B> = B extends Future<unknown>
+  ? []
+  : B extends (...args: infer A) => Generator<unknown, unknown, unknown>
+    ? A
+    : B extends (...args: [...infer A, AbortSignal]) => unknown
+      ? A
+      : B extends (...args: infer A) => unknown
+        ? A
+        : never;
+
 /**
  * Thrown for a spawn argument kyoto cannot run (not a generator function, async function or
  * future; or an async generator function).

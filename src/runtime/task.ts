@@ -12,6 +12,7 @@ import { WakerBase } from '../future/waker.js';
 import { BUDGET, coop } from './coop.js';
 import { prepareBody } from './spawn_body.js';
 import type { TaskMeta } from './location.js';
+import { nextTaskId } from './task/id.js';
 import { F_LAST_WAKE, I_POLLS, I_SELF_WAKES, I_WAKES, type StatsSlab } from './task_stats.js';
 
 // State bits.
@@ -56,8 +57,6 @@ export interface TaskScheduler {
 type Body = Generator<unknown, unknown, unknown> | Future<unknown>;
 /** A body function not yet called (it is called at the first poll, so spawning stays cheap). */
 type BodyFn = (...args: unknown[]) => unknown;
-
-let nextTaskId = 1;
 
 /**
  * Cancellation holds (`shield`, `scope`; see `src/task/cancel_hold.ts`). When `held` is set, an
@@ -135,7 +134,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
       this.state = body instanceof Future ? FUTURE_BODY | STARTED : 0;
     }
     this.rt = rt;
-    this.id = nextTaskId++;
+    this.id = nextTaskId();
     this.meta = meta;
     this.slot = rt.stats.alloc(this, created, parent);
   }

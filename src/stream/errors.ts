@@ -2,6 +2,7 @@
  * Errors raised by streams, and the argument checks every combinator shares.
  * @module
  */
+import { checkCountAtLeast, checkFunction, describeValue } from '../util/args.js';
 
 /**
  * Thrown by `stream.timeout(ms)` when a value did not arrive within `ms`.
@@ -34,12 +35,7 @@ export class StreamArgumentError extends RangeError {
 
 /** @internal A count: an integer >= min, or Infinity. */
 export function checkCount(what: string, n: unknown, min = 0): number {
-  if (typeof n !== 'number' || Number.isNaN(n) || n < min || (!Number.isInteger(n) && n !== Infinity)) {
-    throw new StreamArgumentError(
-      `${what}: n must be an integer >= ${min}, got ${describe(n)}`,
-    );
-  }
-  return n;
+  return checkCountAtLeast(what, n, min, StreamArgumentError);
 }
 
 /** @internal A duration in ms: a non-negative number (Infinity means never). */
@@ -52,13 +48,8 @@ export function checkMs(what: string, ms: unknown): number {
 
 /** @internal A callback. */
 export function checkFn(what: string, f: unknown): void {
-  if (typeof f !== 'function') throw new TypeError(`${what}: expected a function, got ${describe(f)}`);
+  checkFunction(what, f);
 }
 
 /** @internal */
-export function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'symbol' || typeof v === 'function') return String(v);
-  if (v === null || typeof v !== 'object') return String(v);
-  return Object.prototype.toString.call(v);
-}
+export const describe = describeValue;

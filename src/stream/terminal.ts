@@ -10,6 +10,7 @@ import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { Done, Stream, impl, type Awaitable, type Consumer, type EachResult, type ForEachResult } from './stream.js';
 import { checkFn } from './errors.js';
 import { concurrentCalls, toFuture } from './buffered.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 class FoldFuture<T, A> extends Future<A> {
   constructor(
@@ -26,7 +27,7 @@ class FoldFuture<T, A> extends Future<A> {
   }
   poll(cx: Context): Poll<A> {
     const s = this.s;
-    if (s === null) throw new Error('fold() future polled after it completed');
+    if (s === null) throw new PolledAfterCompletionError('fold()');
     let r: EachResult;
     try {
       do r = s.pollEach(cx, this);
@@ -60,7 +61,7 @@ class CollectFuture<T> extends Future<T[]> {
   }
   poll(cx: Context): Poll<T[]> {
     const s = this.s;
-    if (s === null) throw new Error('collect() future polled after it completed');
+    if (s === null) throw new PolledAfterCompletionError('collect()');
     let r: EachResult;
     try {
       do r = s.pollEach(cx, this);
@@ -101,7 +102,7 @@ class ForEachFuture<T> extends Future<void> {
   }
   poll(cx: Context): Poll<void> {
     const s = this.s;
-    if (s === null) throw new Error('forEach() future polled after it completed');
+    if (s === null) throw new PolledAfterCompletionError('forEach()');
     try {
       for (;;) {
         const cur = this.cur;
@@ -147,7 +148,7 @@ class DrainFuture extends Future<void> {
   }
   poll(cx: Context): Poll<void> {
     const s = this.s;
-    if (s === null) throw new Error('forEachConcurrent() future polled after it completed');
+    if (s === null) throw new PolledAfterCompletionError('forEachConcurrent()');
     let r: EachResult;
     try {
       do r = s.pollEach(cx, DISCARD);

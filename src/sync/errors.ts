@@ -3,6 +3,8 @@
  * tried to hand over carries that value back (`.value`), so nothing is silently lost.
  * @module
  */
+import { checkInt } from '../util/args.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 /**
  * Thrown when sending on a channel whose receiving side is gone (closed or dropped), or through a
@@ -83,13 +85,10 @@ export class GuardReleasedError extends Error {
 
 /** @internal Validates a count argument (permits, capacity, parties). */
 export function checkCount(what: string, n: unknown, min: number, max: number): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    throw new RangeError(`${what} must be an integer in [${min}, ${max}], got ${String(n)}`);
-  }
-  return n;
+  return checkInt(what, n, min, max);
 }
 
 /** @internal Thrown when a completed future is polled again. */
 export function polledAfterCompletion(what: string): Error {
-  return new Error(`${what} future polled after it completed`);
+  return new PolledAfterCompletionError(what);
 }

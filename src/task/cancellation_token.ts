@@ -7,6 +7,7 @@ import { Future, Pending, type Context, type Poll, type Waker } from '../future/
 import { pollProceed } from '../runtime/coop.js';
 import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
 import { intoFuture, type IntoFuture } from './into_future.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 /** A `cancelled()` waiter: linked into its token's list only while pending. */
 class Cancelled extends Future<void> {
@@ -45,7 +46,7 @@ class RunUntilCancelled<T> extends Future<T | undefined> {
     super();
   }
   poll(cx: Context): Poll<T | undefined> {
-    if (this.done) throw new Error('runUntilCancelled() future polled after it completed');
+    if (this.done) throw new PolledAfterCompletionError('runUntilCancelled()');
     if (this.cancelled.poll(cx) !== Pending) {
       this.done = true;
       this.inner.drop();

@@ -5,6 +5,7 @@
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { NO_ERROR, combineErrors, dropAll, intoFuture, type FutureOutput, type IntoFuture } from './into_future.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 /** The typed tuple of outputs of a tuple of futures. */
 export type JoinOutput<F extends readonly unknown[]> = { -readonly [K in keyof F]: FutureOutput<F[K]> };
@@ -64,7 +65,7 @@ class Join<T extends unknown[]> extends Future<T> {
   }
 
   poll(cx: Context): Poll<T> {
-    if (this.finished) throw new Error(`${this.failFast ? 'tryJoin' : 'join'}() future polled after it completed`);
+    if (this.finished) throw new PolledAfterCompletionError(this.failFast ? 'tryJoin()' : 'join()');
     const futs = this.futs;
     if (futs.length <= INDEXED_ABOVE) {
       for (let i = 0; i < futs.length && this.left > 0; i++) this.pollChild(i, cx);

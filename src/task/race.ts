@@ -5,6 +5,7 @@
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { NO_ERROR, dropAll, type FutureOutput, type IntoFuture } from './into_future.js';
 import { convertFutures } from './join.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 /**
  * Thrown when `race()` or `select()` is given no branch at all (it could never finish).
@@ -25,7 +26,7 @@ class Race<T> extends Future<T> {
   }
 
   poll(cx: Context): Poll<T> {
-    if (this.finished) throw new Error('race() future polled after it completed');
+    if (this.finished) throw new PolledAfterCompletionError('race()');
     const futs = this.futs;
     for (let i = 0; i < futs.length; i++) {
       let v: unknown;

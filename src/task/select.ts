@@ -6,6 +6,7 @@
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { NO_ERROR, dropAll, intoFuture, type FutureOutput, type IntoFuture } from './into_future.js';
 import { NoBranchesError } from './race.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 /** Options of `select`. */
 export interface SelectOptions {
@@ -41,7 +42,7 @@ class Select<R> extends Future<R> {
   }
 
   poll(cx: Context): Poll<R> {
-    if (this.finished) throw new Error('select() future polled after it completed');
+    if (this.finished) throw new PolledAfterCompletionError('select()');
     const futs = this.futs;
     const n = futs.length;
     const start = this.biased || n === 1 ? 0 : nextRandom(n);

@@ -8,6 +8,7 @@ import { currentTask, type Task } from '../runtime/task.js';
 import { acquireHold, onHeldError, releaseHold, type CancelHold } from './cancel_hold.js';
 import { intoFuture, type IntoFuture } from './into_future.js';
 import { enterFrames, exitFrames, localStack, type LocalFrame } from './task_local.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 const IDLE = 0;
 const ACTIVE = 1;
@@ -69,7 +70,7 @@ export class Shield<T> extends Future<T> implements CancelHold {
   /** The outcome reached under a held abort, for an enclosing section that polls it after. */
   private takeHeld(): T {
     const h = this.held;
-    if (h === null) throw new Error('shield() future polled after it completed');
+    if (h === null) throw new PolledAfterCompletionError('shield()');
     this.held = null;
     if (h.ok) return h.v as T;
     throw h.v;

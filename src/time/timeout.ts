@@ -9,6 +9,7 @@ import { clockNow } from '../runtime/time/driver.js';
 import { checkDuration, describeValue } from './duration.js';
 import { Instant, checkInstant } from './instant.js';
 import { Sleep } from './sleep.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 /**
  * Thrown by `timeout`/`timeoutAt` when the deadline passes before the inner future completed
@@ -74,7 +75,7 @@ export class Timeout<T> extends Future<T> {
 
   poll(cx: Context): Poll<T> {
     const inner = this.inner;
-    if (inner === null) throw new Error('a timeout future was polled after it completed');
+    if (inner === null) throw new PolledAfterCompletionError('timeout()');
     let v: Poll<T>;
     try {
       v = inner.poll(cx);

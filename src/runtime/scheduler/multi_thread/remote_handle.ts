@@ -7,6 +7,7 @@
 import { Future, Pending, type Context, type Poll, type Waker } from '../../../future/future.js';
 import { JoinError } from '../../../task/join_error.js';
 import type { JoinHandle } from '../../task.js';
+import { nextTaskId } from '../../task/id.js';
 
 /** The part of the thread context a handle calls back into. */
 export interface HandleOwner {
@@ -17,8 +18,6 @@ const H_PENDING = 0;
 const H_OK = 1;
 const H_ERR = 2;
 const H_CANCELLED = 3;
-
-let nextId = 1;
 
 /** @internal */
 export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
@@ -43,7 +42,8 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
     readonly name: string,
   ) {
     super();
-    this.id = nextId++;
+    // One id source with local tasks: `JoinHandle.id` is unique among a thread's handles.
+    this.id = nextTaskId();
   }
 
   poll(cx: Context): Poll<T> {
