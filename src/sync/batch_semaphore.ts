@@ -51,7 +51,7 @@ export class BatchSemaphore {
     const q = this.waiters;
     for (let h = q.head; h !== null && this.permits >= h.needed; h = q.head) {
       this.permits -= h.needed;
-      q.shift();
+      void q.shift();
       h.state = GRANTED;
       const w = h.waker;
       h.waker = null;
