@@ -405,6 +405,7 @@ export class Sim {
     h.node = null;
     for (const e of [...node.endpoints]) e.crash();
     node.endpoints.clear();
+    this.net.dropWaitingFrom(h.index);
     if (h.client && !restarting) h.finished = true;
     void node.rt.shutdown();
   }
