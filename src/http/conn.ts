@@ -50,6 +50,8 @@ export class Conn {
   /** Head received at (server clock), for requestTimeoutMs. */
   requestStart = 0;
   closed = false;
+  /** The server ended the connection with a status of its own (408): already counted. */
+  answered = false;
   /** The request body is not complete and belongs to the handler's reads. */
   bodyOpen = false;
   upgraded = false;
@@ -105,6 +107,7 @@ export class Conn {
   kill(status?: number): void {
     if (this.closed) return;
     const s = this.stream.socket;
+    if (status !== undefined) this.answered = true;
     if (status !== undefined && !s.destroyed && s.writable) {
       s.end(errorResponse(status));
       s.destroySoon();

@@ -140,7 +140,7 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
       if (out === GONE) {
         h.abort();
         req.abortSignal();
-        srv.count(499);
+        if (!c.answered) srv.count(499);
         yield* new Settled(h);
         return;
       }
@@ -150,7 +150,7 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
         const cause = err instanceof JoinError ? (err.isCancelled() ? new ClientDisconnectedError('the request task was aborted') : err.cause) : err;
         if (cause instanceof ClientDisconnectedError && c.closed) {
           req.abortSignal();
-          srv.count(499);
+          if (!c.answered) srv.count(499);
           return;
         }
         const status = statusOf(cause);

@@ -73,3 +73,18 @@ test('maxConnections: a connection beyond the limit is closed at accept', async 
     yield* srv.shutdown({ graceMs: 100 });
   });
 });
+
+test('a body not complete within requestTimeoutMs gets 408 and is closed', async () => {
+  await run(function* () {
+    const srv = yield* serve({ port: 0, requestTimeoutMs: 80 }, echo);
+    const s = yield* fromPromise(rawConnect(srv.port));
+    let got = '';
+    s.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    s.write(`POST / HTTP/1.1\r\n${H}Content-Length: 100\r\n\r\nonly a part`);
+    yield* fromPromise(closed(s));
+    assert.deepEqual(statuses(got), [408]);
+    while (srv.metrics().openConnections !== 0) yield* sleep(2);
+    assert.deepEqual(srv.metrics().statuses, { 408: 1 });
+    yield* srv.shutdown({ graceMs: 100 });
+  });
+});
