@@ -45,6 +45,7 @@ export interface ServerCore extends ConnHost {
 }
 
 const GONE: unique symbol = Symbol('gone');
+const EMPTY = Buffer.alloc(0);
 const FAILED: unique symbol = Symbol('failed');
 
 /** Waits for the request task while watching the client. */
@@ -96,7 +97,6 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
   const c = new Conn(srv, stream);
   srv.conns.add(c);
   const p = c.parser;
-  const cfg = srv.cfg;
   try {
     for (;;) {
       let n = NEED_MORE;
@@ -116,81 +116,98 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
         if (!(yield* c.more())) return;
       }
       c.off += n;
-      c.phase = ACTIVE;
-      c.requestStart = srv.now;
-      const dec = c.decoder;
-      if (p.chunked) dec.startChunked();
-      else dec.startLength(p.contentLength > 0 ? p.contentLength : 0);
-      c.bodyOpen = !dec.done;
-      c.continuePending = p.expectContinue && c.bodyOpen && p.minor === 1;
-      const http10 = p.minor === 0;
-      const req = new HttpRequest(c, p.method, p.url, new HttpHeaders(p.names, p.values), http10 ? '1.0' : '1.1', cfg.maxBodyBytes, p.contentLength);
-      const isHead = p.method === 'HEAD';
-      let keepAlive = p.keepAlive();
-      const declared = p.contentLength;
-      p.reset();
-
-      const h = spawnNamed(`${req.method} ${req.path}`, srv.handler, req, ...srv.args) as JoinHandle<unknown>;
-      const wait = new InFlight(c, h);
-      const out = yield* wait;
-      if (c.upgraded) {
-        yield* new Settled(h);
-        return;
+      if (!(yield* exchange(srv, c))) return;
+      if (c.off >= c.buf.length) {
+        c.buf = EMPTY; // an idle connection keeps no chunk alive
+        c.off = 0;
       }
-      if (out === GONE) {
-        h.abort();
-        req.abortSignal();
-        if (!c.answered) srv.count(499);
-        yield* new Settled(h);
-        return;
-      }
-      let res: Response;
-      if (out === FAILED) {
-        const err = wait.error;
-        const cause = err instanceof JoinError ? (err.isCancelled() ? new ClientDisconnectedError('the request task was aborted') : err.cause) : err;
-        if (cause instanceof ClientDisconnectedError && c.closed) {
-          req.abortSignal();
-          if (!c.answered) srv.count(499);
-          return;
-        }
-        const status = statusOf(cause);
-        if (status === 500) reportHandlerError(cause, h);
-        else c.closeAfter = true;
-        res = new Response(status === 500 ? 'Internal Server Error' : status === 503 ? 'Service Unavailable' : String(cause instanceof Error ? cause.message : cause), { status });
-      } else if (out instanceof Response) res = out;
-      else if (typeof globalThis.Response === 'function' && out instanceof globalThis.Response) res = fromFetchResponse(out);
-      else {
-        reportHandlerError(new TypeError(`handler for ${h.name} returned ${typeof out}, expected a Response`), h);
-        res = new Response('Internal Server Error', { status: 500 });
-      }
-      if (c.closeAfter || srv.draining) keepAlive = false;
-      if (c.bodyOpen && (c.continuePending || declared > cfg.maxBodyBytes)) keepAlive = false;
-      let ok: boolean;
-      try {
-        try {
-          ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
-        } catch (e) {
-          if (!(e instanceof BadResponseError)) throw e;
-          reportHandlerError(e.cause, h);
-          res = new Response('Internal Server Error', { status: 500 });
-          ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
-        }
-      } catch (e) {
-        if (!(e instanceof Error && e.name === 'IoError')) reportHandlerError(e, h);
-        ok = false;
-      }
-      srv.count(res.status);
-      if (!ok || c.closed) return;
-      if (c.bodyOpen && !(yield* drain(req, cfg.maxBodyBytes))) return;
-      c.phase = IDLE;
-      c.since = srv.now;
       if (srv.draining) return;
     }
   } finally {
     srv.conns.delete(c);
-    if (!c.upgraded) stream.close();
+    // An answered kill (400, 408...) closes itself once the answer is flushed.
+    if (!c.upgraded && !c.answered) stream.close();
     srv.connDone(c);
   }
+}
+
+/**
+ * One request: spawn its task, watch the client, write the response, drain the body. Its own
+ * generator, so nothing of the request (task, response, headers) stays alive while the
+ * connection idles. True when the connection may carry another request.
+ */
+function* exchange(srv: ServerCore, c: Conn): Gen<boolean> {
+  const p = c.parser;
+  const cfg = srv.cfg;
+  c.phase = ACTIVE;
+  c.requestStart = srv.now;
+  const dec = c.decoder;
+  if (p.chunked) dec.startChunked();
+  else dec.startLength(p.contentLength > 0 ? p.contentLength : 0);
+  c.bodyOpen = !dec.done;
+  c.continuePending = p.expectContinue && c.bodyOpen && p.minor === 1;
+  const http10 = p.minor === 0;
+  const req = new HttpRequest(c, p.method, p.url, new HttpHeaders(p.names, p.values), http10 ? '1.0' : '1.1', cfg.maxBodyBytes, p.contentLength);
+  const isHead = p.method === 'HEAD';
+  let keepAlive = p.keepAlive();
+  const declared = p.contentLength;
+  p.reset();
+
+  const h = spawnNamed(`${req.method} ${req.path}`, srv.handler, req, ...srv.args) as JoinHandle<unknown>;
+  const wait = new InFlight(c, h);
+  const out = yield* wait;
+  if (c.upgraded) {
+    yield* new Settled(h);
+    return false;
+  }
+  if (out === GONE) {
+    h.abort();
+    req.abortSignal();
+    if (!c.answered) srv.count(499);
+    yield* new Settled(h);
+    return false;
+  }
+  let res: Response;
+  if (out === FAILED) {
+    const err = wait.error;
+    const cause = err instanceof JoinError ? (err.isCancelled() ? new ClientDisconnectedError('the request task was aborted') : err.cause) : err;
+    if (cause instanceof ClientDisconnectedError && c.closed) {
+      req.abortSignal();
+      if (!c.answered) srv.count(499);
+      return false;
+    }
+    const status = statusOf(cause);
+    if (status === 500) reportHandlerError(cause, h);
+    else c.closeAfter = true;
+    res = new Response(status === 500 ? 'Internal Server Error' : status === 503 ? 'Service Unavailable' : String(cause instanceof Error ? cause.message : cause), { status });
+  } else if (out instanceof Response) res = out;
+  else if (typeof globalThis.Response === 'function' && out instanceof globalThis.Response) res = fromFetchResponse(out);
+  else {
+    reportHandlerError(new TypeError(`handler for ${h.name} returned ${typeof out}, expected a Response`), h);
+    res = new Response('Internal Server Error', { status: 500 });
+  }
+  if (c.closeAfter || srv.draining) keepAlive = false;
+  if (c.bodyOpen && (c.continuePending || declared > cfg.maxBodyBytes)) keepAlive = false;
+  let ok: boolean;
+  try {
+    try {
+      ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
+    } catch (e) {
+      if (!(e instanceof BadResponseError)) throw e;
+      reportHandlerError(e.cause, h);
+      res = new Response('Internal Server Error', { status: 500 });
+      ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
+    }
+  } catch (e) {
+    if (!(e instanceof Error && e.name === 'IoError')) reportHandlerError(e, h);
+    ok = false;
+  }
+  srv.count(res.status);
+  if (!ok || c.closed) return false;
+  if (c.bodyOpen && !(yield* drain(req, cfg.maxBodyBytes))) return false;
+  c.phase = IDLE;
+  c.since = srv.now;
+  return true;
 }
 
 /** Reads and discards what the handler left of the body; false when it is too long or bad. */

@@ -75,6 +75,7 @@ export class HeadParser {
   /** Forgets the last head. */
   reset(): void {
     this.names = [];
+    this.url = '';
     this.values = [];
     this.contentLength = -1;
     this.chunked = false;
