@@ -14,7 +14,7 @@ import type { Executor } from '../runtime/scheduler/current_thread/executor.js';
 import { NoopProbe, type Probe } from '../runtime/probe.js';
 import { setAwaitTracing, traceTurnEnded } from './trace.js';
 import { formatDuration } from './chain.js';
-import { LintStore, blockingMessage, lintConfig, neverYieldedMessage, stateLints, type Lint, type LintConfig, type LintOptions } from './lints.js';
+import { LintStore, blockingMessage, lintConfig, neverYieldedMessage, resourceLints, stateLints, type Lint, type LintConfig, type LintOptions } from './lints.js';
 
 const BUCKETS = 32 * 8 + 1; // the layout of runtime/histogram.ts: 32 octaves of 8 sub-buckets from 1 µs
 
@@ -240,6 +240,7 @@ export class Instrument {
     const out: Lint[] = [];
     const cfg = this.lints;
     this.ex.stats.forEach((t) => stateLints(t, cfg, now, out));
+    resourceLints(now, out);
     out.push(...this.store.list());
     return out;
   }

@@ -22,12 +22,15 @@ export class IoError extends Error {
   readonly syscall: string | undefined;
   /** The address involved (`host:port` or a path), when known. */
   readonly address: string | undefined;
+  /** The file-system path involved (fs and process errors), as Node reports it. */
+  readonly path: string | undefined;
 
-  constructor(code: string, message: string, opts: { cause?: unknown; syscall?: string; address?: string } = {}) {
+  constructor(code: string, message: string, opts: { cause?: unknown; syscall?: string; address?: string; path?: string } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
     this.syscall = opts.syscall;
     this.address = opts.address;
+    this.path = opts.path;
   }
 }
 
