@@ -16,7 +16,7 @@ import type { Future } from '../../future/future.js';
  * if (!h.isFinished()) h.abort();
  * ```
  */
-export interface JoinHandle<T> extends Future<T>, PromiseLike<T> {
+export interface JoinHandle<T> extends Future<T> {
   /** Task id, unique among the handles of this thread. */
   readonly id: number;
   /** Task name: the generator function's name or the one given to `spawnNamed`. */

@@ -179,7 +179,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     return S.isComplete(this.state);
   }
 
-  then<R1 = T, R2 = never>(
+  override then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
@@ -197,6 +197,16 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
   /** The observer went away: a later failure is reported as unhandled. */
   dropJoinInterest(): void {
     S.dropJoinInterest(this);
+  }
+
+  /**
+   * Registers `cx`'s waker to be woken at completion without claiming the outcome (a failure
+   * nobody awaits stays reported). Returns whether the task already finished.
+   */
+  watchCompletion(cx: Context): boolean {
+    if (S.isComplete(this.state)) return true;
+    registerJoiner(this, cx.waker);
+    return false;
   }
 
   /** Finished because its body threw (not cancelled). */
