@@ -10,8 +10,10 @@
  * @module
  */
 import { NoRuntimeError, type Future } from '../future/future.js';
-import { JoinError } from '../task/join_error.js';
-import { Executor, activeExecutor, type Driver, type ExecutorOptions } from './executor.js';
+import { JoinError } from './task/join_error.js';
+import { context } from './context.js';
+import type { Driver } from './driver.js';
+import { Executor, type ExecutorOptions } from './scheduler/current_thread/executor.js';
 import { metaFor, namedMeta } from './location.js';
 import { checkBody, type AnyFn, type BodyArgs, type BodyOutput, type SpawnBody } from './spawn_body.js';
 import { snapshotTask, type TaskSnapshot } from './snapshot.js';
@@ -22,7 +24,8 @@ import { RuntimeShutdownError, Shutdown } from './shutdown.js';
 import { checkRuntimeOptions } from './options.js';
 import { checkDuration } from '../util/args.js';
 import { GenFuture, cleanupHooks } from '../future/gen_future.js';
-import { JOIN_INTEREST, Task, currentTask, type JoinHandle } from './task.js';
+import { Task } from './task/task.js';
+import type { JoinHandle } from './task/join_handle.js';
 
 export { RuntimeShutdownError } from './shutdown.js';
 export { RuntimeOptionsError } from './options.js';
@@ -105,7 +108,7 @@ export class Runtime {
     this.options = opts;
     const ex = new Executor(opts);
     this.executor = ex;
-    (ex as { runtime?: Runtime }).runtime = this;
+    ex.runtime = this;
     this.roots = new RootSet(ex, () => this.describeTasks());
     this.shutdownCtl = new Shutdown(ex, () => this.roots.forget());
     ex.onTaskFinished = (t) => {
@@ -141,8 +144,8 @@ export class Runtime {
    * ```
    */
   static tryCurrent(): Runtime | null {
-    const ex = activeExecutor as (Executor & { runtime?: Runtime }) | null;
-    return ex?.runtime ?? null;
+    const ex = context.executor;
+    return ex === null ? null : (ex.runtime as Runtime | null);
   }
 
   /**
@@ -194,7 +197,8 @@ export class Runtime {
     checkBody(body);
     const ex = this.executor;
     const meta = name === null ? metaFor(body) : namedMeta(body, name);
-    const parent = currentTask === null ? 0 : currentTask.id;
+    const cur = context.task;
+    const parent = cur === null ? 0 : cur.id;
     const task = new Task<unknown>(
       ex,
       body as (...a: unknown[]) => unknown,
@@ -252,7 +256,7 @@ export class Runtime {
   private root(name: string | null, signal: AbortSignal | null, body: SpawnBody, args: readonly unknown[]): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       const task = this.spawnTask(name, body, args);
-      task.state |= JOIN_INTEREST;
+      task.markJoinInterest();
       this.roots.add(task, reject);
       let onAbort: (() => void) | null = null;
       if (signal !== null) {

@@ -15,7 +15,7 @@
  * test/core/runtime_split.test.ts, test/task/cancel.test.ts and test/edge/shutdown.test.ts.
  * @module
  */
-import type { Executor } from './executor.js';
+import type { Executor } from './scheduler/current_thread/executor.js';
 
 /**
  * Thrown when spawning on a runtime that has shut down.
