@@ -83,7 +83,7 @@ export class BatchSemaphore {
       this.permits -= want;
       this.assigned -= h.have;
       h.have = h.needed;
-      q.shift();
+      void q.shift();
       impossibleWaits.delete(h);
       h.grant();
     }
