@@ -14,7 +14,7 @@ import { ready } from '../future/helpers.js';
 import { WakerBase } from '../future/waker.js';
 import { Done, Stream, impl, type Awaitable, type ForEachResult, type StreamPoll } from './stream.js';
 import { checkCount, checkFn, describe } from './errors.js';
-import { Deque } from './deque.js';
+import { Ring } from '../util/ring.js';
 
 /** @internal Turns a future, promise or generator into a future. */
 export function toFuture<U>(x: Awaitable<U>, what: string): Future<U> {
@@ -53,9 +53,9 @@ class BufferStream<U> extends Stream<U> {
   /** Every slot made so far (at most `n`). */
   private readonly slots: Slot[] = [];
   /** Slots whose future was woken (or is new) and must be polled. */
-  private readonly ready = new Deque<Slot>();
+  private readonly ready = new Ring<Slot>();
   /** Ordered mode: the in-flight slots in stream order. */
-  private readonly order: Deque<Slot> | null;
+  private readonly order: Ring<Slot> | null;
   private readonly parent = new WakerSlot();
   private dropped = false;
 
@@ -66,7 +66,7 @@ class BufferStream<U> extends Stream<U> {
     ordered: boolean,
   ) {
     super();
-    this.order = ordered ? new Deque<Slot>() : null;
+    this.order = ordered ? new Ring<Slot>() : null;
   }
 
   /** @internal Called by a slot's waker. */

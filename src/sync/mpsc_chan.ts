@@ -17,7 +17,7 @@ import { WakerSlot } from '../future/waker_slot.js';
 import { pollProceed } from '../runtime/coop.js';
 import { reportSendWithoutReceivers } from '../runtime/resources.js';
 import { SendError, polledAfterCompletion } from './errors.js';
-import { Ring } from './ring.js';
+import { Ring } from '../util/ring.js';
 import { WaiterList, type WaiterNode } from './waiter_list.js';
 import { GRANTED, INIT, QUEUED, WaiterFuture, wakeAll } from './waiter_future.js';
 
@@ -291,7 +291,7 @@ export class RecvManyFut<T> extends Future<number> {
       if (!pollProceed(cx)) return Pending;
       const n = Math.min(this.limit, buf.length);
       const out = this.out;
-      for (let i = 0; i < n; i++) out.push(buf.shift());
+      for (let i = 0; i < n; i++) out.push(buf.shift() as T);
       if (chan.sendWaiters.head !== null) chan.assign();
       if (chan.rxFut === this) chan.unregisterRx(this);
       return n;
