@@ -11,7 +11,7 @@ import { WaiterList, type WaiterNode } from '../sync/waiter_list.js';
 import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
 import { Runtime, type BodyArgs } from '../runtime/runtime.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
-import type { Task } from '../runtime/task.js';
+import type { Task } from '../runtime/task/task.js';
 import { TaskGroup, type GroupEntry, type GroupOwner } from './task_group.js';
 
 /**
