@@ -18,14 +18,14 @@
  *   `copy`, `BufReader`, `Framed` and the codecs work on any implementer.
  * - **`Waker`** (`future/future.ts`): rarely implemented by hand (`WakerBase`, `wakerFn` help in
  *   tests); it reschedules a task, and `willWake` lets a stored waker be kept instead of cloned.
- * - **`Driver`** (`runtime/executor.ts`): something driven alongside the tasks (the timer wheel,
+ * - **`Driver`** (`runtime/driver.ts`): something driven alongside the tasks (the timer wheel,
  *   the I/O registry, the console): idle hook, deadlock description, metrics, shutdown.
  *
  * ## What you receive
  *
  * - **`Context`**: what `poll` is given; its `waker` belongs to the polling task and is lent for
  *   the duration of the poll (clone it, or register it in a `WakerSlot`, to keep it).
- * - **`JoinHandle<T>`** (`runtime/task.ts`): what `spawn` returns. It is a future of the task's
+ * - **`JoinHandle<T>`** (`runtime/task/join_handle.ts`): what `spawn` returns. It is a future of the task's
  *   output (`yield* h`), with `id` (unique in the process), `name`, `abort()` and `isFinished()`.
  *   Dropping an awaited handle does not cancel the task; `abort()` does.
  * - **`Poll<T>`** / **`StreamPoll<T>`**: the results of polling, with the sentinels `Pending` and
@@ -42,8 +42,8 @@
  */
 export type { Future, Context, Waker, Poll, Gen, Output } from './future/future.js';
 export type { WakerSlot } from './future/waker_slot.js';
-export type { JoinHandle } from './runtime/task.js';
-export type { Driver, TaskInfo } from './runtime/executor.js';
+export type { JoinHandle } from './runtime/task/join_handle.js';
+export type { Driver, TaskInfo } from './runtime/driver.js';
 export type { AsyncRead, AsyncWrite, AsyncBufRead, AsyncReadWrite } from './io/traits.js';
 export type { Stream } from './stream/stream.js';
 export type { StreamPoll, Consumer, EachResult } from './stream/poll.js';
