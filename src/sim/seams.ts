@@ -8,6 +8,8 @@
  *   machinery (current task, coop budget, completion hooks).
  * - Time: `SimTimeDriver` is the host's time driver: a paused clock that never auto-advances;
  *   the simulator moves every host's clock to the same virtual time with `advanceTo`.
+ * - Network: not here — kyoto's own transport seam (`setTransport`, src/net/sys.ts) takes
+ *   `src/sim/net/transport.ts`.
  *
  * Invariants: after `attach`, the executor's own queue is empty between polls; a host's clock
  * only moves by `advanceTo`. Proved by test/sim/scheduler.test.ts and test/sim/time.test.ts.

@@ -27,7 +27,8 @@ import { attach, installClock, liveTasks, pollOne, type SimTask } from './seams.
 import { patch } from './determinism.js';
 import { ambient, resolveOptions, type ResolvedOptions, type SimOptions } from './options.js';
 import { SimNet } from './net/network.js';
-import { installNet } from './net/install.js';
+import { simTransport } from './net/transport.js';
+import { setTransport } from '../net/transport.js';
 import { checkDeterminism, type DeterminismReport, type SimBuild } from './explore.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -123,7 +124,6 @@ export class Sim {
     this.net = new SimNet(
       {
         now: () => this.now,
-        polling: () => this.current,
         nodeOf: (i) => this.order[i]?.node ?? null,
         trace: this.trace,
       },
@@ -182,7 +182,6 @@ export class Sim {
       pollingHost: () => this.current?.name ?? null,
       realIo: (call, host) => this.realIo(call, host),
     });
-    const unnet = installNet(this.net);
     // Source lines in deadlock reports cost ~2 µs per suspension: on for a single run and a
     // replay, off while explore sweeps seeds.
     const tracing = !ambient.exploring;
@@ -196,7 +195,6 @@ export class Sim {
     } finally {
       await this.teardown();
       if (tracing) setAwaitTracing(false);
-      unnet();
       restore();
       this.state = 'done';
       running = null;
@@ -376,6 +374,7 @@ export class Sim {
     });
     attach(rt, (t) => this.onReady(node!, t));
     node = new HostNode(h.name, h.index, h.generation, rt, installClock(rt));
+    setTransport(rt, simTransport(this.net, node));
     this.nodes.push(node);
     h.node = node;
     h.finished = false;
