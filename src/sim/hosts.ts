@@ -8,7 +8,7 @@
  * @module
  */
 import type { Future } from '../future/future.js';
-import type { JoinHandle } from '../runtime/task.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
 import type { HostNode } from './node.js';
 import { liveTasks } from './seams.js';
 

@@ -23,7 +23,7 @@ import { SimError, type SimErrorKind } from './error.js';
 import { Rng } from './prng.js';
 import { Trace, Ev } from './trace.js';
 import { makeChooser, type Chooser } from './strategy.js';
-import { attach, installClock, liveTasks, pollOne, type SimTask } from './seams.js';
+import { attach, installClock, liveTasks, pollAt, readyAt, type SimTask } from './seams.js';
 import { patch } from './determinism.js';
 import { ambient, resolveOptions, type ResolvedOptions, type SimOptions } from './options.js';
 import { SimNet } from './net/network.js';
@@ -331,7 +331,7 @@ export class Sim {
         if (node !== null && node.alive) this.fail('unhandled-task-error', h.name, e, `task ${info.name} failed and nobody awaited it`);
       },
     });
-    attach(rt, (t) => this.onReady(node!, t));
+    attach(rt, (t, spawned) => this.onReady(node!, t, spawned));
     node = new HostNode(h.name, h.index, h.generation, rt, installClock(rt));
     setTransport(rt, simTransport(this.net, node));
     this.nodes.push(node);
@@ -356,23 +356,21 @@ export class Sim {
     if (h.client && !restarting) h.finished = true;
   }
 
-  private onReady(node: HostNode, task: SimTask): void {
-    const [key, fresh] = this.ready.add(node, task);
-    this.trace.event(fresh ? Ev.Spawn : Ev.Wake, node.index, key);
+  private onReady(node: HostNode, task: SimTask, spawned: boolean): void {
+    this.trace.event(spawned ? Ev.Spawn : Ev.Wake, node.index, this.ready.key(task)[0]);
   }
 
   private step(): void {
     const r = this.ready;
     const i = this.chooser.choose(r.keys, r.length, this.steps);
     const node = r.nodes[i]!;
-    const task = r.tasks[i]!;
-    const key = r.keys[i]!;
-    r.take(i);
+    const at = r.idx[i]!;
+    const task = readyAt(node.rt, at);
     this.steps++;
-    this.trace.event(Ev.Poll, node.index, key);
+    this.trace.event(Ev.Poll, node.index, r.keys[i]!);
     this.current = node;
     try {
-      pollOne(node.rt, task);
+      pollAt(node.rt, at);
     } finally {
       this.current = null;
     }
@@ -386,7 +384,7 @@ export class Sim {
     let stall = 0;
     for (;;) {
       if (this.failure !== null) return;
-      if (this.ready.length > 0) {
+      if (this.ready.collect(this.nodes) > 0) {
         if (this.steps >= maxSteps) {
           this.fail('max-steps', null, undefined, `maxSteps (${maxSteps}) reached: a livelock, or raise maxSteps`);
           return;
@@ -397,7 +395,7 @@ export class Sim {
         continue;
       }
       await macroTurn();
-      if (this.failure !== null || this.ready.length > 0) continue;
+      if (this.failure !== null || this.ready.collect(this.nodes) > 0) continue;
       if (this.state === 'running' && this.hosts.hasClients() && !this.hosts.clientsPending()) return;
       if (this.state === 'teardown' && this.nodes.every((n) => liveTasks(n.rt) === 0)) return;
       let t = this.nextEventTime();
