@@ -114,3 +114,6 @@ export const parent = parallel(import.meta.url, 'test.parent', function* (starte
   for (const h of hs) if (yield* h) n++;
   return n;
 });
+
+/** Returns `n` bytes, each `fill` (a result that needs the shared heap). */
+export const bytesOf = parallel(import.meta.url, 'test.bytesOf', (n: number, fill: number) => new Uint8Array(n).fill(fill));
