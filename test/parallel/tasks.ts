@@ -117,3 +117,30 @@ export const parent = parallel(import.meta.url, 'test.parent', function* (starte
 
 /** Returns `n` bytes, each `fill` (a result that needs the shared heap). */
 export const bytesOf = parallel(import.meta.url, 'test.bytesOf', (n: number, fill: number) => new Uint8Array(n).fill(fill));
+
+/** Writes `started`, waits forever; its finally awaits a timer, then writes `finallyFile`. */
+export const hangAsyncFinally = parallel(import.meta.url, 'test.hangAsyncFinally', function* (started: string, finallyFile: string): Gen<void> {
+  writeFileSync(started, 'started');
+  try {
+    yield* pending();
+  } finally {
+    yield* sleep(30);
+    writeFileSync(finallyFile, 'async finally ran on the worker');
+  }
+});
+
+/** Writes `started`; its finally never ends. */
+export const stuckFinally = parallel(import.meta.url, 'test.stuckFinally', function* (started: string): Gen<void> {
+  writeFileSync(started, 'started');
+  try {
+    yield* pending();
+  } finally {
+    yield* pending();
+  }
+});
+
+/** Writes `started`, then never returns (synchronous). */
+export const spinForever = parallel(import.meta.url, 'test.spinForever', (started: string) => {
+  writeFileSync(started, 'started');
+  for (;;);
+});

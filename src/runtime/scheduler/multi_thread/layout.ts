@@ -34,6 +34,8 @@ export const T_LIFO = 2;
 /** Abort requests waiting for this thread's attention. */
 export const T_CANCELS = 3;
 export const T_SEARCHING = 4;
+/** Set by a worker once, after shutdown began, every task on it has finished. */
+export const T_DRAINED = 5;
 const T_DEQUE = 8;
 const THREAD_WORDS = T_DEQUE + dequeWords(DEQUE_CAPACITY) + 6;
 

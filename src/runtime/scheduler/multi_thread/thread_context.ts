@@ -389,6 +389,15 @@ export class ThreadContext implements HandleOwner {
     if (this.pendingHead < this.pending.length) this.launchPending();
   }
 
+  /** Aborts every task this thread spawned (runtime shutdown: queued ones settle at once). */
+  abortAll(): void {
+    for (let i = 0; i < this.handles.length; i++) {
+      const h = this.handles[i];
+      if (h !== undefined) this.abortHandle(h);
+    }
+    for (let i = this.pendingHead; i < this.pending.length; i++) this.abortHandle(this.pending[i]!);
+  }
+
   /** Settles every handle still outstanding (runtime shutdown). */
   failAll(reason: unknown): void {
     for (let i = 0; i < this.handles.length; i++) {

@@ -20,6 +20,7 @@ import type { Task } from '../../task.js';
 import {
   G_IDLE,
   G_SEARCHING,
+  G_SHUTDOWN,
   METRIC_WORDS,
   M_BUSY,
   M_NOOPS,
@@ -36,6 +37,7 @@ import {
   S_RUNNER,
   S_STATE,
   T_CANCELS,
+  T_DRAINED,
   T_LIFO,
   T_PARKED,
   T_SEARCHING,
@@ -68,6 +70,8 @@ export class WorkerLoop implements Driver {
   /** Module URLs imported on this worker, with the error if the import failed. */
   private readonly imported = new Map<string, unknown>();
   private importing = false;
+  /** Shutdown began: nothing new starts; set once the local runtime's tasks were aborted. */
+  private draining = false;
   private readonly m: number;
   private readonly tickFn = (): void => this.tick();
   private readonly onWake = (): void => {
@@ -133,7 +137,7 @@ export class WorkerLoop implements Driver {
   }
 
   private next(): number {
-    if (this.importing) return -1;
+    if (this.importing || this.draining) return -1;
     const sh = this.sh;
     const mem = sh.mem;
     this.ticks++;
@@ -239,6 +243,7 @@ export class WorkerLoop implements Driver {
     const t0 = now();
     this.ctx.drainInbox();
     if (Atomics.load(mem, sh.tw(this.me, T_CANCELS)) !== 0) this.processCancels();
+    if (!this.draining && Atomics.load(mem, G_SHUTDOWN) !== 0) this.drain();
     const ex = this.rt.executor;
     let n = 0;
     const ctx = this.ctx;
@@ -389,6 +394,20 @@ export class WorkerLoop implements Driver {
     if (ok) this.ctx.complete(id, OUT_OK, v);
     // Outside a tick (a task finished on a timer or I/O wake-up): signal the owner now.
     if (!this.inTick) this.ctx.flushWakes();
+  }
+
+  /**
+   * Runtime shutdown: every task on this worker is aborted (its `finally` blocks run here) and
+   * the pool hears when none is left, so it terminates the thread only after their cleanup.
+   */
+  private drain(): void {
+    this.draining = true;
+    const sh = this.sh;
+    void this.rt.shutdown().then(() => {
+      this.ctx.flushWakes();
+      Atomics.store(sh.mem, sh.tw(this.me, T_DRAINED), 1);
+      sh.wake(0);
+    });
   }
 
   private processCancels(): void {
