@@ -42,6 +42,7 @@ import {
 } from './layout.js';
 import { OUT_DIED, ThreadContext } from './thread_context.js';
 import { POOL_KEY, threadState } from './current.js';
+import { checkNotOnWorker } from './entry_guard.js';
 
 declare module '../../runtime.js' {
   interface RuntimeOptions {
@@ -109,6 +110,7 @@ export class MultiThreadPool implements Driver {
     readonly rt: Runtime,
     opts: RuntimeOptions,
   ) {
+    checkNotOnWorker();
     const n = opts.workers ?? availableParallelism();
     if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`workers must be an integer in 1..256, got ${String(opts.workers)}`);
     const slots = opts.parallelSlots ?? 16384;

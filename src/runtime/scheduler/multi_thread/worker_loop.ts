@@ -13,8 +13,8 @@
 import type { Driver } from '../../executor.js';
 import type { Runtime } from '../../runtime.js';
 import { JoinError } from '../../../task/join_error.js';
+import { CallFuture, InlineWatcher, SlotWatcher } from './task_watchers.js';
 import { fromPromise } from '../../../future/promise.js';
-import { Future, type Context, type Poll, type Waker } from '../../../future/future.js';
 import type { RemoteHandle } from './remote_handle.js';
 import type { Task } from '../../task.js';
 import {
@@ -70,6 +70,8 @@ export class WorkerLoop implements Driver {
   /** Module URLs imported on this worker, with the error if the import failed. */
   private readonly imported = new Map<string, unknown>();
   private importing = false;
+  /** How many of those imports failed (0 on the fast path). */
+  private failedImports = 0;
   /** Shutdown began: nothing new starts; set once the local runtime's tasks were aborted. */
   private draining = false;
   private readonly m: number;
@@ -109,7 +111,7 @@ export class WorkerLoop implements Driver {
     setImmediate(this.tickFn);
   }
 
-  // ---- queues ------------------------------------------------------------------------------
+  // ---- search: where the next task comes from ----------------------------------------------
 
   /** A task spawned on this worker: into the LIFO slot; the previous occupant goes to the deque. */
   private pushLocal(id: number): void {
@@ -230,7 +232,7 @@ export class WorkerLoop implements Driver {
     return first;
   }
 
-  // ---- running -----------------------------------------------------------------------------
+  // ---- run: one tick of local polls and task starts ----------------------------------------
 
   private tick(): void {
     this.tickPending = false;
@@ -322,6 +324,15 @@ export class WorkerLoop implements Driver {
       );
       return;
     }
+    if (this.failedImports !== 0) {
+      // Its module threw while loading here (after registering it): the task fails with that
+      // error rather than running in a half-initialised module.
+      const failure = this.imported.get(entry.url);
+      if (failure !== undefined) {
+        ctx.complete(id, OUT_ERR, failure);
+        return;
+      }
+    }
     if (entry.isGenerator) {
       this.watch(id, this.rt.spawnTask(entry.name, entry.fn as (...a: unknown[]) => unknown, args) as Task<unknown>);
       return;
@@ -347,6 +358,7 @@ export class WorkerLoop implements Driver {
     this.importing = true;
     const done = (err: unknown): void => {
       this.imported.set(url, err);
+      if (err !== undefined) this.failedImports++;
       this.importing = false;
       this.requestTick();
     };
@@ -418,7 +430,7 @@ export class WorkerLoop implements Driver {
     }
   }
 
-  // ---- parking -----------------------------------------------------------------------------
+  // ---- park: nothing found, wait on the signal word -----------------------------------------
 
   private unpark(): void {
     const sh = this.sh;
@@ -457,82 +469,3 @@ export class WorkerLoop implements Driver {
 }
 
 const WORKER_LOOP = Symbol('kyoto.workerLoop');
-
-/** Completes a slot when the local task running it finishes. */
-class SlotWatcher implements Waker, Context {
-  constructor(
-    private readonly loop: WorkerLoop,
-    private readonly id: number,
-    private readonly task: Task<unknown>,
-  ) {}
-  get waker(): Waker {
-    return this;
-  }
-  wake(): void {
-    this.loop.taskDone(this.id, this.task);
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
-  }
-}
-
-/** Settles the handle of a task that ran inline when the local task finishes. */
-class InlineWatcher implements Waker, Context {
-  constructor(
-    private readonly task: Task<unknown>,
-    private readonly h: RemoteHandle<unknown>,
-  ) {}
-  get waker(): Waker {
-    return this;
-  }
-  wake(): void {
-    let v: unknown;
-    try {
-      v = this.task.outcome();
-    } catch (e) {
-      if (e instanceof JoinError && e.isCancelled()) this.h.settle('cancelled', undefined);
-      else this.h.settle('err', e instanceof JoinError ? e.cause : e);
-      return;
-    }
-    this.h.settle('ok', v);
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
-  }
-}
-
-/** Calls a plain task body at its first poll (awaiting a returned promise). */
-class CallFuture extends Future<unknown> {
-  private inner: Future<unknown> | null = null;
-  constructor(
-    private readonly fn: (...a: unknown[]) => unknown,
-    private readonly args: unknown[],
-  ) {
-    super();
-  }
-  poll(cx: Context): Poll<unknown> {
-    if (this.inner !== null) return this.inner.poll(cx);
-    const r = this.fn(...this.args);
-    if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
-      this.inner = fromPromise(r as PromiseLike<unknown>);
-      return this.inner.poll(cx);
-    }
-    return r;
-  }
-  override drop(): void {
-    this.inner?.drop();
-  }
-}
-

@@ -9,8 +9,10 @@ import { Shared, type SharedInit } from './layout.js';
 import { ThreadContext } from './thread_context.js';
 import { WorkerLoop } from './worker_loop.js';
 import { threadState } from './current.js';
+import { threadRole } from './entry_guard.js';
 import '../../../parallel/error_classes.js';
 
+threadRole.onKyotoThread = true;
 const data = workerData as { init: SharedInit; tid: number };
 const sh = new Shared(data.init);
 const ctx = new ThreadContext(sh, data.tid);
