@@ -16,7 +16,7 @@
  */
 import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
 import { spawnNamed } from '../runtime/spawn.js';
-import type { JoinHandle } from '../runtime/task.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
 import type { TcpStream } from '../net/tcp.js';
 import { reportHandlerError } from './report.js';
 import { JoinError } from '../task/join_error.js';

@@ -21,7 +21,7 @@ import { future } from '../future/gen_future.js';
 import type { SocketAddr } from '../net/addr.js';
 import { TcpListener, type TcpStream } from '../net/tcp.js';
 import { spawnNamed } from '../runtime/spawn.js';
-import type { JoinHandle } from '../runtime/task.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { sleep } from '../time/sleep.js';
 import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
 import { HEAD, IDLE, type Conn } from './conn.js';

@@ -11,9 +11,10 @@
 import { SharedDeque, dequeWords } from './deque.js';
 import { SharedMpmc, mpmcWords } from './mpmc.js';
 import { BuddyHeap } from './buddy.js';
+import { DEFAULT_SCHEDULER_CONFIG } from '../config.js';
 
-/** Local deque capacity (Tokio's 256). */
-export const DEQUE_CAPACITY = 256;
+/** Local deque capacity (the scheduler config's localQueueCapacity: part of the shared layout). */
+export const DEQUE_CAPACITY = DEFAULT_SCHEDULER_CONFIG.localQueueCapacity;
 
 // Global words.
 export const G_LOCK = 0;

@@ -11,7 +11,7 @@
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { Driver } from '../../executor.js';
+import type { Driver } from '../../driver.js';
 import { Runtime, RuntimeShutdownError, registerRuntimeExtension, type RuntimeOptions } from '../../runtime.js';
 import {
   G_IDLE,
@@ -139,7 +139,7 @@ export class MultiThreadPool implements Driver {
 
   private startWorker(w: number): void {
     const opts: ConstructorParameters<typeof Worker>[1] = {
-      workerData: { init: this.sh.init, tid: w },
+      workerData: { init: this.sh.init, tid: w, config: { ...this.rt.executor.config } },
       name: `kyoto-worker-${w}`,
     };
     if (this.limits !== undefined) opts.resourceLimits = this.limits;

@@ -6,11 +6,11 @@
  * task wakes its joiner once). Proved by test/parallel/parallel.test.ts and forkjoin.test.ts.
  * @module
  */
-import { JoinError } from '../../../task/join_error.js';
+import { JoinError } from '../../task/join_error.js';
 import { fromPromise } from '../../../future/promise.js';
 import { Future, type Context, type Poll, type Waker } from '../../../future/future.js';
 import type { RemoteHandle } from './remote_handle.js';
-import type { Task } from '../../task.js';
+import type { Task } from '../../task/task.js';
 
 /** What a SlotWatcher reports to. */
 export interface SlotSink {

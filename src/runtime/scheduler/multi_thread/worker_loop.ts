@@ -8,15 +8,21 @@
  * victim first, half of its tasks, with at most half of the workers searching at once). A task
  * taken is started here and stays here. When nothing is found the worker parks with
  * `Atomics.waitAsync` on its signal word, so its event loop keeps running timers and I/O.
+ * The file reads in that order: search, run, park. Every number above is a `SchedulerConfig`
+ * knob (src/runtime/scheduler/config.ts, with the reason for its value), the pool's runtime's
+ * `scheduler` option, sent to each worker. At shutdown the worker aborts everything it runs and
+ * reports when its tasks' `finally` blocks are done (`drain`). Proved by
+ * test/parallel/forkjoin.test.ts, parallel.test.ts, shutdown.test.ts and test/stress/.
  * @module
  */
-import type { Driver } from '../../executor.js';
+import type { Driver } from '../../driver.js';
 import type { Runtime } from '../../runtime.js';
-import { JoinError } from '../../../task/join_error.js';
+import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from '../config.js';
+import { JoinError } from '../../task/join_error.js';
 import { CallFuture, InlineWatcher, SlotWatcher } from './task_watchers.js';
 import { fromPromise } from '../../../future/promise.js';
 import type { RemoteHandle } from './remote_handle.js';
-import type { Task } from '../../task.js';
+import type { Task } from '../../task/task.js';
 import {
   G_IDLE,
   G_SEARCHING,
@@ -48,10 +54,6 @@ import {
 import { OUT_CANCELLED, OUT_ERR, OUT_OK, type ThreadContext } from './thread_context.js';
 import { lookupTask, splitKey, UnknownTaskError, type TaskEntry } from './registry.js';
 
-const TICK_BUDGET = 61;
-const GLOBAL_INTERVAL = 61;
-const MAX_LIFO_POLLS = 3;
-const GLOBAL_BATCH = 128;
 
 const now = (): number => performance.now();
 
@@ -84,6 +86,8 @@ export class WorkerLoop implements Driver {
   constructor(
     readonly ctx: ThreadContext,
     readonly rt: Runtime,
+    /** The multi-thread knobs (the pool's runtime's `scheduler` options, sent in workerData). */
+    private readonly cfg: Readonly<SchedulerConfig> = DEFAULT_SCHEDULER_CONFIG,
   ) {
     this.sh = ctx.sh;
     this.me = ctx.tid;
@@ -145,7 +149,7 @@ export class WorkerLoop implements Driver {
     this.ticks++;
     const li = sh.tw(this.me, T_LIFO);
     if (mem[li] !== 0) {
-      if (this.lifoRun < MAX_LIFO_POLLS) {
+      if (this.lifoRun < this.cfg.maxLifoPolls) {
         const v = Atomics.exchange(mem, li, 0);
         if (v !== 0) {
           this.lifoRun++;
@@ -160,7 +164,7 @@ export class WorkerLoop implements Driver {
     }
     this.lifoRun = 0;
     let id = -1;
-    if (this.ticks % GLOBAL_INTERVAL === 0) id = this.takeGlobal();
+    if (this.ticks % this.cfg.globalQueueInterval === 0) id = this.takeGlobal();
     if (id < 0) id = sh.deques[this.me]!.pop();
     if (id < 0) id = this.takeGlobal();
     if (id < 0) id = this.steal();
@@ -174,7 +178,7 @@ export class WorkerLoop implements Driver {
     if (n === 0) return -1;
     const first = inj.pop();
     if (first < 0) return -1;
-    const want = Math.min(GLOBAL_BATCH, Math.ceil(n / sh.workers)) - 1;
+    const want = Math.min(this.cfg.globalBatch, Math.ceil(n / sh.workers)) - 1;
     const dq = sh.deques[this.me]!;
     let moved = 0;
     for (; moved < want; moved++) {
@@ -194,7 +198,7 @@ export class WorkerLoop implements Driver {
     const mem = sh.mem;
     const n = sh.workers;
     if (n < 2) return -1;
-    if (2 * Atomics.load(mem, G_SEARCHING) >= n) return -1;
+    if (this.cfg.searchingDivisor * Atomics.load(mem, G_SEARCHING) >= n) return -1;
     Atomics.add(mem, G_SEARCHING, 1);
     mem[sh.tw(this.me, T_SEARCHING)] = 1;
     const mine = sh.deques[this.me]!;
@@ -206,7 +210,7 @@ export class WorkerLoop implements Driver {
       const dq = sh.deques[v]!;
       let len = dq.len();
       if (len === 0) continue;
-      const half = (len + 1) >> 1;
+      const half = Math.ceil(len / this.cfg.stealDivisor);
       let got = 0;
       for (let tries = 0; got < half && tries < 2 * half; tries++) {
         const x = dq.steal();
@@ -250,7 +254,8 @@ export class WorkerLoop implements Driver {
     let n = 0;
     const ctx = this.ctx;
     let ts = t0;
-    while (n < TICK_BUDGET) {
+    const budget = this.cfg.workerTickPolls;
+    while (n < budget) {
       if (ex.queue.length > 0) ex.drain();
       else {
         const id = this.next();
@@ -272,7 +277,7 @@ export class WorkerLoop implements Driver {
     met[this.m + M_BUSY]! += now() - t0;
     met[this.m + M_POLLS] = ex.workerPollCount + this.plainRuns;
     this.inTick = false;
-    if (n >= TICK_BUDGET) this.requestTick();
+    if (n >= budget) this.requestTick();
     // Found work: look once more on the next turn (after timers and I/O) before parking.
     else if (n > 0) this.requestTick();
     else this.park();
