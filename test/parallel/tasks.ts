@@ -107,8 +107,8 @@ export const sleepy = parallel(import.meta.url, 'test.sleepy', function* (ms: nu
 });
 
 /** Writes `started`, then awaits children that run on any worker. */
-export const parent = parallel(import.meta.url, 'test.parent', function* (started: string): Gen<number> {
-  const hs = [busy.spawn(30), busy.spawn(30), busy.spawn(30)];
+export const parent = parallel(import.meta.url, 'test.parent', function* (started: string, ms: number): Gen<number> {
+  const hs = [busy.spawn(ms), busy.spawn(ms), busy.spawn(ms)];
   writeFileSync(started, 'started');
   let n = 0;
   for (const h of hs) if (yield* h) n++;
