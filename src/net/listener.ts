@@ -22,6 +22,7 @@ import { PolledAfterCompletionError } from '../util/errors.js';
 import { Ring } from './ring.js';
 import type { RawListener, RawListenerEvents, RawStream } from './sys.js';
 import { netStats, type NetStats } from './stats.js';
+import { checkInt } from '../util/args.js';
 
 /** Default bound of the accept queue (and the kernel backlog asked for). */
 export const DEFAULT_BACKLOG = 1024;
@@ -34,9 +35,7 @@ export interface ListenerOptions {
 
 /** @internal */
 export function checkBacklog(opts: ListenerOptions | undefined): number {
-  const b = opts?.backlog ?? DEFAULT_BACKLOG;
-  if (!Number.isInteger(b) || b < 1) throw new RangeError(`backlog must be an integer >= 1, got ${String(b)}`);
-  return b;
+  return checkInt('backlog', opts?.backlog ?? DEFAULT_BACKLOG, 1, 0x7fffffff);
 }
 
 /**
