@@ -19,7 +19,7 @@ import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { IoError, toIoError } from '../io/error.js';
 import { WakerSlot } from '../future/waker_slot.js';
 import { PolledAfterCompletionError } from '../util/errors.js';
-import { Ring } from './ring.js';
+import { Ring } from '../util/ring.js';
 import type { RawListener, RawListenerEvents, RawStream } from './sys.js';
 import { netStats, type NetStats } from './stats.js';
 import { checkInt } from '../util/args.js';
@@ -63,7 +63,7 @@ export abstract class SocketListener implements RegistrationOwner, RawListenerEv
     kind: string,
     backlog: number,
   ) {
-    this.queue = new Ring<RawStream>(backlog);
+    this.queue = new Ring<RawStream>(16, backlog);
     this.reg = new Registration(kind, ioDriver(), this);
     this.stats = netStats();
     raw.attach(this);

@@ -20,7 +20,7 @@ import { READABLE, Registration, WRITABLE, type RegistrationOwner } from '../run
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { IoError, toIoError } from '../io/error.js';
 import { SocketAddr, formatAddr, parseAddr, type ToSocketAddr } from './addr.js';
-import { Ring } from './ring.js';
+import { Ring } from '../util/ring.js';
 import type { RawUdp, RawUdpEvents } from './sys.js';
 import { netStats, type NetStats } from './stats.js';
 import { RecvFuture, SendFuture, UdpBindFuture, UdpConnectFuture, type Datagram } from './udp_futures.js';
@@ -81,7 +81,7 @@ export class UdpSocket implements RegistrationOwner, RawUdpEvents {
     opts: UdpOptions,
   ) {
     const [q, sl] = checkUdpOptions(opts);
-    this.queue = new Ring<Datagram>(q);
+    this.queue = new Ring<Datagram>(16, q);
     this.sendLimit = sl;
     const a = raw.address();
     this.local = new SocketAddr(a.address, a.port);
