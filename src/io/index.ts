@@ -6,6 +6,7 @@
 export { IoError, toIoError } from './error.js';
 export type { AsyncRead, AsyncWrite, AsyncReadWrite } from './traits.js';
 export { BufReader } from './buf_reader.js';
+export { stdin, stdout, stderr, Stdin, Stdout, Stderr } from './stdio.js';
 export type { BufReaderOptions } from './buf_reader.js';
 export { copy, copyBidirectional } from './copy.js';
 export { LinesCodec, LengthDelimitedCodec } from './codec.js';

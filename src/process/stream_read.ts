@@ -14,7 +14,7 @@
  */
 import type { Readable } from 'node:stream';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { WakerSlot } from '../future/waker_slot.js';
+import { ExternalWaker } from './external_waker.js';
 import { pollProceed } from '../runtime/coop.js';
 import { toIoError } from '../io/error.js';
 import { PolledAfterCompletionError } from '../util/errors.js';
@@ -33,7 +33,7 @@ export class NodeReader {
   private leftover: Buffer | null = null;
   private ended = false;
   private error: Error | null = null;
-  private readonly waker = new WakerSlot();
+  private readonly waker = new ExternalWaker();
 
   constructor(
     /** The Node stream (paused mode: do not attach 'data' listeners). */

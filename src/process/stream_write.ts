@@ -14,7 +14,7 @@
  */
 import type { Writable } from 'node:stream';
 import { Pending, type Context, type Poll, type Future } from '../future/future.js';
-import { WakerSlot } from '../future/waker_slot.js';
+import { ExternalWaker } from './external_waker.js';
 import { pollProceed } from '../runtime/coop.js';
 import { IoError, toIoError } from '../io/error.js';
 import { WriteFuture, flushOf, shutdownOf, writeAllOf } from './io_futures.js';
@@ -35,7 +35,7 @@ export class NodeWriter {
   private error: Error | null = null;
   private ending = false;
   private finished = false;
-  private readonly waker = new WakerSlot();
+  private readonly waker = new ExternalWaker();
   private readonly onWritten = (): void => this.waker.wake();
 
   constructor(
