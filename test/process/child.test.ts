@@ -80,7 +80,7 @@ test('piped stdin to cat: written bytes come back on stdout, EOF after shutdown'
     yield* child.stdin!.writeAll(input);
     yield* child.stdin!.shutdown();
     const lines: string[] = [];
-    const rd = new BufReader(child.stdout! as never);
+    const rd = new BufReader(child.stdout!);
     for (let l = yield* rd.readLine(); l !== null; l = yield* rd.readLine()) lines.push(l);
     assert.deepEqual(lines, ['line one', 'line two']);
     assert.equal((yield* child.wait()).success, true);

@@ -42,3 +42,16 @@ export function zombieChildren(): number[] {
   for (const p of tasks.split(' ').filter(Boolean).map(Number)) if (isZombie(p)) out.push(p);
   return out;
 }
+
+/** Waits (bounded) until no process of group `pgid` is left. */
+export async function groupGone(pgid: number): Promise<boolean> {
+  for (let i = 0; i < 1000; i++) {
+    try {
+      process.kill(-pgid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') return true;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return false;
+}

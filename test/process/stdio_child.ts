@@ -6,7 +6,7 @@ import { stdin, stdout, stderr } from '../../src/io/stdio.js';
 const mode = process.argv[2];
 await run(function* () {
   if (mode === 'upper') {
-    const rd = new BufReader(stdin() as never);
+    const rd = new BufReader(stdin());
     let n = 0;
     for (let l = yield* rd.readLine(); l !== null; l = yield* rd.readLine()) {
       yield* stdout().writeAll(Buffer.from(`${++n}:${l.toUpperCase()}\n`));
