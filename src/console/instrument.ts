@@ -11,7 +11,7 @@ import { currentTask, type Task } from '../runtime/task.js';
 import type { Executor, TaskInfo } from '../runtime/executor.js';
 import { setAwaitTracing, traceTurnEnded } from './trace.js';
 import { formatDuration } from './chain.js';
-import { LintStore, blockingMessage, lintConfig, neverYieldedMessage, stateLints, type Lint, type LintConfig, type LintOptions } from './lints.js';
+import { LintStore, blockingMessage, lintConfig, neverYieldedMessage, resourceLints, stateLints, type Lint, type LintConfig, type LintOptions } from './lints.js';
 
 const BUCKETS = 32 * 8 + 1; // the layout of runtime/histogram.ts: 32 octaves of 8 sub-buckets from 1 µs
 
@@ -222,6 +222,7 @@ export class Instrument {
     const out: Lint[] = [];
     const cfg = this.lints;
     this.ex.stats.forEach((t) => stateLints(t, cfg, now, out));
+    resourceLints(now, out);
     out.push(...this.store.list());
     return out;
   }

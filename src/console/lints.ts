@@ -10,6 +10,7 @@
 import { COMPLETE, LOST_WAKER, NOTIFIED, RUNNING, type Task } from '../runtime/task.js';
 import { I_SELF_WAKES, I_WAKES } from '../runtime/task_stats.js';
 import { formatDuration } from './chain.js';
+import { listResources } from '../runtime/resources.js';
 
 /** The kinds of lint. */
 export type LintKind =
@@ -18,7 +19,9 @@ export type LintKind =
   | 'lost-waker'
   | 'self-wakes'
   | 'unawaited-failure'
-  | 'channel-no-receivers';
+  | 'channel-no-receivers'
+  | 'semaphore-oversized-acquire'
+  | 'broadcast-lagged';
 
 /** One problem found by the console. */
 export interface Lint {
@@ -144,6 +147,31 @@ export function stateLints(task: Task<unknown>, cfg: LintConfig, now: number, ou
         message: `task ${task.name} (id ${task.id}) woke itself in ${Math.round(ratio * 100)}% of its ${wakes} wakes: it may be busy-polling (waking itself instead of waiting for an event).`,
         value: Math.round(ratio * 100),
         count: 1,
+        at: now,
+      });
+    }
+  }
+}
+
+/**
+ * The lints resources report about their own state (a semaphore waiter asking for more permits
+ * than exist, a broadcast channel whose receivers lagged), appended to `out`. Resources are
+ * listed only while the console tracks them.
+ */
+export function resourceLints(now: number, out: Lint[]): void {
+  for (const r of listResources()) {
+    const ps = r.problems;
+    if (ps === undefined) continue;
+    for (const p of ps) {
+      out.push({
+        kind: p.kind as LintKind,
+        severity: p.severity,
+        taskId: 0,
+        taskName: '',
+        location: r.label,
+        message: p.message,
+        value: p.value,
+        count: p.count,
         at: now,
       });
     }

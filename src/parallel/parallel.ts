@@ -7,6 +7,7 @@ import type { JoinHandle } from '../runtime/task.js';
 import { registerTask, lookupTask, UnknownTaskError, type TaskEntry } from '../runtime/scheduler/multi_thread/registry.js';
 import { currentContext } from '../runtime/scheduler/multi_thread/current.js';
 import '../runtime/scheduler/multi_thread/pool.js';
+import './error_classes.js';
 
 /** Options of `task.spawnWith`. */
 export interface SpawnOptions {

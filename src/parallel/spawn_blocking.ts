@@ -8,6 +8,7 @@ import { blockingPoolOf } from '../runtime/blocking/blocking_pool.js';
 import { lookupTask } from '../runtime/scheduler/multi_thread/registry.js';
 import { threadState } from '../runtime/scheduler/multi_thread/current.js';
 import type { ParallelTask } from './parallel.js';
+import './error_classes.js';
 
 /**
  * Runs `task(...args)` on a thread of the blocking pool, for synchronous work that would stall a

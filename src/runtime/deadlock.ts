@@ -22,6 +22,7 @@
 import { promiseWaits } from '../future/promise.js';
 import { DeadlockError } from '../task/join_error.js';
 import type { Executor } from './executor.js';
+import { describeImpossibleWaits } from './resources.js';
 import type { Task } from './task.js';
 
 // Handles Node keeps for stdio: never a source of wakes for kyoto tasks.
@@ -99,6 +100,8 @@ export class RootSet {
   failDeadlocked(): void {
     if (this.roots.size === 0 || this.ex.queue.length > 0) return;
     const lines = this.describe();
+    // Waits that can never be satisfied (an acquire of more permits than exist) say why.
+    lines.push(...describeImpossibleWaits());
     const roots = [...this.roots];
     this.roots.clear();
     withPendingRoots.delete(this);

@@ -17,6 +17,22 @@ export interface ResourceInfo {
   waiters: number;
   /** Extra figures (queue length, permits, bytes buffered). */
   details?: Record<string, number | string | boolean>;
+  /** Problems the resource sees in its own state, listed by the console as lints. */
+  problems?: ResourceProblem[];
+}
+
+/** A problem a resource reports about itself (the console turns each into a lint). */
+export interface ResourceProblem {
+  /** The lint kind, e.g. 'semaphore-oversized-acquire', 'broadcast-lagged'. */
+  kind: string;
+  /** 'error' for what hangs or loses data for good, else 'warning'. */
+  severity: 'warning' | 'error';
+  /** A sentence saying what happened and what to do. */
+  message: string;
+  /** The measured figure (permits asked, values dropped). */
+  value: number;
+  /** How many times it happened (lagged receivers...). */
+  count: number;
 }
 
 /** An object the console can list. */
@@ -87,4 +103,34 @@ export const resourceEvents = {
 export function reportSendWithoutReceivers(channel: object, kind: string, label = ''): void {
   const hook = resourceEvents.sendWithoutReceivers;
   if (hook !== null) hook(channel, kind, label);
+}
+
+/** A wait that can never be satisfied as things stand (see `impossibleWaits`). */
+export interface ImpossibleWait {
+  /** One line saying who waits for what and why it cannot come, or null once it can. */
+  describeWait(): string | null;
+}
+
+/**
+ * @internal Waits that cannot be satisfied as things stand, such as a `Semaphore(2).acquire(3)`.
+ * They are rare, so they are tracked always (not only under the console): deadlock reports,
+ * dumps and the console's lints name them.
+ */
+export const impossibleWaits = new Set<ImpossibleWait>();
+
+/**
+ * The lines of every wait that cannot be satisfied as things stand.
+ *
+ * @example
+ * ```ts
+ * for (const line of describeImpossibleWaits()) console.warn(line);
+ * ```
+ */
+export function describeImpossibleWaits(): string[] {
+  const out: string[] = [];
+  for (const w of impossibleWaits) {
+    const line = w.describeWait();
+    if (line !== null) out.push(line);
+  }
+  return out;
 }

@@ -3,14 +3,23 @@
  *
  * Waiters queue in an intrusive list. Permits go to the head of the queue only (a large request
  * at the head holds back smaller ones behind it), which makes every user FIFO-fair and gives
- * `RwLock` its write preference. A waiter that is granted its permits but dropped before it saw
- * them hands them back, so nothing is lost.
+ * `RwLock` its write preference. As in Tokio, the head gathers permits as they are released
+ * (`have`), so the state is honest: permits counted in `permits` are free for anybody, and a
+ * waiter that is dropped hands back what it gathered (or was granted), so nothing is lost.
+ *
+ * Invariants (`test/sync/semaphore_hol.test.ts`, `test/sync/semaphore.test.ts`):
+ * - `permits + assigned + held-by-guards === total` at all times.
+ * - only the head waiter has `have > 0`; `permits > 0` implies the queue is empty.
+ * - a waiter asking for more than `total` is listed in `impossibleWaits` while it waits, so
+ *   deadlock reports and the console name it.
  * @module
  */
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { WakerSlot } from '../future/waker_slot.js';
 import { pollProceed } from '../runtime/coop.js';
 import { AcquireError, polledAfterCompletion } from './errors.js';
 import { WaiterList, type WaiterNode } from './waiter_list.js';
+import { impossibleWaits } from '../runtime/resources.js';
 
 /** Largest permit count a semaphore can hold. */
 export const MAX_PERMITS = 0x3fffffff;
@@ -23,12 +32,29 @@ const DROPPED = 4;
 
 /** @internal */
 export class BatchSemaphore {
+  /** Free permits: nobody holds or is gathering them. */
   permits: number;
+  /** Permits the head waiter has gathered but cannot use yet. */
+  assigned = 0;
+  /** Every permit of the semaphore: free, gathered or held (grows with adds, shrinks with forgets). */
+  total: number;
   closed = false;
   readonly waiters = new WaiterList<Acquire<unknown>>();
 
   constructor(permits: number) {
     this.permits = permits;
+    this.total = permits;
+  }
+
+  /** Adds `n` new permits to the semaphore. */
+  add(n: number): void {
+    this.total += n;
+    this.release(n);
+  }
+
+  /** `n` held permits leave the semaphore for good. */
+  forget(n: number): void {
+    this.total -= n;
   }
 
   /** Takes `n` permits at once if nobody is queued and enough are free. */
@@ -46,16 +72,27 @@ export class BatchSemaphore {
     if (this.waiters.head !== null) this.assign();
   }
 
-  /** Grants permits to the head of the queue while they suffice. */
+  /**
+   * Hands free permits to the head of the queue: grants every waiter they satisfy in order, and
+   * lets the first unsatisfied one gather what is left (so nobody behind it can take them).
+   */
   assign(): void {
     const q = this.waiters;
-    for (let h = q.head; h !== null && this.permits >= h.needed; h = q.head) {
-      this.permits -= h.needed;
+    for (let h = q.head; h !== null; h = q.head) {
+      const want = h.needed - h.have;
+      if (this.permits < want) {
+        h.have += this.permits;
+        this.assigned += this.permits;
+        this.permits = 0;
+        return;
+      }
+      this.permits -= want;
+      this.assigned -= h.have;
+      h.have = h.needed;
       q.shift();
       h.state = GRANTED;
-      const w = h.waker;
-      h.waker = null;
-      w?.wake();
+      impossibleWaits.delete(h);
+      h.slot.wake();
     }
   }
 
@@ -63,9 +100,11 @@ export class BatchSemaphore {
     if (this.closed) return;
     this.closed = true;
     for (let h = this.waiters.shift(); h !== null; h = this.waiters.shift()) {
-      const w = h.waker;
-      h.waker = null;
-      w?.wake();
+      this.permits += h.have;
+      this.assigned -= h.have;
+      h.have = 0;
+      impossibleWaits.delete(h);
+      h.slot.wake();
     }
   }
 }
@@ -78,8 +117,10 @@ export abstract class Acquire<R> extends Future<R> implements WaiterNode {
   wPrev: WaiterNode | null = null;
   wNext: WaiterNode | null = null;
   wList: WaiterList<WaiterNode> | null = null;
-  waker: Waker | null = null;
+  readonly slot = new WakerSlot();
   state = INIT;
+  /** Permits gathered while at the head of the queue. */
+  have = 0;
   readonly sem: BatchSemaphore;
   readonly needed: number;
 
@@ -116,19 +157,19 @@ export abstract class Acquire<R> extends Future<R> implements WaiterNode {
         return this.acquired();
       }
       this.state = QUEUED;
-      this.waker = cx.waker.clone();
+      this.slot.register(cx);
       sem.waiters.push(this);
+      if (this.needed > sem.total) impossibleWaits.add(this);
+      if (sem.waiters.head === this) sem.assign();
       return Pending;
     }
     if (st === QUEUED) {
       if (sem.closed) {
         this.state = DONE;
-        this.waker = null;
+        this.slot.clear();
         throw this.closedError();
       }
-      const w = cx.waker;
-      const cur = this.waker;
-      if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+      this.slot.register(cx);
       return Pending;
     }
     throw polledAfterCompletion(this.constructor.name);
@@ -141,14 +182,24 @@ export abstract class Acquire<R> extends Future<R> implements WaiterNode {
   override drop(): void {
     const st = this.state;
     this.state = DROPPED;
-    this.waker = null;
+    this.slot.clear();
     const sem = this.sem;
     if (st === QUEUED) {
-      const wasHead = sem.waiters.head === this;
+      impossibleWaits.delete(this);
       sem.waiters.remove(this);
-      if (wasHead && sem.waiters.head !== null) sem.assign();
+      const have = this.have;
+      this.have = 0;
+      sem.assigned -= have;
+      sem.release(have);
     } else if (st === GRANTED) {
       sem.release(this.needed);
     }
+  }
+
+  /** One line for deadlock reports and the console when this wait can never be satisfied. */
+  describeWait(): string | null {
+    const sem = this.sem;
+    if (this.state !== QUEUED || this.needed <= sem.total) return null;
+    return `${this.constructor.name} waits for ${this.needed} permit(s) but the semaphore holds only ${sem.total} in total: it can never be granted (and, the queue being fair, it blocks every acquire behind it) unless addPermits adds ${this.needed - sem.total} or more`;
   }
 }

@@ -200,13 +200,15 @@ export class RwLock<T> {
    * ```
    */
   get readers(): number {
-    const p = this.core.permits;
-    return p === 0 ? 0 : MAX_READS - p;
+    // A waiting writer gathers the permits readers release: those are not readers.
+    const held = MAX_READS - this.core.permits - this.core.assigned;
+    return held === MAX_READS ? 0 : held;
   }
 
   resourceInfo(): ResourceInfo {
     const p = this.core.permits;
-    const state = p === 0 ? 'write-locked' : p === MAX_READS ? 'unlocked' : `${MAX_READS - p} reader(s)`;
+    const r = this.readers;
+    const state = p === MAX_READS ? 'unlocked' : r === 0 ? 'write-locked' : `${r} reader(s)`;
     return { kind: 'rwlock', label: state, waiters: this.core.waiters.length, details: { readers: this.readers } };
   }
 }

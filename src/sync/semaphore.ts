@@ -54,7 +54,10 @@ export class SemaphorePermit implements Disposable {
    * ```
    */
   forget(): void {
+    const sem = this.sem;
+    if (sem === null) return;
     this.sem = null;
+    sem.forget(this.permits);
     this.permits = 0;
   }
 
@@ -140,8 +143,8 @@ export class Semaphore {
    * ```
    */
   addPermits(n: number): void {
-    checkCount('Semaphore.addPermits count', n, 0, MAX_PERMITS - this.core.permits);
-    this.core.release(n);
+    checkCount('Semaphore.addPermits count', n, 0, MAX_PERMITS - this.core.total);
+    this.core.add(n);
   }
 
   /**
@@ -162,7 +165,8 @@ export class Semaphore {
   }
 
   /**
-   * Permits free right now.
+   * Permits free right now: what `tryAcquire` could take. Permits a waiter at the head of the
+   * queue has gathered (a pending `acquire(3)` on two permits holds both) are not free.
    *
    * @example
    * ```ts
@@ -173,13 +177,32 @@ export class Semaphore {
     return this.core.permits;
   }
 
+  /**
+   * Every permit of the semaphore: free, held by permits, or gathered by a waiter (initial count,
+   * plus `addPermits`, minus `forget`).
+   *
+   * @example
+   * ```ts
+   * new Semaphore(3).totalPermits; // 3
+   * ```
+   */
+  get totalPermits(): number {
+    return this.core.total;
+  }
+
   resourceInfo(): ResourceInfo {
     const c = this.core;
-    return {
+    const info: ResourceInfo = {
       kind: 'semaphore',
       label: `${c.permits} permit(s) free`,
       waiters: c.waiters.length,
-      details: { permits: c.permits, closed: c.closed },
+      details: { permits: c.permits, total: c.total, gathered: c.assigned, closed: c.closed },
     };
+    const h = c.waiters.head;
+    const why = h === null ? null : h.describeWait();
+    if (h !== null && why !== null) {
+      info.problems = [{ kind: 'semaphore-oversized-acquire', severity: 'error', message: why, value: h.needed, count: 1 }];
+    }
+    return info;
   }
 }

@@ -13,6 +13,8 @@ import type { Driver } from '../executor.js';
 import { RuntimeShutdownError, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { RemoteHandle, type HandleOwner } from '../scheduler/multi_thread/remote_handle.js';
 import type { TaskEntry } from '../scheduler/multi_thread/registry.js';
+import { ParallelArgumentError, WorkerDiedError } from '../scheduler/multi_thread/errors.js';
+import { fromWire, type WireError } from '../scheduler/multi_thread/error_wire.js';
 
 declare module '../runtime.js' {
   interface RuntimeOptions {
@@ -41,7 +43,7 @@ export interface BlockingJob {
 }
 
 /** @internal What it answers. */
-export type BlockingReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: [string, string, string, string] };
+export type BlockingReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
 
 const WORKER_URL = new URL('./blocking_worker.js', import.meta.url);
 
@@ -130,9 +132,7 @@ export class BlockingPool implements Driver, HandleOwner {
       t.worker.postMessage(q.job, q.transfer);
     } catch (e) {
       t.job = null;
-      const err = new TypeError(`arguments of blocking task ${q.job.name} cannot be copied to another thread: ${(e as Error).message}`);
-      err.name = 'ParallelArgumentError';
-      q.handle.settle('err', err);
+      q.handle.settle('err', new ParallelArgumentError(`arguments of blocking task ${q.job.name} cannot be copied to another thread: ${(e as Error).message}`));
       this.becomeIdle(t);
     }
   }
@@ -142,13 +142,7 @@ export class BlockingPool implements Driver, HandleOwner {
     t.job = null;
     if (q !== null) {
       if (r.ok) q.handle.settle('ok', r.value);
-      else {
-        const [name, message, stack] = r.error;
-        const e = new Error(message);
-        if (name !== 'Error') Object.defineProperty(e, 'name', { value: name, writable: true, configurable: true });
-        e.stack = stack;
-        q.handle.settle('err', e);
-      }
+      else q.handle.settle('err', fromWire(r.error));
     }
     this.next(t);
   }
@@ -194,9 +188,7 @@ export class BlockingPool implements Driver, HandleOwner {
     const q = t.job;
     t.job = null;
     if (q !== null) {
-      const err = new Error(`the blocking thread running task ${q.job.name} died: ${e instanceof Error ? e.message : String(e)}`);
-      err.name = 'WorkerDiedError';
-      q.handle.settle('err', err);
+      q.handle.settle('err', new WorkerDiedError(`the blocking thread running task ${q.job.name} died: ${e instanceof Error ? e.message : String(e)}`));
     }
     // Its queued successors still need a thread.
     if (!this.closed && this.queued > 0 && this.threads.size < this.max) this.next(this.startThread());

@@ -5,7 +5,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { Runtime } from '../runtime.js';
-import { lookupTask } from '../scheduler/multi_thread/registry.js';
+import { lookupTask, UnknownTaskError } from '../scheduler/multi_thread/registry.js';
+import { toWire } from '../scheduler/multi_thread/error_wire.js';
+import { ParallelArgumentError } from '../scheduler/multi_thread/errors.js';
+import '../../parallel/error_classes.js';
 import type { BlockingJob, BlockingReply } from './blocking_pool.js';
 
 const port = parentPort!;
@@ -16,7 +19,7 @@ async function runJob(job: BlockingJob): Promise<unknown> {
   if (e === undefined) {
     await import(job.url);
     e = lookupTask(job.name);
-    if (e === undefined) throw Object.assign(new Error(`parallel task ${JSON.stringify(job.name)} is not registered by ${job.url}`), { name: 'UnknownTaskError' });
+    if (e === undefined) throw new UnknownTaskError(`parallel task ${JSON.stringify(job.name)} is not registered by ${job.url}`);
   }
   const fn = e.fn as (...a: unknown[]) => unknown;
   if (e.isGenerator) {
@@ -33,18 +36,13 @@ port.on('message', (job: BlockingJob) => {
       const value = await runJob(job);
       reply = { id: job.id, ok: true, value };
     } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      reply = { id: job.id, ok: false, error: [e.name, e.message, e.stack ?? '', e.constructor.name] };
+      reply = { id: job.id, ok: false, error: toWire(err) };
     }
     try {
       port.postMessage(reply);
     } catch (err) {
-      const e = err as Error;
-      port.postMessage({
-        id: job.id,
-        ok: false,
-        error: ['ParallelArgumentError', `the result of blocking task ${job.name} cannot be copied to another thread: ${e.message}`, e.stack ?? '', 'TypeError'],
-      } satisfies BlockingReply);
+      const e = new ParallelArgumentError(`the result of blocking task ${job.name} cannot be copied to another thread: ${(err as Error).message}`);
+      port.postMessage({ id: job.id, ok: false, error: toWire(e) } satisfies BlockingReply);
     }
   })();
 });

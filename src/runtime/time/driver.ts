@@ -302,7 +302,7 @@ export class TimeDriver implements Driver {
     if (this.executor !== null && this.executor.queue.length > 0) return;
     const wheel = this.wheel;
     while (wheel.count > 0) {
-      const t = wheel.nextDeadline();
+      const t = wheel.nextEventTick();
       const ms = this.origin + t;
       if (ms > this.frozen) this.frozen = ms;
       if (this.fire(t) > 0) {

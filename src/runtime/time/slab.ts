@@ -7,6 +7,14 @@
  * Entries are owned by the future that allocated them (a `Sleep`): the wheel fires an entry by
  * marking it `FIRED` and dropping its waker, and the owner frees it when it sees that (or when
  * it is dropped). Allocation and freeing are O(1) through a free list.
+ *
+ * The slab shrinks when mostly free: once fewer than a quarter of its entries are live, it is
+ * cut to the smallest power of two (>= 1024) above both its highest live entry and twice the
+ * live count, and the free list is rebuilt lowest index first, so that new timers fill the bottom
+ * and the next shrink can cut more. Entries never move (their owners hold the index), so a
+ * single long-lived timer high in the slab keeps the slab up to its index; an attempt that fails
+ * is not retried until the live count halves again, which keeps freeing amortised O(1).
+ * (`test/time/slab_shrink.test.ts`: 1e6 timers armed and released give the memory back.)
  * @module
  */
 import type { Waker } from '../../future/future.js';
@@ -40,6 +48,10 @@ export class TimerSlab {
   freeHead = -1;
   /** Entries currently allocated. */
   live = 0;
+  /** A shrink is attempted when `live` drops to this (a quarter of the capacity); -1: never. */
+  private shrinkBelow = -1;
+  /** Times the slab was cut (for tests and metrics). */
+  shrinks = 0;
 
   constructor() {
     this.loc.fill(FREE);
@@ -66,7 +78,12 @@ export class TimerSlab {
     this.wakers[e] = null;
     this.next[e] = this.freeHead;
     this.freeHead = e;
-    this.live--;
+    if (--this.live <= this.shrinkBelow) this.shrink();
+  }
+
+  /** Entries the slab has room for. */
+  get capacity(): number {
+    return this.when.length;
   }
 
   /** Bytes of typed-array storage held (for metrics and benchmarks). */
@@ -74,28 +91,63 @@ export class TimerSlab {
     return this.when.byteLength + this.next.byteLength + this.prev.byteLength + this.loc.byteLength + this.owner.byteLength;
   }
 
+  /** Cuts the slab down when its top part is free (see the module comment). */
+  private shrink(): void {
+    const loc = this.loc;
+    let top = this.top;
+    while (top > 0 && loc[top - 1] === FREE) top--;
+    let n = INITIAL;
+    while (n < top || n < 2 * this.live) n *= 2;
+    const cap = this.when.length;
+    if (n > cap / 2) {
+      // Something lives high in the slab: try again once the live count has halved.
+      this.shrinkBelow = this.live >> 1;
+      return;
+    }
+    this.resize(n, top);
+    this.top = top;
+    // Rebuild the free list, lowest index first.
+    let head = -1;
+    const next = this.next;
+    const l = this.loc;
+    for (let i = top - 1; i >= 0; i--) {
+      if (l[i] === FREE) {
+        next[i] = head;
+        head = i;
+      }
+    }
+    this.freeHead = head;
+    this.shrinks++;
+    this.shrinkBelow = n > INITIAL ? n >> 2 : -1;
+  }
+
   private grow(): void {
-    const n = this.when.length * 2;
+    this.resize(this.when.length * 2, this.top);
+    this.shrinkBelow = this.when.length >> 2;
+  }
+
+  /** Reallocates every array with room for `n` entries, keeping the first `keep`. */
+  private resize(n: number, keep: number): void {
     const when = new Float64Array(n);
-    when.set(this.when);
+    when.set(this.when.subarray(0, keep));
     this.when = when;
     const next = new Int32Array(n);
-    next.set(this.next);
+    next.set(this.next.subarray(0, keep));
     this.next = next;
     const prev = new Int32Array(n);
-    prev.set(this.prev);
+    prev.set(this.prev.subarray(0, keep));
     this.prev = prev;
     const loc = new Int16Array(n);
     loc.fill(FREE);
-    loc.set(this.loc);
+    loc.set(this.loc.subarray(0, keep));
     this.loc = loc;
     const owner = new Uint16Array(n);
-    owner.set(this.owner);
+    owner.set(this.owner.subarray(0, keep));
     this.owner = owner;
     // Exactly n slots (growing by push would over-allocate by up to half).
     const wakers = new Array<Waker | null>(n).fill(null);
     const old = this.wakers;
-    for (let i = 0; i < old.length; i++) wakers[i] = old[i] ?? null;
+    for (let i = 0; i < keep; i++) wakers[i] = old[i] ?? null;
     this.wakers = wakers;
   }
 }

@@ -12,7 +12,12 @@
  *   are due and files the others (cascades them) into lower levels, until no slot is due. Fired
  *   entries are handed back in one batch.
  * - Deadlines further than the range are parked in the last level at the range's end and are
- *   re-filed when that slot comes up: they never fire early.
+ *   re-filed when that slot comes up: they never fire early. When the last level is the lowest
+ *   occupied one (nothing else is due sooner), processing it rebases every entry of that level
+ *   to the latest tick that skips no deadline (`min(now, earliest - 1)`), so a far deadline costs
+ *   O(levels) slot visits to reach, not one visit per 2^36 ms (`sleep(1e300)` on a paused clock
+ *   used to loop without end). Ticks are clamped to `MAX_TICK` (2^52 ms, ~142,000 years), where
+ *   integer arithmetic on doubles is still exact (`test/time/far_deadline.test.ts`).
  *
  * This is Tokio's wheel, with 64-bit masks split in two since JavaScript bit operations are
  * 32-bit.
@@ -26,6 +31,9 @@ export const LEVELS = 6;
 export const SLOTS = 64;
 /** Ticks (ms) the wheel spans: 2^36. */
 export const WHEEL_RANGE = 2 ** 36;
+/** The largest tick an entry is filed for: later deadlines are treated as due then. */
+export const MAX_TICK = 2 ** 52;
+const TOP = LEVELS - 1;
 
 const HI = 2 ** 30;
 const LO_MASK = 0x3fffffff;
@@ -70,6 +78,8 @@ export class Wheel {
   elapsed: number;
   /** Entries armed in the wheel. */
   count = 0;
+  /** Slot lists processed (fired or re-filed) so far: what a far deadline must keep small. */
+  visits = 0;
   /** Id written into the slab's `owner` of every entry armed here. */
   readonly id: number;
   /** First and last entry of each slot list (level * 64 + slot), -1 when empty. */
@@ -94,6 +104,7 @@ export class Wheel {
    */
   insert(e: number, when: number): boolean {
     if (!(when > this.elapsed)) return false;
+    if (when > MAX_TICK) when = MAX_TICK;
     slab.when[e] = when;
     this.link(e, when, this.elapsed);
     this.count++;
@@ -123,8 +134,18 @@ export class Wheel {
     let fired = 0;
     const s = slab;
     while (this.count > 0 && this.nextExpiration() && this.expDeadline <= now) {
+      if (this.expLevel === TOP) {
+        // Only the last level is occupied: skip ahead to the latest tick that skips no deadline.
+        const to = Math.min(now, this.earliestTop() - 1);
+        if (to > this.expDeadline) {
+          this.visits++;
+          this.rebaseTop(to);
+          continue;
+        }
+      }
       const d = this.expDeadline;
       const idx = this.expLevel * SLOTS + this.expSlot;
+      this.visits++;
       let e = this.head[idx] as number;
       this.head[idx] = -1;
       this.tail[idx] = -1;
@@ -144,7 +165,7 @@ export class Wheel {
         e = n;
       }
     }
-    if (now > this.elapsed) this.elapsed = now;
+    if (now > this.elapsed) this.elapsed = now < MAX_TICK ? now : MAX_TICK;
     return fired;
   }
 
@@ -196,6 +217,54 @@ export class Wheel {
   /** Start of the earliest occupied slot, or Infinity when the wheel is empty. */
   nextDeadline(): number {
     return this.count > 0 && this.nextExpiration() ? this.expDeadline : Infinity;
+  }
+
+  /**
+   * The earliest tick at which an entry can fire, or Infinity: the start of the earliest slot,
+   * or, when only the last level is occupied, its earliest deadline (a paused clock jumps there
+   * directly instead of visiting every 2^36 ms of a far deadline).
+   */
+  nextEventTick(): number {
+    if (this.count === 0 || !this.nextExpiration()) return Infinity;
+    return this.expLevel === TOP ? Math.max(this.expDeadline, this.earliestTop()) : this.expDeadline;
+  }
+
+  /** The earliest deadline among the entries of the last level (Infinity when none). */
+  private earliestTop(): number {
+    const s = slab;
+    let m = Infinity;
+    for (let idx = TOP * SLOTS; idx < LEVELS * SLOTS; idx++) {
+      for (let e = this.head[idx] as number; e >= 0; e = s.next[e] as number) {
+        const w = s.when[e] as number;
+        if (w < m) m = w;
+      }
+    }
+    return m;
+  }
+
+  /** Moves `elapsed` to `to` and re-files every entry of the last level (the only one occupied). */
+  private rebaseTop(to: number): void {
+    const s = slab;
+    // Chain the slot lists in order (keeping each slot's FIFO order), then file them again.
+    let list = -1;
+    let last = -1;
+    for (let idx = TOP * SLOTS; idx < LEVELS * SLOTS; idx++) {
+      const h = this.head[idx] as number;
+      if (h < 0) continue;
+      if (last < 0) list = h;
+      else s.next[last] = h;
+      last = this.tail[idx] as number;
+      this.head[idx] = -1;
+      this.tail[idx] = -1;
+    }
+    this.occ[2 * TOP] = 0;
+    this.occ[2 * TOP + 1] = 0;
+    this.elapsed = to;
+    for (let e = list; e >= 0; ) {
+      const n = s.next[e] as number;
+      this.link(e, s.when[e] as number, to);
+      e = n;
+    }
   }
 
   /** Disarms every entry (they become IDLE, their wakers are released); used at shutdown. */

@@ -241,6 +241,11 @@ export class MultiThreadPool implements Driver {
     this.restarts[w - 1]!++;
     this.startWorker(w);
     if (this.busy) this.workers[w]?.ref();
+    // A worker batches its wake-ups (flushWakes): the dead one may have pushed results into
+    // owners' inboxes without signalling them yet. Signal every owner, or those results sit
+    // unseen until some later completion, which may never come.
+    for (let t = 1; t < sh.threads; t++) if (t !== w) sh.wake(t);
+    this.ctx.drainInbox();
     sh.wakeParked(sh.workers, 0);
   }
 

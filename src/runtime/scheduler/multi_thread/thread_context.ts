@@ -29,32 +29,10 @@ import {
 } from './layout.js';
 import { RemoteHandle, type HandleOwner } from './remote_handle.js';
 import { kindOf, type TaskEntry } from './registry.js';
+import { ParallelArgumentError, WorkerDiedError } from './errors.js';
+import { fromWire, toWire, type WireError } from './error_wire.js';
 
-/**
- * Thrown by `spawn` when an argument cannot be copied to another thread (a function, a
- * symbol...); the message names the task. Also the cause of a task whose result cannot be copied.
- *
- * @example
- * ```ts
- * try { echo.spawn(() => 1); } catch (e) { if (e instanceof ParallelArgumentError) console.log(e.message); }
- * ```
- */
-export class ParallelArgumentError extends TypeError {
-  override name = 'ParallelArgumentError';
-}
-
-/**
- * The cause carried by a `JoinError` when the worker running the task died (uncaught error
- * outside a task, `process.exit`, out of memory); the message says which worker and why.
- *
- * @example
- * ```ts
- * try { yield* h; } catch (e) { if (e instanceof JoinError && e.cause instanceof WorkerDiedError) retry(); }
- * ```
- */
-export class WorkerDiedError extends Error {
-  override name = 'WorkerDiedError';
-}
+export { ParallelArgumentError, WorkerDiedError };
 
 /** @internal */
 export class ThreadContext implements HandleOwner {
@@ -286,14 +264,14 @@ export class ThreadContext implements HandleOwner {
         value = new ParallelArgumentError(`the result of a parallel task cannot be copied to another thread: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    if (outcome === OUT_ERR) encodeError(enc, value);
+    if (outcome === OUT_ERR) enc.encodeOne(toWire(value));
     else if (outcome === OUT_CANCELLED) enc.encodeOne(undefined);
     else if (outcome === OUT_DIED) enc.encodeOne(String(value));
     try {
       this.place(id, enc.buf, enc.len);
     } catch (e) {
       outcome = OUT_ERR;
-      encodeError(enc, e);
+      enc.encodeOne(toWire(e));
       this.place(id, enc.buf, enc.len);
     }
     sh.mem[sh.sw(id, S_OUTCOME)] = outcome;
@@ -356,13 +334,13 @@ export class ThreadContext implements HandleOwner {
       const out = mem[sh.sw(id, S_OUTCOME)]!;
       if (h !== undefined) {
         try {
-          const v = out === OUT_ERR ? this.readArgs(id) : this.readOne(id);
+          const v = this.readOne(id);
           if (out === OUT_OK) {
             kind = 'ok';
             value = v;
           } else if (out === OUT_ERR) {
             kind = 'err';
-            value = rebuildError(v);
+            value = fromWire(v as WireError);
           } else if (out === OUT_DIED) {
             kind = 'err';
             value = new WorkerDiedError(String(v));
@@ -407,40 +385,6 @@ function detach(b: ArrayBuffer, name: string): void {
     throw new ParallelArgumentError(`parallel task ${name}: only ArrayBuffers can be transferred, got ${Object.prototype.toString.call(b)}`);
   }
   structuredClone(b, { transfer: [b] });
-}
-
-function encodeError(enc: Encoder, e: unknown): void {
-  if (e instanceof Error) enc.encodeList([e.name, e.message, e.stack ?? '', e.constructor.name]);
-  else {
-    let s: string;
-    try {
-      s = String(e);
-    } catch {
-      s = '<unprintable>';
-    }
-    enc.encodeList(['Error', s, '', '']);
-  }
-}
-
-/** Names of errors that keep their class when crossing threads. */
-const ERROR_CLASSES: Record<string, new (m: string) => Error> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
-
-function rebuildError(v: unknown): Error {
-  // Written by encodeList: [name, message, stack, className].
-  const [name, message, stack, cls] = v as [string, string, string, string];
-  const C = ERROR_CLASSES[cls] ?? Error;
-  const e = new C(message);
-  if (e.name !== name) Object.defineProperty(e, 'name', { value: name, writable: true, configurable: true });
-  e.stack = stack;
-  return e;
 }
 
 export { OUT_CANCELLED, OUT_DIED, OUT_ERR, OUT_OK };

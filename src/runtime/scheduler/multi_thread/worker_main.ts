@@ -9,6 +9,7 @@ import { Shared, type SharedInit } from './layout.js';
 import { ThreadContext } from './thread_context.js';
 import { WorkerLoop } from './worker_loop.js';
 import { threadState } from './current.js';
+import '../../../parallel/error_classes.js';
 
 const data = workerData as { init: SharedInit; tid: number };
 const sh = new Shared(data.init);

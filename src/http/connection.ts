@@ -1,0 +1,205 @@
+/**
+ * The connection task: parse a head, spawn the request's task, watch the client while it
+ * runs, write the response, drain what the handler left of the body, repeat (keep-alive and
+ * pipelining: requests are handled one after another, so responses go out in order).
+ *
+ * Invariants (test/http/server.test.ts, test/http/cancel.test.ts, test/http/differential.test.ts):
+ * - A parse error answers its status (400, 431) and closes; nothing after it is parsed.
+ * - A client that leaves before the response was sent aborts the request task (its `finally`
+ *   runs, `req.signal` aborts); the connection counts status 499 and waits for the task to end.
+ * - A handler error is a 500 and goes to `onUnhandledTaskError`; `PayloadTooLargeError` is a
+ *   413, `HttpParseError` from the body its own status, both then close the connection.
+ * - An unread body is drained up to `maxBodyBytes` to keep the connection; beyond it, or when
+ *   100-continue was never sent, the response says `Connection: close`.
+ * @module
+ */
+import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
+import { spawnNamed } from '../runtime/spawn.js';
+import type { JoinHandle } from '../runtime/task.js';
+import type { TcpStream } from '../net/tcp.js';
+import { reportHandlerError } from './report.js';
+import { JoinError } from '../task/join_error.js';
+import { ACTIVE, Conn, IDLE, type ConnHost } from './conn.js';
+import { ClientDisconnectedError, HttpParseError, PayloadTooLargeError } from './errors.js';
+import { HttpHeaders } from './headers.js';
+import { NEED_MORE } from './parser.js';
+import { HttpRequest } from './request.js';
+import { BadResponseError, fromFetchResponse, writeResponse } from './respond.js';
+import { Response } from './response.js';
+import type { Config } from './options.js';
+
+/** A request handler: a task body returning a Response. */
+export type Handler<A extends unknown[]> = (req: HttpRequest, ...args: A) => Gen<Response | globalThis.Response> | Generator<unknown, Response | globalThis.Response, unknown>;
+
+/** @internal what a connection needs from its server. */
+export interface ServerCore extends ConnHost {
+  readonly cfg: Config;
+  readonly handler: Handler<unknown[]>;
+  readonly args: unknown[];
+  draining: boolean;
+  readonly conns: Set<Conn>;
+  count(status: number): void;
+  connDone(c: Conn): void;
+}
+
+const GONE: unique symbol = Symbol('gone');
+const FAILED: unique symbol = Symbol('failed');
+
+/** Waits for the request task while watching the client. */
+class InFlight extends Future<unknown> {
+  error: unknown = undefined;
+  constructor(
+    private readonly c: Conn,
+    private readonly h: JoinHandle<unknown>,
+  ) {
+    super();
+  }
+  poll(cx: Context): Poll<unknown> {
+    let v: unknown;
+    try {
+      v = this.h.poll(cx);
+    } catch (e) {
+      this.error = e;
+      return FAILED;
+    }
+    if (v !== Pending) return v;
+    if (this.c.upgraded) return Pending;
+    return this.c.pollGone(cx) ? GONE : Pending;
+  }
+}
+
+/** Completes when the task has finished, whatever its outcome. */
+class Settled extends Future<void> {
+  constructor(private readonly h: JoinHandle<unknown>) {
+    super();
+  }
+  poll(cx: Context): Poll<void> {
+    try {
+      return this.h.poll(cx) === Pending ? Pending : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function statusOf(err: unknown): number {
+  if (err instanceof PayloadTooLargeError) return 413;
+  if (err instanceof HttpParseError) return err.status;
+  return 500;
+}
+
+/** @internal the body of every connection task. */
+export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> {
+  const c = new Conn(srv, stream);
+  srv.conns.add(c);
+  const p = c.parser;
+  const cfg = srv.cfg;
+  try {
+    for (;;) {
+      let n = NEED_MORE;
+      for (;;) {
+        if (c.off < c.buf.length) {
+          try {
+            n = p.parse(c.buf, c.off);
+          } catch (e) {
+            if (!(e instanceof HttpParseError)) throw e;
+            srv.count(e.status);
+            c.kill(e.status);
+            return;
+          }
+          if (n !== NEED_MORE) break;
+        }
+        if (srv.draining && c.off >= c.buf.length) return;
+        if (!(yield* c.more())) return;
+      }
+      c.off += n;
+      c.phase = ACTIVE;
+      c.requestStart = srv.now;
+      const dec = c.decoder;
+      if (p.chunked) dec.startChunked();
+      else dec.startLength(p.contentLength > 0 ? p.contentLength : 0);
+      c.bodyOpen = !dec.done;
+      c.continuePending = p.expectContinue && c.bodyOpen && p.minor === 1;
+      const http10 = p.minor === 0;
+      const req = new HttpRequest(c, p.method, p.url, new HttpHeaders(p.names, p.values), http10 ? '1.0' : '1.1', cfg.maxBodyBytes, p.contentLength);
+      const isHead = p.method === 'HEAD';
+      let keepAlive = p.keepAlive();
+      const declared = p.contentLength;
+      p.reset();
+
+      const h = spawnNamed(`${req.method} ${req.path}`, srv.handler, req, ...srv.args) as JoinHandle<unknown>;
+      const wait = new InFlight(c, h);
+      const out = yield* wait;
+      if (c.upgraded) {
+        yield* new Settled(h);
+        return;
+      }
+      if (out === GONE) {
+        h.abort();
+        req.abortSignal();
+        srv.count(499);
+        yield* new Settled(h);
+        return;
+      }
+      let res: Response;
+      if (out === FAILED) {
+        const err = wait.error;
+        const cause = err instanceof JoinError ? (err.isCancelled() ? new ClientDisconnectedError('the request task was aborted') : err.cause) : err;
+        if (cause instanceof ClientDisconnectedError && c.closed) {
+          req.abortSignal();
+          srv.count(499);
+          return;
+        }
+        const status = statusOf(cause);
+        if (status === 500) reportHandlerError(cause, h);
+        else c.closeAfter = true;
+        res = new Response(status === 500 ? 'Internal Server Error' : String(cause instanceof Error ? cause.message : cause), { status });
+      } else if (out instanceof Response) res = out;
+      else if (typeof globalThis.Response === 'function' && out instanceof globalThis.Response) res = fromFetchResponse(out);
+      else {
+        reportHandlerError(new TypeError(`handler for ${h.name} returned ${typeof out}, expected a Response`), h);
+        res = new Response('Internal Server Error', { status: 500 });
+      }
+      if (c.closeAfter || srv.draining) keepAlive = false;
+      if (c.bodyOpen && (c.continuePending || declared > cfg.maxBodyBytes)) keepAlive = false;
+      let ok: boolean;
+      try {
+        try {
+          ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
+        } catch (e) {
+          if (!(e instanceof BadResponseError)) throw e;
+          reportHandlerError(e.cause, h);
+          res = new Response('Internal Server Error', { status: 500 });
+          ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
+        }
+      } catch (e) {
+        if (!(e instanceof Error && e.name === 'IoError')) reportHandlerError(e, h);
+        ok = false;
+      }
+      srv.count(res.status);
+      if (!ok || c.closed) return;
+      if (c.bodyOpen && !(yield* drain(req, cfg.maxBodyBytes))) return;
+      c.phase = IDLE;
+      c.since = srv.now;
+      if (srv.draining) return;
+    }
+  } finally {
+    srv.conns.delete(c);
+    if (!c.upgraded) stream.close();
+    srv.connDone(c);
+  }
+}
+
+/** Reads and discards what the handler left of the body; false when it is too long or bad. */
+function* drain(req: HttpRequest, limit: number): Gen<boolean> {
+  let total = 0;
+  try {
+    for (let ch = yield* req.body.next(); ch !== undefined; ch = yield* req.body.next()) {
+      total += ch.length;
+      if (total > limit) return false;
+    }
+  } catch {
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,164 @@
+/**
+ * `toNodeHandler`: a kyoto handler mounted in node:http, Express or Fastify, with the same
+ * semantics as under `serve`: one task per request named `METHOD /path`, aborted (its `finally`
+ * runs, `req.signal` aborts) when the client goes away before the response is complete; a
+ * thrown error is a 500 reported through `onUnhandledTaskError`.
+ *
+ * Invariants (test/http/node_handler.test.ts): the request body is node's request as a kyoto
+ * stream, read only as the handler pulls (backpressure through node's own flow control); a
+ * streamed response is piped with node's backpressure and dropped when the client leaves.
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SocketAddr } from '../net/addr.js';
+import { Runtime } from '../runtime/runtime.js';
+import type { JoinHandle } from '../runtime/task.js';
+import { fromReadable, toReadable } from '../stream/readable.js';
+import type { Stream, StreamPoll } from '../stream/stream.js';
+import type { Context } from '../future/future.js';
+import { reportHandlerError } from './report.js';
+import { JoinError } from '../task/join_error.js';
+import { ReaderStream } from './adapters.js';
+import { BodyStream } from './body.js';
+import type { Handler } from './connection.js';
+import { HttpHeaders } from './headers.js';
+import { HttpRequest } from './request.js';
+import { fromFetchResponse } from './respond.js';
+import { Response, forEachHeader, isStream } from './response.js';
+
+class NodeBody extends BodyStream {
+  private readonly src: Stream<Buffer>;
+  constructor(req: IncomingMessage) {
+    super();
+    this.src = fromReadable<Buffer>(req, { destroyOnDrop: false });
+  }
+  protected pollChunk(cx: Context): StreamPoll<Uint8Array> {
+    return this.src.pollNext(cx);
+  }
+  override drop(): void {
+    this.src.drop();
+  }
+}
+
+class NodeHttpRequest extends HttpRequest {
+  /** @internal */ done = false;
+  constructor(
+    private readonly nreq: IncomingMessage,
+    maxBodyBytes: number,
+  ) {
+    const names: string[] = [];
+    const values: string[] = [];
+    const raw = nreq.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      names.push(raw[i]!);
+      values.push(raw[i + 1]!);
+    }
+    const cl = nreq.headers['content-length'];
+    super(null, nreq.method ?? 'GET', nreq.url ?? '/', new HttpHeaders(names, values), nreq.httpVersion, maxBodyBytes, cl === undefined ? -1 : Number(cl));
+  }
+  override get remoteAddr(): SocketAddr {
+    const s = this.nreq.socket;
+    return new SocketAddr(s.remoteAddress ?? '', s.remotePort ?? 0);
+  }
+  protected override localHost(): string {
+    const s = this.nreq.socket;
+    return `${s.localAddress ?? '127.0.0.1'}:${s.localPort ?? 0}`;
+  }
+  protected override gone(): boolean {
+    return this.done;
+  }
+  protected override makeBody(): BodyStream {
+    return new NodeBody(this.nreq);
+  }
+  protected override hasBody(): boolean {
+    return !this.nreq.complete || this.nreq.readableLength > 0;
+  }
+}
+
+/** Options of `toNodeHandler`. */
+export interface NodeHandlerOptions {
+  /** The runtime the request tasks run on (default: the current one, else `Runtime.default()`). */
+  runtime?: Runtime;
+  /** Limit of `text()`/`json()`/`bytes()` (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+/**
+ * A node:http request listener that runs `handler` as a kyoto task per request.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * function* hello(req: HttpRequest): Gen<Response> { return new Response(`hello ${req.path}`); }
+ * createServer(toNodeHandler(hello)).listen(8080);
+ * // Express: app.use('/api', toNodeHandler(api));
+ * ```
+ */
+export function toNodeHandler<A extends unknown[]>(
+  handler: Handler<A>,
+  opts: NodeHandlerOptions = {},
+  ...args: A
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
+  return (nreq, res) => {
+    const rt = opts.runtime ?? Runtime.tryCurrent() ?? Runtime.default();
+    const req = new NodeHttpRequest(nreq, maxBody);
+    const h = rt.spawnNamed(`${req.method} ${req.path}`, handler as Handler<unknown[]>, req, ...(args as unknown[])) as JoinHandle<unknown>;
+    const onClose = (): void => {
+      if (res.writableFinished) return;
+      req.done = true;
+      h.abort();
+      req.abortSignal();
+    };
+    res.once('close', onClose);
+    h.then(
+      (out) => send(res, out, h, rt),
+      (e: unknown) => {
+        if (req.done || res.headersSent) return;
+        const cause = e instanceof JoinError && e.isPanic() ? e.cause : e;
+        const status = (cause as { status?: unknown } | null)?.status;
+        if (typeof status === 'number' && (status === 413 || status === 400 || status === 431)) {
+          res.writeHead(status, { connection: 'close' }).end(cause instanceof Error ? cause.message : '');
+          return;
+        }
+        reportHandlerError(cause, h, rt);
+        res.writeHead(500, { 'content-type': 'text/plain;charset=UTF-8' }).end('Internal Server Error');
+      },
+    );
+  };
+}
+
+function send(res: ServerResponse, out: unknown, h: JoinHandle<unknown>, rt: Runtime): void {
+  if (res.destroyed) return;
+  let r: Response;
+  if (out instanceof Response) r = out;
+  else if (out instanceof globalThis.Response) r = fromFetchResponse(out);
+  else {
+    reportHandlerError(new TypeError(`handler for ${h.name} returned ${typeof out}, expected a Response`), h, rt);
+    res.writeHead(500).end('Internal Server Error');
+    return;
+  }
+  res.statusCode = r.status;
+  if (r.statusText !== '') res.statusMessage = r.statusText;
+  const multi = new Map<string, string[]>();
+  forEachHeader(r.init, (k, v) => {
+    const l = k.toLowerCase();
+    const a = multi.get(l);
+    if (a === undefined) multi.set(l, [v]);
+    else a.push(v);
+  });
+  for (const [k, v] of multi) res.setHeader(k, v.length === 1 ? v[0]! : v);
+  const body = r.rawBody;
+  if (body === null) res.end();
+  else if (typeof body === 'string') {
+    if (!multi.has('content-type')) res.setHeader('content-type', 'text/plain;charset=UTF-8');
+    res.end(body);
+  } else if (body instanceof Uint8Array) res.end(body);
+  else {
+    const src = isStream(body) ? body : new ReaderStream(body);
+    const readable = toReadable(src);
+    res.once('close', () => readable.destroy());
+    readable.on('error', () => res.destroy());
+    readable.pipe(res);
+  }
+}

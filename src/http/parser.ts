@@ -1,0 +1,244 @@
+/**
+ * `HeadParser`: kyoto's byte-level HTTP/1.1 request-head parser, as strict as llhttp (Node's).
+ *
+ * It is resumable at line granularity: `parse(buf, start)` continues from the last complete line
+ * it saw, so a head that trickles in byte by byte costs linear time. A head is rejected with a
+ * `HttpParseError` (the server answers its status and closes) for: an unknown or lowercase
+ * method, anything but SP between the parts of the request line, a request-target with
+ * control bytes, SP or DEL, a version other than HTTP/1.0 or HTTP/1.1, a bare LF or bare CR,
+ * obs-fold, a header name that is not a token (including SP before the colon), a control byte
+ * in a value, Content-Length that is not all digits or appears twice, Transfer-Encoding together
+ * with Content-Length, Transfer-Encoding whose last coding is not `chunked`, an HTTP/1.1 request
+ * without Host (400), and a head larger than `maxHeaderBytes` (431).
+ *
+ * Why a hand-written parser rather than llhttp: Node does not expose llhttp to user code
+ * (`process.binding('http_parser')` is deprecated and private), a wasm llhttp pays a copy into
+ * wasm memory and a callback per header, and a parse over Buffer bytes with one table load per
+ * byte and latin1 slices for strings keeps the hot path allocation-light. The differential suite
+ * (test/http/differential.test.ts) holds its verdicts to node:http's.
+ * @module
+ */
+import { COLON, CR, HT, LF, SP, TCHAR, URL_CHAR, VCHAR_OBS, latin1 } from './chars.js';
+import { HttpParseError } from './errors.js';
+import { METHODS } from 'node:http';
+
+const METHOD_SET: ReadonlySet<string> = new Set(METHODS);
+
+/** `parse` result: the head is not complete yet. */
+export const NEED_MORE = -1;
+
+/** Largest Content-Length accepted (beyond it, lengths lose precision as numbers). */
+const MAX_LENGTH = Number.MAX_SAFE_INTEGER;
+
+/** Connection-header flags. */
+export const CONN_CLOSE = 1;
+export const CONN_KEEP_ALIVE = 2;
+export const CONN_UPGRADE = 4;
+
+function bad(msg: string): HttpParseError {
+  return new HttpParseError(400, msg);
+}
+
+/**
+ * Parses one request head at a time; `reset()` before the next.
+ *
+ * @example
+ * ```ts
+ * const p = new HeadParser(16384);
+ * const n = p.parse(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), 0); // head length, or NEED_MORE
+ * p.method; // 'GET'
+ * ```
+ */
+export class HeadParser {
+  method = '';
+  url = '';
+  /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  minor = 1;
+  /** Header names as sent and their values, index by index. */
+  names: string[] = [];
+  values: string[] = [];
+  /** -1 when absent. */
+  contentLength = -1;
+  chunked = false;
+  /** CONN_* bits from the Connection header. */
+  connection = 0;
+  expectContinue = false;
+  hasUpgrade = false;
+  private hasTE = false;
+  private hasHost = false;
+  /** Offset (from the head's start) of the first byte not yet parsed into a line. */
+  private scan = 0;
+  private inHeaders = false;
+
+  constructor(readonly maxHeaderBytes: number) {}
+
+  /** Forgets the last head. */
+  reset(): void {
+    this.names = [];
+    this.values = [];
+    this.contentLength = -1;
+    this.chunked = false;
+    this.connection = 0;
+    this.expectContinue = false;
+    this.hasUpgrade = false;
+    this.hasTE = false;
+    this.hasHost = false;
+    this.scan = 0;
+    this.inHeaders = false;
+  }
+
+  /** Bytes of the head seen so far (for the slow-client check). */
+  get scanned(): number {
+    return this.scan;
+  }
+
+  /**
+   * Parses the head starting at `buf[start]`: its length in bytes once complete, else NEED_MORE.
+   * Throws HttpParseError.
+   */
+  parse(buf: Buffer, start: number): number {
+    const limit = this.maxHeaderBytes;
+    for (;;) {
+      const lineStart = start + this.scan;
+      const lf = buf.indexOf(LF, lineStart);
+      if (lf < 0) {
+        if (buf.length - start > limit) throw new HttpParseError(431, `request head is larger than maxHeaderBytes (${limit})`);
+        return NEED_MORE;
+      }
+      if (lf + 1 - start > limit) throw new HttpParseError(431, `request head is larger than maxHeaderBytes (${limit})`);
+      if (lf === lineStart || buf[lf - 1] !== CR) throw bad('bare LF: lines must end with CRLF');
+      const end = lf - 1;
+      this.scan = lf + 1 - start;
+      if (!this.inHeaders) {
+        if (end === lineStart) continue; // empty lines before the request line are skipped, as llhttp does
+        this.requestLine(buf, lineStart, end);
+        this.inHeaders = true;
+        continue;
+      }
+      if (end === lineStart) return this.finish(lf + 1 - start);
+      this.headerLine(buf, lineStart, end);
+    }
+  }
+
+  private requestLine(buf: Buffer, s: number, e: number): void {
+    let i = s;
+    while (i < e && buf[i] !== SP) {
+      const b = buf[i]!;
+      if (!((b >= 0x41 && b <= 0x5a) || b === 0x2d)) throw bad('invalid method');
+      i++;
+    }
+    const method = latin1(buf, s, i);
+    if (!METHOD_SET.has(method)) throw bad(`unknown method ${JSON.stringify(method)}`);
+    this.method = method;
+    while (i < e && buf[i] === SP) i++; // llhttp accepts a run of SP between the parts
+    const u = i;
+    while (i < e && buf[i] !== SP) {
+      if (URL_CHAR[buf[i]!] === 0) throw bad('invalid character in request-target');
+      i++;
+    }
+    if (i === u) throw bad('empty request-target');
+    if (i === e) throw bad('missing HTTP version');
+    this.url = latin1(buf, u, i);
+    while (i < e && buf[i] === SP) i++;
+    // "HTTP/1.x" exactly, to the end of the line.
+    if (
+      e - i !== 8 ||
+      buf[i] !== 0x48 ||
+      buf[i + 1] !== 0x54 ||
+      buf[i + 2] !== 0x54 ||
+      buf[i + 3] !== 0x50 ||
+      buf[i + 4] !== 0x2f ||
+      buf[i + 5] !== 0x31 ||
+      buf[i + 6] !== 0x2e
+    ) {
+      throw bad('invalid HTTP version');
+    }
+    const minor = buf[i + 7]!;
+    if (minor !== 0x30 && minor !== 0x31) throw bad('unsupported HTTP version');
+    this.minor = minor - 0x30;
+  }
+
+  private headerLine(buf: Buffer, s: number, e: number): void {
+    const first = buf[s]!;
+    if (first === SP || first === HT) throw bad('obs-fold (a header line starting with whitespace) is not allowed');
+    let i = s;
+    while (i < e && buf[i] !== COLON) {
+      if (TCHAR[buf[i]!] === 0) throw bad('invalid character in header name');
+      i++;
+    }
+    if (i === e) throw bad('header line without a colon');
+    if (i === s) throw bad('empty header name');
+    const nameEnd = i++;
+    while (i < e && (buf[i] === SP || buf[i] === HT)) i++;
+    const vs = i;
+    let ve = i;
+    for (; i < e; i++) {
+      const b = buf[i]!;
+      if (VCHAR_OBS[b] === 0) throw bad('invalid character in header value');
+      if (b !== SP && b !== HT) ve = i + 1;
+    }
+    const name = latin1(buf, s, nameEnd);
+    const value = latin1(buf, vs, ve);
+    this.names.push(name);
+    this.values.push(value);
+    const n = nameEnd - s;
+    if (n === 4 || n === 6 || n === 7 || n === 10 || n === 14 || n === 17) this.special(name.toLowerCase(), value);
+  }
+
+  private special(name: string, value: string): void {
+    switch (name) {
+      case 'host':
+        this.hasHost = true;
+        return;
+      case 'content-length': {
+        if (this.contentLength !== -1) throw bad('duplicate Content-Length');
+        if (value.length === 0) throw bad('empty Content-Length');
+        let n = 0;
+        for (let i = 0; i < value.length; i++) {
+          const d = value.charCodeAt(i) - 0x30;
+          if (d < 0 || d > 9) throw bad('invalid Content-Length');
+          n = n * 10 + d;
+          if (n > MAX_LENGTH) throw bad('Content-Length too large');
+        }
+        this.contentLength = n;
+        return;
+      }
+      case 'transfer-encoding': {
+        this.hasTE = true;
+        const comma = value.lastIndexOf(',');
+        const last = (comma < 0 ? value : value.slice(comma + 1)).trim().toLowerCase();
+        this.chunked = last === 'chunked';
+        return;
+      }
+      case 'connection':
+        for (const tok of value.toLowerCase().split(',')) {
+          const t = tok.trim();
+          if (t === 'close') this.connection |= CONN_CLOSE;
+          else if (t === 'keep-alive') this.connection |= CONN_KEEP_ALIVE;
+          else if (t === 'upgrade') this.connection |= CONN_UPGRADE;
+        }
+        return;
+      case 'expect':
+        if (value.toLowerCase() === '100-continue') this.expectContinue = true;
+        return;
+      case 'upgrade':
+        this.hasUpgrade = true;
+        return;
+    }
+  }
+
+  private finish(len: number): number {
+    if (this.hasTE) {
+      if (this.contentLength !== -1) throw bad('Content-Length together with Transfer-Encoding (request smuggling)');
+      if (!this.chunked) throw bad('Transfer-Encoding of a request must end with chunked');
+    }
+    if (this.minor === 1 && !this.hasHost) throw bad('HTTP/1.1 request without a Host header');
+    return len;
+  }
+
+  /** True when the connection stays open after this request (HTTP/1.1 default, 1.0 opt-in). */
+  keepAlive(): boolean {
+    const c = this.connection;
+    return this.minor === 1 ? (c & CONN_CLOSE) === 0 : (c & CONN_KEEP_ALIVE) !== 0 && (c & CONN_CLOSE) === 0;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Where kyoto/http sends errors nobody can catch (a handler's throw, a response that cannot be
+ * serialized): the runtime's `onUnhandledTaskError`, with the request task's id and name.
+ * One function so the policy lives in one place (test/http/server.test.ts proves the hook sees
+ * a handler's error under `serve`, test/http/node_handler.test.ts under `toNodeHandler`).
+ * @module
+ */
+import type { Runtime } from '../runtime/runtime.js';
+import { reportLostError } from '../task/cancel_hold.js';
+
+/** @internal reports `err` of task `h` (on `rt` when called from outside the runtime). */
+export function reportHandlerError(err: unknown, h: { id: number; name: string }, rt?: Runtime): void {
+  const info = { id: h.id, name: h.name, location: '' };
+  if (rt === undefined) {
+    reportLostError(err, info);
+    return;
+  }
+  try {
+    rt.executor.onUnhandledTaskError(err, info);
+  } catch (e) {
+    console.error('kyoto: onUnhandledTaskError threw:', e);
+  }
+}

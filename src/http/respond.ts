@@ -1,0 +1,125 @@
+/**
+ * Writing a response on a connection: a fixed body (string or bytes) as one buffer in one
+ * socket write, or a streamed body (kyoto stream, `AsyncRead`, web stream of a global Fetch
+ * `Response`) chunk by chunk with backpressure, chunked on HTTP/1.1, close-delimited on 1.0.
+ *
+ * Invariants (test/http/server.test.ts, test/http/sse.test.ts): HEAD and 204/304 responses carry
+ * no body; while a streamed body waits for its next chunk the connection is watched, so a
+ * client that leaves drops the body stream at once (an SSE subscriber is cleaned up on
+ * disconnect); a body stream that throws after the head was sent ends the connection (the
+ * error goes to `onUnhandledTaskError`), since no status can be sent any more.
+ * @module
+ */
+import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
+import { Done, type Stream } from '../stream/stream.js';
+import { ReaderStream, WebStream } from './adapters.js';
+import type { Conn } from './conn.js';
+import { Response, isStream, type ResponseBody } from './response.js';
+import { LAST_CHUNK, chunkFrame, dateHeader, headAndBody, statusLine, userHeaders } from './serialize.js';
+
+/** A value of `WatchNext`: the client left. */
+const GONE: unique symbol = Symbol('gone');
+
+class WatchNext extends Future<Uint8Array | typeof Done | typeof GONE> {
+  constructor(
+    private readonly c: Conn,
+    private readonly src: Stream<Uint8Array>,
+  ) {
+    super();
+  }
+  poll(cx: Context): Poll<Uint8Array | typeof Done | typeof GONE> {
+    if (this.c.closed) return GONE;
+    const v = this.src.pollNext(cx);
+    if (v !== Pending) return v;
+    return this.c.pollGone(cx) ? GONE : Pending;
+  }
+}
+
+/** @internal a response that could not be serialized; nothing was written. */
+export class BadResponseError extends Error {
+  override name = 'BadResponseError';
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/** @internal a global Fetch Response as a kyoto one (the slower path). */
+export function fromFetchResponse(r: globalThis.Response): Response {
+  const body = r.body === null ? null : new WebStream(r.body);
+  return new Response(body, { status: r.status, statusText: r.statusText, headers: r.headers });
+}
+
+function noBody(status: number): boolean {
+  return status === 204 || status === 304 || status < 200;
+}
+
+function write(c: Conn, out: Buffer): Future<void> | null {
+  const s = c.stream.socket;
+  if (s.destroyed) return null;
+  if (!s.writableNeedDrain) {
+    s.write(out);
+    return null;
+  }
+  return c.stream.writeChunk(out);
+}
+
+/**
+ * @internal Writes `res`. Returns true when the whole response was written and the
+ * connection may carry another one.
+ */
+export function* writeResponse(c: Conn, res: Response, isHead: boolean, http10: boolean, keepAlive: boolean): Gen<boolean> {
+  const status = res.status;
+  let user;
+  try {
+    user = userHeaders(res);
+  } catch (e) {
+    throw new BadResponseError(e);
+  }
+  let head = statusLine(status, res.statusText) + user.text + dateHeader();
+  let body: ResponseBody = res.rawBody;
+  if (noBody(status)) body = null;
+  const conn = keepAlive ? (http10 ? 'Connection: keep-alive\r\n' : '') : 'Connection: close\r\n';
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
+    let len = 0;
+    if (typeof body === 'string') {
+      len = body.length < 64 && isAscii(body) ? body.length : Buffer.byteLength(body);
+      if (!user.hasContentType) head += 'Content-Type: text/plain;charset=UTF-8\r\n';
+    } else if (body !== null) len = body.length;
+    head += noBody(status) ? conn + '\r\n' : `Content-Length: ${len}\r\n${conn}\r\n`;
+    const w = write(c, headAndBody(head, isHead ? null : body, isHead ? 0 : len));
+    if (w !== null) yield* w;
+    return keepAlive;
+  }
+  const src: Stream<Uint8Array> = isStream(body) ? body : new ReaderStream(body);
+  const chunked = !http10;
+  head += chunked ? `Transfer-Encoding: chunked\r\n${conn}\r\n` : 'Connection: close\r\n\r\n';
+  const w = write(c, Buffer.from(head, 'latin1'));
+  if (w !== null) yield* w;
+  if (isHead) {
+    src.drop();
+    return keepAlive && chunked;
+  }
+  const next = new WatchNext(c, src);
+  try {
+    for (;;) {
+      const v = yield* next;
+      if (v === GONE) return false;
+      if (v === Done) break;
+      if (v.length === 0) continue;
+      const fw = write(c, chunked ? chunkFrame(v) : Buffer.from(v.buffer, v.byteOffset, v.length));
+      if (fw !== null) yield* fw;
+    }
+  } finally {
+    src.drop();
+  }
+  if (chunked) {
+    const lw = write(c, LAST_CHUNK);
+    if (lw !== null) yield* lw;
+  }
+  return keepAlive && chunked;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
+}

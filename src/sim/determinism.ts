@@ -1,0 +1,92 @@
+/**
+ * What makes a run reproducible beyond the scheduler: for the duration of `sim.run()`,
+ * `Math.random` draws from the run's seeded generator, `performance.now()` reads the virtual
+ * clock and `Date.now()` reads a fixed epoch plus the virtual clock; and real I/O started from
+ * inside a simulated host (a `node:net` socket or server, a `node:dgram` socket, a child
+ * process, common `node:fs` calls) throws `SimError` naming the call instead of escaping.
+ *
+ * Invariants: `restore()` puts back exactly what `patch()` replaced (own property or not);
+ * a guard throws only while a simulated host is being polled, so the test harness around
+ * `run()` keeps working. Why the fixed epoch (2026-01-01): `Date.now()` must not depend on
+ * when the test runs. Proved by test/sim/determinism.test.ts.
+ * @module
+ */
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** `Date.now()` inside a run: this epoch plus the virtual time. */
+export const SIM_EPOCH_MS = Date.UTC(2026, 0, 1);
+
+/** What the guards and clocks ask of the running simulation. */
+export interface DeterminismHost {
+  /** Virtual time, ms. */
+  now(): number;
+  /** A float in [0, 1) from the run's generator. */
+  random(): number;
+  /** The simulated host being polled right now, or null. */
+  pollingHost(): string | null;
+  /** Called when a host starts real I/O: returns the error to throw. */
+  realIo(call: string, host: string): Error;
+}
+
+type Restore = () => void;
+
+function replace(obj: object, key: string, value: unknown, undo: Restore[]): void {
+  const own = Object.prototype.hasOwnProperty.call(obj, key);
+  const prev = (obj as Record<string, unknown>)[key];
+  Object.defineProperty(obj, key, { value, writable: true, configurable: true, enumerable: own });
+  undo.push(() => {
+    if (own) Object.defineProperty(obj, key, { value: prev, writable: true, configurable: true, enumerable: true });
+    else delete (obj as Record<string, unknown>)[key];
+  });
+}
+
+function guard(obj: object, key: string, call: string, h: DeterminismHost, undo: Restore[]): void {
+  const orig = (obj as Record<string, unknown>)[key];
+  if (typeof orig !== 'function') return;
+  const fn = orig as (...a: unknown[]) => unknown;
+  replace(
+    obj,
+    key,
+    function guarded(this: unknown, ...args: unknown[]): unknown {
+      const host = h.pollingHost();
+      if (host !== null) throw h.realIo(call, host);
+      return fn.apply(this, args);
+    },
+    undo,
+  );
+}
+
+const FS_CALLS = [
+  'open', 'openSync', 'readFile', 'readFileSync', 'writeFile', 'writeFileSync', 'appendFile',
+  'appendFileSync', 'readdir', 'readdirSync', 'stat', 'statSync', 'lstat', 'mkdir', 'mkdirSync',
+  'rm', 'rmSync', 'unlink', 'unlinkSync', 'rename', 'renameSync', 'createReadStream', 'createWriteStream',
+];
+const FS_PROMISE_CALLS = ['open', 'readFile', 'writeFile', 'appendFile', 'readdir', 'stat', 'mkdir', 'rm', 'unlink', 'rename'];
+const CHILD_CALLS = ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'];
+
+/** Patches the globals and installs the guards; returns the function that undoes all of it. */
+export function patch(h: DeterminismHost): Restore {
+  const undo: Restore[] = [];
+  replace(Math, 'random', () => h.random(), undo);
+  replace(Date, 'now', () => SIM_EPOCH_MS + h.now(), undo);
+  replace(performance, 'now', () => h.now(), undo);
+  const net = require('node:net') as Record<string, object>;
+  const dgram = require('node:dgram') as Record<string, object>;
+  guard((net['Socket'] as { prototype: object }).prototype, 'connect', 'net.Socket.connect', h, undo);
+  guard((net['Server'] as { prototype: object }).prototype, 'listen', 'net.Server.listen', h, undo);
+  guard((dgram['Socket'] as { prototype: object }).prototype, 'bind', 'dgram.Socket.bind', h, undo);
+  guard((dgram['Socket'] as { prototype: object }).prototype, 'send', 'dgram.Socket.send', h, undo);
+  const fs = require('node:fs') as Record<string, unknown>;
+  for (const k of FS_CALLS) guard(fs, k, `fs.${k}`, h, undo);
+  const fsp = fs['promises'] as object;
+  for (const k of FS_PROMISE_CALLS) guard(fsp, k, `fs.promises.${k}`, h, undo);
+  const cp = require('node:child_process') as object;
+  for (const k of CHILD_CALLS) guard(cp, k, `child_process.${k}`, h, undo);
+  syncBuiltinESMExports();
+  return () => {
+    for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+    syncBuiltinESMExports();
+  };
+}

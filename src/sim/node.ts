@@ -1,0 +1,33 @@
+/**
+ * A host's incarnation: one kyoto runtime for one boot of a simulated host (a bounce makes a
+ * new one), with its virtual clock and the simulated sockets it opened.
+ *
+ * Invariants: `alive` goes from true to false once (crash or teardown) and never back; a dead
+ * incarnation's sockets are all closed. Proved by test/sim/faults.test.ts.
+ * @module
+ */
+import type { Runtime } from '../runtime/runtime.js';
+import type { SimTimeDriver } from './seams.js';
+
+/** Something a host opened on the simulated network (a stream, a listener, a UDP socket). */
+export interface SimEndpoint {
+  /** The host crashed: drop everything, reset peers. */
+  crash(): void;
+}
+
+/** @internal One boot of a simulated host. */
+export class HostNode {
+  alive = true;
+  readonly endpoints = new Set<SimEndpoint>();
+
+  constructor(
+    /** Host name (what `TcpStream.connect('name:port')` resolves). */
+    readonly name: string,
+    /** Host index, stable across bounces (its address is derived from it). */
+    readonly index: number,
+    /** Boot number of the host, from 1. */
+    readonly generation: number,
+    readonly rt: Runtime,
+    readonly time: SimTimeDriver,
+  ) {}
+}
