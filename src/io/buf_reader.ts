@@ -1,25 +1,37 @@
 /**
- * `BufReader`: buffered reading with `readLine` and `readUntil`.
+ * `BufReader`: a buffer in front of any `AsyncRead`, itself an `AsyncBufRead`, with `readLine`,
+ * `readUntil` and `lines()`.
+ *
+ * Invariants: the buffered bytes live in the `BufReader`, not in the futures, so `readLine`,
+ * `readUntil`, `read` and `readChunk` are cancel-safe; bytes already handed out as views are
+ * never overwritten (appending goes to fresh space); a record longer than `maxLength` throws
+ * `IoError` `FRAME_TOO_LONG` instead of growing the buffer without bound. A source with
+ * `pollReadChunk` (a socket) fills the buffer without a copy. Why its numbers: 8 KiB scratch
+ * for sources without chunks (a page-sized read), 64 KiB `maxLength` (a generous text line).
+ * Tested in test/net/io.test.ts and test/net/traits.test.ts.
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { IoError } from './error.js';
-import type { AsyncRead } from './traits.js';
+import type { Stream } from '../stream/stream.js';
+import { lines } from '../stream/adapters.js';
+import { asAsyncRead, type FutureRead } from './compat.js';
+import { UntilFuture } from './buf_reader_futures.js';
+import type { AsyncBufRead, AsyncRead } from './traits.js';
+import { ReadChunkFuture, ReadFuture } from './util/read.js';
 
 /** Options of `new BufReader(reader, opts)`. */
 export interface BufReaderOptions {
-  /** Scratch size when the reader has no `readChunk` (default 8 KiB). */
+  /** Scratch size when the reader has no `pollReadChunk` (default 8 KiB). */
   capacity?: number;
   /** Longest line / delimited record accepted; longer ones throw `IoError` `FRAME_TOO_LONG`. Default 64 KiB. */
   maxLength?: number;
 }
 
 const NL = 0x0a;
+const EMPTY = Buffer.alloc(0);
 
 /**
- * Adds a buffer to a reader: line and delimiter reads, `fillBuf` / `consume`. The buffered bytes
- * live in the `BufReader`, not in the futures, so `readLine`, `readUntil` and `read` are all
- * cancel-safe: a dropped call loses nothing and the next call starts where it stopped.
+ * Adds a buffer to a reader: line and delimiter reads, `pollFillBuf` / `consume`.
  *
  * @example
  * ```ts
@@ -29,13 +41,13 @@ const NL = 0x0a;
  * }
  * ```
  */
-export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
+export class BufReader<R extends AsyncRead | FutureRead = AsyncRead> implements AsyncBufRead {
   /** Unconsumed bytes (a view; empty when nothing is buffered). */
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   /** How far `buf` was searched for a delimiter already. */
   private scanned = 0;
   private eof = false;
-  private fill: Future<Buffer | null> | null = null;
+  private readonly src: AsyncRead;
   private scratch: Buffer | null = null;
   /** Growable backing store `buf` lives in when chunks had to be joined (null: `buf` is a chunk). */
   private store: Buffer | null = null;
@@ -52,6 +64,7 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
     this.maxLength = opts.maxLength ?? 64 * 1024;
     if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError(`BufReader capacity must be an integer >= 1, got ${String(opts.capacity)}`);
     if (!(this.maxLength >= 1)) throw new RangeError(`BufReader maxLength must be >= 1, got ${String(opts.maxLength)}`);
+    this.src = asAsyncRead(inner);
   }
 
   /**
@@ -67,7 +80,7 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
   }
 
   /**
-   * Marks `n` buffered bytes as used.
+   * `AsyncBufRead`: marks `n` buffered bytes as used.
    *
    * @example
    * ```ts
@@ -76,7 +89,7 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
    */
   consume(n: number): void {
     if (n < 0 || n > this.buf.length) throw new RangeError(`consume(${n}): only ${this.buf.length} bytes are buffered`);
-    this.buf = this.buf.subarray(n);
+    this.buf = n === this.buf.length ? EMPTY : this.buf.subarray(n);
     this.scanned = Math.max(0, this.scanned - n);
   }
 
@@ -92,19 +105,63 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
     return this.eof;
   }
 
-  /** @internal reads one more chunk into the buffer; false at EOF. */
+  /** `AsyncBufRead`: the buffered bytes, reading more only when none are; empty at EOF. */
+  pollFillBuf(cx: Context): Poll<Buffer> {
+    if (this.buf.length === 0) {
+      const more = this.pollFill(cx);
+      if (more === Pending) return Pending;
+    }
+    return this.buf;
+  }
+
+  /** `AsyncRead`: buffered bytes first, then the inner reader. Cancel-safe. */
+  pollRead(cx: Context, out: Uint8Array): Poll<number> {
+    if (out.length === 0) return 0;
+    const b = this.pollFillBuf(cx);
+    if (b === Pending) return Pending;
+    const n = Math.min(b.length, out.length);
+    out.set(n === b.length ? b : b.subarray(0, n));
+    this.consume(n);
+    return n;
+  }
+
+  /** `AsyncRead`, zero-copy: everything buffered (or the next chunk) as one Buffer; null at EOF. */
+  pollReadChunk(cx: Context): Poll<Buffer | null> {
+    const b = this.pollFillBuf(cx);
+    if (b === Pending) return Pending;
+    if (b.length === 0) return null;
+    return this.take(b.length);
+  }
+
+  /**
+   * Reads one more chunk from the inner reader into the buffer; false at EOF. For parsers that
+   * need more than what is buffered (a partial message): `pollFillBuf` only reads when empty.
+   *
+   * @example
+   * ```ts
+   * const more = rd.pollFill(cx); // inside a future's poll
+   * if (more === Pending) return Pending;
+   * ```
+   */
   pollFill(cx: Context): Poll<boolean> {
     if (this.eof) return false;
-    let f = this.fill;
-    if (f === null) f = this.fill = this.makeFill();
-    const c = f.poll(cx);
-    if (c === Pending) return Pending;
-    this.fill = null;
+    const src = this.src;
+    let c: Buffer | null;
+    if (src.pollReadChunk !== undefined) {
+      const v = src.pollReadChunk(cx);
+      if (v === Pending) return Pending;
+      c = v === null || Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.length);
+    } else {
+      const s = (this.scratch ??= Buffer.allocUnsafe(this.capacity));
+      const n = src.pollRead(cx, s);
+      if (n === Pending) return Pending;
+      c = n === 0 ? null : Buffer.from(s.subarray(0, n));
+    }
     if (c === null) {
       this.eof = true;
       return false;
     }
-    this.append(c);
+    if (c.length > 0) this.append(c);
     return true;
   }
 
@@ -121,7 +178,7 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
     }
     const st = this.store;
     const total = cur.length + c.length;
-    if (st !== null && st.length - this.storeUsed >= c.length) {
+    if (st !== null && st.length - this.storeUsed >= c.length && cur.byteOffset + cur.length === st.byteOffset + this.storeUsed) {
       st.set(c, this.storeUsed);
       const begin = this.storeUsed - cur.length;
       this.storeUsed += c.length;
@@ -134,12 +191,6 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
     this.store = next;
     this.storeUsed = total;
     this.buf = next.subarray(0, total);
-  }
-
-  private makeFill(): Future<Buffer | null> {
-    const r = this.inner;
-    if (r.readChunk !== undefined) return r.readChunk();
-    return new ScratchRead(r, (this.scratch ??= Buffer.allocUnsafe(this.capacity)));
   }
 
   /** @internal the index just past `byte` in the buffer, or -1 (scanning only new bytes). */
@@ -155,8 +206,14 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
 
   /** @internal takes `n` bytes out of the buffer. */
   take(n: number): Buffer {
-    const out = this.buf.subarray(0, n);
-    this.buf = this.buf.subarray(n);
+    const b = this.buf;
+    if (n === b.length) {
+      this.buf = EMPTY;
+      this.scanned = 0;
+      return b;
+    }
+    const out = b.subarray(0, n);
+    this.buf = b.subarray(n);
     this.scanned = 0;
     return out;
   }
@@ -189,6 +246,18 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
   }
 
   /**
+   * The lines (without their line endings) as a kyoto `Stream`, ending at EOF.
+   *
+   * @example
+   * ```ts
+   * yield* new BufReader(stream).lines().takeWhile((l) => l !== 'QUIT').forEach(handle);
+   * ```
+   */
+  lines(): Stream<string> {
+    return lines(this);
+  }
+
+  /**
    * Reads buffered bytes first, then from the inner reader. Cancel-safe.
    *
    * @example
@@ -197,7 +266,7 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
    * ```
    */
   read(buf: Uint8Array): Future<number> {
-    return new BufReadFuture(this, buf);
+    return new ReadFuture(this, buf);
   }
 
   /**
@@ -209,106 +278,6 @@ export class BufReader<R extends AsyncRead = AsyncRead> implements AsyncRead {
    * ```
    */
   readChunk(): Future<Buffer | null> {
-    return new BufChunkFuture(this);
-  }
-}
-
-class ScratchRead extends Future<Buffer | null> {
-  private f: Future<number> | null = null;
-  constructor(
-    private readonly r: AsyncRead,
-    private readonly scratch: Buffer,
-  ) {
-    super();
-  }
-  poll(cx: Context): Poll<Buffer | null> {
-    const f = (this.f ??= this.r.read(this.scratch));
-    const n = f.poll(cx);
-    if (n === Pending) return Pending;
-    this.f = null;
-    return n === 0 ? null : Buffer.from(this.scratch.subarray(0, n));
-  }
-  override drop(): void {
-    this.f?.drop();
-    this.f = null;
-  }
-}
-
-class UntilFuture extends Future<Buffer | string | null> {
-  constructor(
-    private readonly br: BufReader,
-    private readonly byte: number,
-    private readonly line: boolean,
-  ) {
-    super();
-  }
-  poll(cx: Context): Poll<Buffer | string | null> {
-    const br = this.br;
-    for (;;) {
-      const end = br.findDelimiter(this.byte);
-      if (end > 0) {
-        if (end - 1 > br.maxLength) throw tooLong(br.maxLength);
-        return this.finish(br.take(end), true);
-      }
-      if (br.buffer().length > br.maxLength) throw tooLong(br.maxLength);
-      const more = br.pollFill(cx);
-      if (more === Pending) return Pending;
-      if (!more) {
-        const rest = br.buffer();
-        if (rest.length === 0) return null;
-        return this.finish(br.take(rest.length), false);
-      }
-    }
-  }
-  private finish(b: Buffer, delimited: boolean): Buffer | string {
-    if (!this.line) return b;
-    let n = b.length;
-    if (delimited) {
-      n--;
-      if (n > 0 && b[n - 1] === 0x0d) n--;
-    }
-    return b.toString('utf8', 0, n);
-  }
-}
-
-function tooLong(max: number): IoError {
-  return new IoError('FRAME_TOO_LONG', `BufReader: a line or record is longer than maxLength ${max} bytes`);
-}
-
-class BufReadFuture extends Future<number> {
-  constructor(
-    private readonly br: BufReader,
-    private readonly out: Uint8Array,
-  ) {
-    super();
-  }
-  poll(cx: Context): Poll<number> {
-    const br = this.br;
-    if (this.out.length === 0) return 0;
-    if (br.buffer().length === 0) {
-      const more = br.pollFill(cx);
-      if (more === Pending) return Pending;
-      if (!more) return 0;
-    }
-    const b = br.buffer();
-    const n = Math.min(b.length, this.out.length);
-    this.out.set(b.subarray(0, n));
-    br.consume(n);
-    return n;
-  }
-}
-
-class BufChunkFuture extends Future<Buffer | null> {
-  constructor(private readonly br: BufReader) {
-    super();
-  }
-  poll(cx: Context): Poll<Buffer | null> {
-    const br = this.br;
-    if (br.buffer().length === 0) {
-      const more = br.pollFill(cx);
-      if (more === Pending) return Pending;
-      if (!more) return null;
-    }
-    return br.take(br.buffer().length);
+    return new ReadChunkFuture(this);
   }
 }

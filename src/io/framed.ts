@@ -7,6 +7,8 @@ import { BufReader } from './buf_reader.js';
 import { IoError } from './error.js';
 import type { Decoder, Encoder } from './codec.js';
 import type { AsyncRead, AsyncReadWrite, AsyncWrite } from './traits.js';
+import { asAsyncWrite, type FutureRead, type FutureWrite } from './compat.js';
+import { WriteAllFuture } from './util/write.js';
 
 /**
  * Reads items decoded by `codec` from a reader. `readFrame` is cancel-safe: the bytes of a
@@ -20,9 +22,9 @@ import type { AsyncRead, AsyncReadWrite, AsyncWrite } from './traits.js';
  */
 export class FramedRead<T> {
   /** @internal */
-  readonly br: BufReader;
+  readonly br: BufReader<AsyncRead | FutureRead>;
   constructor(
-    reader: AsyncRead,
+    reader: AsyncRead | FutureRead,
     readonly decoder: Decoder<T>,
   ) {
     this.br = new BufReader(reader, { maxLength: Number.MAX_SAFE_INTEGER });
@@ -88,10 +90,13 @@ class ReadFrameFuture<T> extends Future<T | null> {
  * ```
  */
 export class FramedWrite<T> {
+  readonly writer: AsyncWrite;
   constructor(
-    readonly writer: AsyncWrite,
+    writer: AsyncWrite | FutureWrite,
     readonly encoder: Encoder<T>,
-  ) {}
+  ) {
+    this.writer = asAsyncWrite(writer);
+  }
   /**
    * Encodes `item` and writes it all (memory bounded by the socket's high-water mark).
    *
@@ -106,9 +111,7 @@ export class FramedWrite<T> {
    * ```
    */
   writeFrame(item: T): Future<void> {
-    const bytes = this.encoder.encode(item);
-    const w = this.writer;
-    return w.writeChunk !== undefined ? w.writeChunk(bytes) : w.writeAll(bytes);
+    return new WriteAllFuture(this.writer, this.encoder.encode(item), true);
   }
 }
 

@@ -1,14 +1,22 @@
 /**
- * kyoto io: `IoError`, `BufReader`, `copy`, `copyBidirectional` and the `Framed` codecs
+ * kyoto io: the `AsyncRead` / `AsyncWrite` traits, their generic futures, `IoError`, `BufReader`,
+ * `copy`, `copyBidirectional` and the `Framed` codecs
  * (see docs/net.md).
  * @module
  */
 export { IoError, toIoError } from './error.js';
-export type { AsyncRead, AsyncWrite, AsyncReadWrite } from './traits.js';
+export type { AsyncRead, AsyncWrite, AsyncBufRead, AsyncReadWrite } from './traits.js';
+export type { FutureRead, FutureWrite } from './compat.js';
+export { asAsyncRead, asAsyncWrite } from './compat.js';
 export { BufReader } from './buf_reader.js';
 export { stdin, stdout, stderr, Stdin, Stdout, Stderr } from './stdio.js';
 export type { BufReaderOptions } from './buf_reader.js';
-export { copy, copyBidirectional } from './copy.js';
+export { read, readChunk } from './util/read.js';
+export { readExact } from './util/read_exact.js';
+export { readToEnd } from './util/read_to_end.js';
+export { write, writeAll, writeChunk } from './util/write.js';
+export { flush, shutdown } from './util/flush.js';
+export { copy, copyBidirectional } from './util/copy.js';
 export { LinesCodec, LengthDelimitedCodec } from './codec.js';
 export type { Decoder, Encoder, Codec, LengthDelimitedOptions } from './codec.js';
 export { Framed, FramedRead, FramedWrite } from './framed.js';

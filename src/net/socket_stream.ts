@@ -25,15 +25,11 @@ import {
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { IoError, toIoError } from '../io/error.js';
 import type { Future } from '../future/future.js';
-import {
-  FlushFuture,
-  ReadChunkFuture,
-  ReadExactFuture,
-  ReadFuture,
-  ShutdownFuture,
-  WriteAllFuture,
-  WriteFuture,
-} from './stream_futures.js';
+import type { AsyncRead, AsyncWrite } from '../io/traits.js';
+import { ReadChunkFuture, ReadFuture } from '../io/util/read.js';
+import { ReadExactFuture } from '../io/util/read_exact.js';
+import { WriteAllFuture, WriteFuture } from '../io/util/write.js';
+import { FlushFuture, ShutdownFuture } from '../io/util/flush.js';
 
 /** Largest piece a single `write` hands to the socket (bounds what one write can buffer). */
 export const MAX_WRITE = 64 * 1024;
@@ -107,7 +103,7 @@ function eofReceived(s: Socket): boolean {
  * yield* stream.writeAll(buf.subarray(0, n));
  * ```
  */
-export abstract class SocketStream implements RegistrationOwner {
+export abstract class SocketStream implements RegistrationOwner, AsyncRead, AsyncWrite {
   /** @internal the reactor registration. */
   readonly reg: Registration;
   /** @internal bytes returned by the socket but not yet given to a reader (from a short read). */
@@ -156,7 +152,7 @@ export abstract class SocketStream implements RegistrationOwner {
     };
   }
 
-  /** @internal polls for the next chunk: a Buffer, null at EOF. Cancel-safe. */
+  /** `AsyncRead`, zero-copy: the next chunk libuv received (yours), null at EOF. Cancel-safe. */
   pollReadChunk(cx: Context): Poll<Buffer | null> {
     const reg = this.reg;
     let chunk = this.leftover;
@@ -191,7 +187,7 @@ export abstract class SocketStream implements RegistrationOwner {
     return Pending;
   }
 
-  /** @internal polls a read into `buf`: bytes read, 0 at EOF. Cancel-safe. */
+  /** `AsyncRead`: reads into `buf`, bytes read, 0 at EOF. Cancel-safe. */
   pollRead(cx: Context, buf: Uint8Array): Poll<number> {
     if (buf.length === 0) return 0;
     const chunk = this.pollReadChunk(cx);
@@ -212,11 +208,18 @@ export abstract class SocketStream implements RegistrationOwner {
     return new IoError('EPIPE', `write to ${this.label()} failed: the stream was shut down or closed`);
   }
 
-  /**
-   * @internal polls a write of up to MAX_WRITE bytes of `buf`. `owned`: the caller gives up the
-   * buffer (no copy); otherwise the bytes are copied, so the caller may reuse `buf` at once.
-   */
-  pollWrite(cx: Context, buf: Uint8Array, owned: boolean): Poll<number> {
+  /** `AsyncWrite`: writes up to MAX_WRITE bytes of `buf` (copied: `buf` may be reused at once). */
+  pollWrite(cx: Context, buf: Uint8Array): Poll<number> {
+    return this.pollWriteSome(cx, buf, false);
+  }
+
+  /** `AsyncWrite`, zero-copy: like `pollWrite`, but the socket keeps `buf` (do not modify it). */
+  pollWriteOwned(cx: Context, buf: Uint8Array): Poll<number> {
+    return this.pollWriteSome(cx, buf, true);
+  }
+
+  /** `owned`: the caller gives up the buffer (no copy); otherwise the bytes are copied. */
+  private pollWriteSome(cx: Context, buf: Uint8Array, owned: boolean): Poll<number> {
     const s = this.socket;
     // The writable state is read directly: the public getters cost more than the write itself
     // on the hot path of a small-message server.
@@ -251,7 +254,7 @@ export abstract class SocketStream implements RegistrationOwner {
     return n;
   }
 
-  /** @internal ready once everything written so far left the socket's buffer. */
+  /** `AsyncWrite`: ready once everything written so far left the socket's buffer. */
   pollFlush(cx: Context): Poll<void> {
     const s = this.socket;
     if (s.writableLength === 0 || s.destroyed) {
@@ -266,7 +269,7 @@ export abstract class SocketStream implements RegistrationOwner {
     return Pending;
   }
 
-  /** @internal half-close: flush and send FIN; ready once done. */
+  /** `AsyncWrite`: half-close, flush and send FIN; ready once done. */
   pollShutdown(cx: Context): Poll<void> {
     const s = this.socket;
     if ((this.reg.readiness & ERROR) !== 0) throw this.reg.error!;
@@ -336,7 +339,7 @@ export abstract class SocketStream implements RegistrationOwner {
    * ```
    */
   write(buf: Uint8Array): Future<number> {
-    return new WriteFuture(this, buf, false);
+    return new WriteFuture(this, buf);
   }
 
   /**

@@ -2,12 +2,13 @@
  * `ReadHalf` / `WriteHalf`: the two directions of a stream, usable from two tasks at once.
  * @module
  */
-import type { Future } from '../future/future.js';
+import type { Context, Future, Poll } from '../future/future.js';
+import type { AsyncRead, AsyncWrite } from '../io/traits.js';
 import type { SocketStream } from './socket_stream.js';
 
 /**
- * The reading half of a split stream (`stream.split()`). Each half has its own waker slot, so a
- * reader task and a writer task can wait on the same socket concurrently.
+ * The reading half of a split stream (`stream.split()`), an `AsyncRead`. Each half has its own
+ * waker slot, so a reader task and a writer task can wait on the same socket concurrently.
  *
  * @example
  * ```ts
@@ -16,8 +17,20 @@ import type { SocketStream } from './socket_stream.js';
  * for (let c = yield* rd.readChunk(); c !== null; c = yield* rd.readChunk()) handle(c);
  * ```
  */
-export class ReadHalf<S extends SocketStream = SocketStream> {
+export class ReadHalf<S extends SocketStream = SocketStream> implements AsyncRead {
   constructor(readonly stream: S) {}
+  /** `AsyncRead` (see `TcpStream.pollRead`). */
+  pollRead(cx: Context, buf: Uint8Array): Poll<number> {
+    return this.stream.pollRead(cx, buf);
+  }
+  /** `AsyncRead`, zero-copy (see `TcpStream.pollReadChunk`). */
+  pollReadChunk(cx: Context): Poll<Buffer | null> {
+    return this.stream.pollReadChunk(cx);
+  }
+  /** @internal for error messages. */
+  label(): string {
+    return this.stream.label();
+  }
   /**
    * See `TcpStream.read` (cancel-safe).
    *
@@ -77,15 +90,31 @@ export class ReadHalf<S extends SocketStream = SocketStream> {
 }
 
 /**
- * The writing half of a split stream.
+ * The writing half of a split stream, an `AsyncWrite`.
  *
  * @example
  * ```ts
  * function* pumpOut(wr: WriteHalf, msg: Buffer) { yield* wr.writeAll(msg); yield* wr.shutdown(); }
  * ```
  */
-export class WriteHalf<S extends SocketStream = SocketStream> {
+export class WriteHalf<S extends SocketStream = SocketStream> implements AsyncWrite {
   constructor(readonly stream: S) {}
+  /** `AsyncWrite` (see `TcpStream.pollWrite`). */
+  pollWrite(cx: Context, buf: Uint8Array): Poll<number> {
+    return this.stream.pollWrite(cx, buf);
+  }
+  /** `AsyncWrite`, zero-copy (see `TcpStream.pollWriteOwned`). */
+  pollWriteOwned(cx: Context, buf: Uint8Array): Poll<number> {
+    return this.stream.pollWriteOwned(cx, buf);
+  }
+  /** `AsyncWrite` (see `TcpStream.pollFlush`). */
+  pollFlush(cx: Context): Poll<void> {
+    return this.stream.pollFlush(cx);
+  }
+  /** `AsyncWrite` (see `TcpStream.pollShutdown`). */
+  pollShutdown(cx: Context): Poll<void> {
+    return this.stream.pollShutdown(cx);
+  }
   /**
    * See `TcpStream.write`.
    *

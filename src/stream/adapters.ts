@@ -159,7 +159,7 @@ export interface BroadcastStreamOptions extends AdapterOptions {
 
 /** True for a broadcast `Lagged(n)` error. */
 function isLagged(e: unknown): e is Error & { n: number } {
-  return e instanceof Error && e.name === 'Lagged' && typeof (e as { n?: unknown }).n === 'number';
+  return e instanceof Error && (e.name === 'LaggedError' || e.name === 'Lagged') && typeof (e as { n?: unknown }).n === 'number';
 }
 
 /**

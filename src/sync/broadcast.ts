@@ -1,11 +1,18 @@
 /**
  * `broadcast<T>(capacity)`: every receiver sees every value; slow receivers lag.
+ *
+ * Invariants (`test/sync/broadcast_watch.test.ts`, `test/sync/broadcast_lag.test.ts`): a receiver
+ * reads values in send order; a receiver more than `capacity` behind gets one `LaggedError(n)`
+ * and continues with the oldest value held; every such loss is counted on the channel (lagged
+ * receivers, lag events, values missed) and reported to the console as a `broadcast-lagged`
+ * lint, so that a publisher outrunning its subscribers is never silent.
  * @module
  */
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { WakerSlot } from '../future/waker_slot.js';
 import { pollProceed } from '../runtime/coop.js';
 import { reportSendWithoutReceivers, trackResource, type ResourceInfo } from '../runtime/resources.js';
-import { Lagged, RecvError, SendError, checkCount } from './errors.js';
+import { LaggedError, RecvError, SendError, checkCount } from './errors.js';
 import { WaiterList, type WaiterNode } from './waiter_list.js';
 
 /** @internal */
@@ -17,18 +24,48 @@ class Shared<T> {
   senders = 1;
   receivers = 0;
   readonly waiters = new WaiterList<BRecv<T>>();
+  /** Receivers that lagged at least once. */
+  laggedReceivers = 0;
+  /** `LaggedError`s raised. */
+  lagEvents = 0;
+  /** Values receivers missed, summed over receivers. */
+  missed = 0;
 
   constructor(readonly cap: number) {
     this.buf = new Array<T | undefined>(cap).fill(undefined);
     this.mask = cap - 1;
+    trackResource(this);
   }
 
   wakeAll(): void {
-    for (let h = this.waiters.shift(); h !== null; h = this.waiters.shift()) {
-      const w = h.waker;
-      h.waker = null;
-      w?.wake();
+    for (let h = this.waiters.shift(); h !== null; h = this.waiters.shift()) h.slot.wake();
+  }
+
+  resourceInfo(): ResourceInfo {
+    const info: ResourceInfo = {
+      kind: 'broadcast',
+      label: `channel, capacity ${this.cap}`,
+      waiters: this.waiters.length,
+      details: {
+        receivers: this.receivers,
+        senders: this.senders,
+        laggedReceivers: this.laggedReceivers,
+        lagEvents: this.lagEvents,
+        missed: this.missed,
+      },
+    };
+    if (this.lagEvents > 0) {
+      info.problems = [
+        {
+          kind: 'broadcast-lagged',
+          severity: 'error',
+          message: `broadcast channel (capacity ${this.cap}): ${this.laggedReceivers} receiver(s) lagged ${this.lagEvents} time(s) and missed ${this.missed} value(s), overwritten before they read them. If every value matters, give each subscriber its own mpsc channel (send waits for room), or let the publisher yield (yieldNow) at least once per ${this.cap} sends.`,
+          value: this.missed,
+          count: this.lagEvents,
+        },
+      ];
     }
+    return info;
   }
 }
 
@@ -36,7 +73,7 @@ class BRecv<T> extends Future<T | undefined> implements WaiterNode {
   wPrev: WaiterNode | null = null;
   wNext: WaiterNode | null = null;
   wList: WaiterList<WaiterNode> | null = null;
-  waker: Waker | null = null;
+  readonly slot = new WakerSlot();
 
   constructor(readonly rx: BroadcastReceiver<T>) {
     super();
@@ -48,20 +85,18 @@ class BRecv<T> extends Future<T | undefined> implements WaiterNode {
     if (rx.next < sh.tail) {
       if (!pollProceed(cx)) return Pending;
       if (sh.waiters.has(this)) sh.waiters.remove(this);
-      this.waker = null;
+      this.slot.clear();
       return rx.take();
     }
     if (sh.senders === 0) return pollProceed(cx) ? undefined : Pending;
-    const w = cx.waker;
-    const cur = this.waker;
-    if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+    this.slot.register(cx);
     if (!sh.waiters.has(this)) sh.waiters.push(this);
     return Pending;
   }
 
   /** Leaves the waiter list in O(1); nothing was taken, so nothing is lost. */
   override drop(): void {
-    this.waker = null;
+    this.slot.clear();
     this.rx.shared.waiters.remove(this);
   }
 }
@@ -86,6 +121,8 @@ export class BroadcastReceiver<T> implements Disposable {
   /** @internal Sequence number of the next value to read. */
   next: number;
   private closed = false;
+  /** This receiver lagged at least once (counted once in the channel's `laggedReceivers`). */
+  private lagged = false;
 
   constructor(/** @internal */ readonly shared: Shared<T>) {
     this.next = shared.tail;
@@ -100,7 +137,13 @@ export class BroadcastReceiver<T> implements Disposable {
     if (this.next < oldest) {
       const n = oldest - this.next;
       this.next = oldest;
-      throw new Lagged(n);
+      if (!this.lagged) {
+        this.lagged = true;
+        sh.laggedReceivers++;
+      }
+      sh.lagEvents++;
+      sh.missed += n;
+      throw new LaggedError(n);
     }
     const v = sh.buf[this.next & sh.mask] as T;
     this.next++;
@@ -241,7 +284,8 @@ export class BroadcastSender<T> implements Disposable {
   }
 
   /**
-   * Number of live receivers.
+   * Number of live receivers: those subscribed and not closed. `send` returns the same figure;
+   * at 0, `send` throws `SendError`, so a publisher can check it to stop producing.
    *
    * @example
    * ```ts

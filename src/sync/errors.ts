@@ -41,14 +41,15 @@ export class RecvError extends Error {
 /**
  * A broadcast receiver fell behind by more than the channel's capacity: `n` values were
  * overwritten before it read them. The receiver continues with the oldest value still held.
+ * (`Lagged` is the same class under its earlier name.)
  *
  * @example
  * ```ts
- * try { v = yield* rx.recv(); } catch (e) { if (e instanceof Lagged) skipped += e.n; else throw e; }
+ * try { v = yield* rx.recv(); } catch (e) { if (e instanceof LaggedError) skipped += e.n; else throw e; }
  * ```
  */
-export class Lagged extends Error {
-  override name = 'Lagged';
+export class LaggedError extends Error {
+  override name = 'LaggedError';
   /** How many values this receiver missed. */
   readonly n: number;
   constructor(n: number) {
@@ -56,6 +57,11 @@ export class Lagged extends Error {
     this.n = n;
   }
 }
+
+/** The earlier name of {@link LaggedError}: the same class, so `instanceof Lagged` keeps working. */
+export const Lagged = LaggedError;
+/** The earlier name of {@link LaggedError}. */
+export type Lagged = LaggedError;
 
 /**
  * Thrown by `Semaphore.acquire` / `tryAcquire` once the semaphore is closed.

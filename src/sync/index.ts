@@ -2,7 +2,7 @@
  * kyoto sync: locks, semaphores, notifications, barriers and channels (see docs/sync.md).
  * @module
  */
-export { SendError, RecvError, Lagged, AcquireError, GuardReleasedError } from './errors.js';
+export { SendError, RecvError, Lagged, LaggedError, AcquireError, GuardReleasedError } from './errors.js';
 export { oneshot, OneshotSender, OneshotReceiver } from './oneshot.js';
 export { Semaphore, SemaphorePermit } from './semaphore.js';
 export { Mutex, MutexGuard } from './mutex.js';

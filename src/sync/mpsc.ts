@@ -360,7 +360,7 @@ export class Receiver<T> implements Disposable, AsyncIterable<T> {
     return {
       kind: 'mpsc',
       label: c.cap === Infinity ? 'unbounded' : `capacity ${c.cap}`,
-      waiters: c.sendWaiters.length + c.closedWaiters.length + (c.rxWaker === null ? 0 : 1),
+      waiters: c.sendWaiters.length + c.closedWaiters.length + c.rxWaiting(),
       details: {
         queued: c.buf.length,
         reserved: c.reserved,

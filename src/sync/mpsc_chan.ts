@@ -5,9 +5,15 @@
  * `reserve` that finds no room queues in an intrusive waiter list; when the receiver takes a
  * message the freed slot is reserved for the head of that queue (so a pending send that is
  * dropped hands its slot on, and a dropped send never sends).
+ *
+ * The receiving side has one consumer, but a second task that calls `recv()` while another is
+ * waiting is not left hung: it is kept in `rxOthers` and every waiting receive is woken together
+ * (whoever polls first takes the message, the others wait again), so each finishes once the
+ * channel closes (`test/sync/mpsc_two_receivers.test.ts`).
  * @module
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { WakerSlot } from '../future/waker_slot.js';
 import { pollProceed } from '../runtime/coop.js';
 import { reportSendWithoutReceivers } from '../runtime/resources.js';
 import { SendError, polledAfterCompletion } from './errors.js';
@@ -27,9 +33,12 @@ export class Chan<T> {
   /** Live sender handles. */
   senders = 1;
   rxClosed = false;
-  rxWaker: Waker | null = null;
-  /** The receive future that registered `rxWaker` (so only it can unregister it on drop). */
+  /** The waker of the pending receive. */
+  readonly rx = new WakerSlot();
+  /** The receive future that registered `rx` (so only it can unregister it on drop). */
   rxFut: object | null = null;
+  /** Receives of other tasks waiting at the same time (a misuse of the single consumer). */
+  rxOthers: Map<object, Waker> | null = null;
   readonly sendWaiters = new WaiterList<CapacityWait<T, unknown>>();
   /** `sender.closed()` futures waiting for the receiver to close. */
   readonly closedWaiters = new WaiterList<ClosedFut>();
@@ -46,11 +55,7 @@ export class Chan<T> {
   /** Appends and wakes the receiver. */
   push(v: T): void {
     this.buf.push(v);
-    const w = this.rxWaker;
-    if (w !== null) {
-      this.rxWaker = null;
-      w.wake();
-    }
+    this.wakeRx();
   }
 
   /** Reserves freed slots for queued senders, in order. */
@@ -60,9 +65,7 @@ export class Chan<T> {
       q.shift();
       this.reserved++;
       h.state = GRANTED;
-      const w = h.waker;
-      h.waker = null;
-      w?.wake();
+      h.slot.wake();
     }
   }
 
@@ -78,12 +81,43 @@ export class Chan<T> {
     return this.rxClosed || (this.senders === 0 && this.reserved === 0 && this.sendWaiters.head === null);
   }
 
+  /** Wakes every waiting receive; each registers again if it finds nothing. */
   wakeRx(): void {
-    const w = this.rxWaker;
+    const w = this.rx.waker;
     if (w !== null) {
-      this.rxWaker = null;
+      this.rx.waker = null;
+      this.rxFut = null;
       w.wake();
     }
+    const o = this.rxOthers;
+    if (o !== null) {
+      this.rxOthers = null;
+      for (const x of o.values()) x.wake();
+    }
+  }
+
+  /** Registers receive future `fut` polled with `cx` to be woken by the next message or close. */
+  registerRx(fut: object, cx: Context): void {
+    const cur = this.rxFut;
+    if (cur === null || cur === fut || this.rx.waker === null || this.rx.waker.willWake(cx.waker)) {
+      this.rx.register(cx);
+      this.rxFut = fut;
+      return;
+    }
+    (this.rxOthers ??= new Map()).set(fut, cx.waker.clone());
+  }
+
+  /** `fut` stops waiting (it completed or was dropped). */
+  unregisterRx(fut: object): void {
+    if (this.rxFut === fut) {
+      this.rxFut = null;
+      this.rx.clear();
+    } else if (this.rxOthers !== null) this.rxOthers.delete(fut);
+  }
+
+  /** Receives waiting now. */
+  rxWaiting(): number {
+    return (this.rx.waker === null ? 0 : 1) + (this.rxOthers === null ? 0 : this.rxOthers.size);
   }
 
   /** Reports (to the console) a send attempted after the receiver closed. */
@@ -95,16 +129,8 @@ export class Chan<T> {
   closeRx(): void {
     if (this.rxClosed) return;
     this.rxClosed = true;
-    for (let h = this.sendWaiters.shift(); h !== null; h = this.sendWaiters.shift()) {
-      const w = h.waker;
-      h.waker = null;
-      w?.wake();
-    }
-    for (let h = this.closedWaiters.shift(); h !== null; h = this.closedWaiters.shift()) {
-      const w = h.waker;
-      h.waker = null;
-      w?.wake();
-    }
+    for (let h = this.sendWaiters.shift(); h !== null; h = this.sendWaiters.shift()) h.slot.wake();
+    for (let h = this.closedWaiters.shift(); h !== null; h = this.closedWaiters.shift()) h.slot.wake();
     this.wakeRx();
   }
 }
@@ -114,7 +140,7 @@ export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode
   wPrev: WaiterNode | null = null;
   wNext: WaiterNode | null = null;
   wList: WaiterList<WaiterNode> | null = null;
-  waker: Waker | null = null;
+  readonly slot = new WakerSlot();
   state = INIT;
 
   constructor(readonly chan: Chan<T>) {
@@ -150,19 +176,17 @@ export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode
         return this.complete(false);
       }
       this.state = QUEUED;
-      this.waker = cx.waker.clone();
+      this.slot.register(cx);
       chan.sendWaiters.push(this as CapacityWait<T, unknown>);
       return Pending;
     }
     if (st === QUEUED) {
       if (chan.rxClosed) {
         this.state = DONE;
-        this.waker = null;
+        this.slot.clear();
         throw this.closedError('the receiver was closed');
       }
-      const w = cx.waker;
-      const cur = this.waker;
-      if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+      this.slot.register(cx);
       return Pending;
     }
     throw polledAfterCompletion(this.constructor.name);
@@ -172,7 +196,7 @@ export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode
   override drop(): void {
     const st = this.state;
     this.state = DONE;
-    this.waker = null;
+    this.slot.clear();
     const chan = this.chan;
     if (st === QUEUED) {
       chan.sendWaiters.remove(this as CapacityWait<T, unknown>);
@@ -291,23 +315,17 @@ export class RecvManyFut<T> extends Future<number> {
       const out = this.out;
       for (let i = 0; i < n; i++) out.push(buf.shift());
       if (chan.sendWaiters.head !== null) chan.assign();
+      if (chan.rxFut === this) chan.unregisterRx(this);
       return n;
     }
     if (chan.isDone()) return pollProceed(cx) ? 0 : Pending;
-    const w = cx.waker;
-    const cur = chan.rxWaker;
-    if (cur === null || !cur.willWake(w)) chan.rxWaker = w.clone();
-    chan.rxFut = this;
+    chan.registerRx(this, cx);
     return Pending;
   }
 
-  /** Unregisters its wake-up (only if it is still the one registered); takes nothing. */
+  /** Unregisters its wake-up; takes nothing. */
   override drop(): void {
-    const chan = this.chan;
-    if (chan.rxFut === this) {
-      chan.rxFut = null;
-      chan.rxWaker = null;
-    }
+    this.chan.unregisterRx(this);
   }
 }
 
@@ -316,7 +334,7 @@ export class ClosedFut extends Future<void> implements WaiterNode {
   wPrev: WaiterNode | null = null;
   wNext: WaiterNode | null = null;
   wList: WaiterList<WaiterNode> | null = null;
-  waker: Waker | null = null;
+  readonly slot = new WakerSlot();
   constructor(readonly chan: Chan<unknown>) {
     super();
   }
@@ -327,15 +345,13 @@ export class ClosedFut extends Future<void> implements WaiterNode {
       chan.closedWaiters.remove(this);
       return undefined;
     }
-    const w = cx.waker;
-    const cur = this.waker;
-    if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+    this.slot.register(cx);
     if (!chan.closedWaiters.has(this)) chan.closedWaiters.push(this);
     return Pending;
   }
   /** Leaves the waiter list in O(1). */
   override drop(): void {
-    this.waker = null;
+    this.slot.clear();
     this.chan.closedWaiters.remove(this);
   }
 }
@@ -352,22 +368,16 @@ export class RecvFut<T> extends Future<T | undefined> {
       if (!pollProceed(cx)) return Pending;
       const v = chan.buf.shift();
       if (chan.sendWaiters.head !== null) chan.assign();
+      if (chan.rxFut === this) chan.unregisterRx(this);
       return v;
     }
     if (chan.isDone()) return pollProceed(cx) ? undefined : Pending;
-    const w = cx.waker;
-    const cur = chan.rxWaker;
-    if (cur === null || !cur.willWake(w)) chan.rxWaker = w.clone();
-    chan.rxFut = this;
+    chan.registerRx(this, cx);
     return Pending;
   }
 
-  /** Unregisters its wake-up (only if it is still the one registered); takes nothing. */
+  /** Unregisters its wake-up; takes nothing. */
   override drop(): void {
-    const chan = this.chan;
-    if (chan.rxFut === this) {
-      chan.rxFut = null;
-      chan.rxWaker = null;
-    }
+    this.chan.unregisterRx(this);
   }
 }

@@ -5,7 +5,7 @@
  */
 export { Instant } from './instant.js';
 export { Sleep, sleep, sleepUntil } from './sleep.js';
-export { Timeout, Elapsed, timeout, timeoutAt } from './timeout.js';
+export { Timeout, Elapsed, ElapsedError, timeout, timeoutAt } from './timeout.js';
 export type { TimeoutTarget } from './timeout.js';
 export { Interval, interval, intervalAt } from './interval.js';
 export type { IntervalOptions, MissedTickBehavior } from './interval.js';

@@ -18,11 +18,11 @@ import { PolledAfterCompletionError } from '../util/errors.js';
  * @example
  * ```ts
  * try { yield* timeout(100, fetchUser(1)); }
- * catch (e) { if (e instanceof Elapsed) console.log('too slow, deadline was', e.deadline); }
+ * catch (e) { if (e instanceof ElapsedError) console.log('too slow, deadline was', e.deadline); }
  * ```
  */
-export class Elapsed extends Error {
-  override name = 'Elapsed';
+export class ElapsedError extends Error {
+  override name = 'ElapsedError';
   /** The deadline that passed. */
   readonly deadline: Instant;
   constructor(message: string, deadline: Instant) {
@@ -30,6 +30,11 @@ export class Elapsed extends Error {
     this.deadline = deadline;
   }
 }
+
+/** The earlier name of {@link ElapsedError}: the same class, so `instanceof Elapsed` keeps working. */
+export const Elapsed = ElapsedError;
+/** The earlier name of {@link ElapsedError}. */
+export type Elapsed = ElapsedError;
 
 /** What `timeout` accepts: a future, or a generator object (driven like `future(genFn, ...)`). */
 export type TimeoutTarget<T> = Future<T> | Generator<unknown, T, unknown>;
@@ -93,7 +98,7 @@ export class Timeout<T> extends Future<T> {
     if (this.delay.pollSleep(cx, false) === Pending) return Pending;
     this.inner = null;
     inner.drop();
-    throw new Elapsed(`${this.what}: deadline elapsed before the future completed`, this.delay.deadline);
+    throw new ElapsedError(`${this.what}: deadline elapsed before the future completed`, this.delay.deadline);
   }
 
   override drop(): void {

@@ -16,13 +16,14 @@ import {
   copyBidirectional,
   TcpListener,
   TcpStream,
-  type AsyncRead,
+  type FutureRead,
   type Future,
 } from '../../src/index.js';
 import { DROPPED, pollOnceThenDrop } from './helpers.js';
 
 /** An in-memory reader giving `chunks` one by one; every other poll is Pending (it wakes itself). */
-class MemReader implements AsyncRead {
+/** The older future-returning reader shape, still accepted through `asAsyncRead`. */
+class MemReader implements FutureRead {
   private i = 0;
   private flip = false;
   constructor(

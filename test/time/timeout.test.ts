@@ -42,7 +42,7 @@ test('timeout throws Elapsed at the deadline and drops the inner future first', 
       return 'no';
     } catch (e) {
       assert.ok(e instanceof Elapsed);
-      assert.equal(e.name, 'Elapsed');
+      assert.equal(e.name, 'ElapsedError');
       assert.match(e.message, /timeout: deadline elapsed/);
       assert.ok(e.deadline.equals(t0.add(250)));
       return [t0.elapsed(), probe.dropped];
