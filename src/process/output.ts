@@ -48,7 +48,7 @@ export class OutputFuture extends Future<Output> {
 
   private drain(cx: Context, r: NodeReader, into: Buffer[]): boolean {
     for (;;) {
-      const c = r.pollChunk(cx);
+      const c = r.pollReadChunk(cx);
       if (c === Pending) return false;
       if (c === null) return true;
       into.push(c);

@@ -13,12 +13,12 @@
  * @module
  */
 import type { Readable } from 'node:stream';
-import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { Pending, type Context, type Future, type Poll } from '../future/future.js';
 import { ExternalWaker } from './external_waker.js';
 import { pollProceed } from '../runtime/coop.js';
 import { toIoError } from '../io/error.js';
-import { PolledAfterCompletionError } from '../util/errors.js';
-import { ReadFuture } from './io_futures.js';
+import type { AsyncRead } from '../io/traits.js';
+import { ReadChunkFuture, ReadFuture } from '../io/util/read.js';
 
 /**
  * An AsyncRead over a Node readable stream.
@@ -29,7 +29,7 @@ import { ReadFuture } from './io_futures.js';
  * const n = yield* out.read(buf);      // 0 at EOF
  * ```
  */
-export class NodeReader {
+export class NodeReader implements AsyncRead {
   private leftover: Buffer | null = null;
   private ended = false;
   private error: Error | null = null;
@@ -62,7 +62,7 @@ export class NodeReader {
    */
   pollRead(cx: Context, buf: Uint8Array): Poll<number> {
     if (buf.length === 0) return 0;
-    const c = this.pollChunk(cx);
+    const c = this.pollReadChunk(cx);
     if (c === Pending) return Pending;
     if (c === null) return 0;
     if (c.length <= buf.length) {
@@ -79,10 +79,10 @@ export class NodeReader {
    *
    * @example
    * ```ts
-   * const c = r.pollChunk(cx); if (c !== Pending && c !== null) out.push(c);
+   * const c = r.pollReadChunk(cx); if (c !== Pending && c !== null) out.push(c);
    * ```
    */
-  pollChunk(cx: Context): Poll<Buffer | null> {
+  pollReadChunk(cx: Context): Poll<Buffer | null> {
     const l = this.leftover;
     if (l !== null) {
       if (!pollProceed(cx)) return Pending;
@@ -124,19 +124,7 @@ export class NodeReader {
    * ```
    */
   readChunk(): Future<Buffer | null> {
-    return new ChunkFuture(this);
+    return new ReadChunkFuture(this);
   }
 }
 
-class ChunkFuture extends Future<Buffer | null> {
-  private done = false;
-  constructor(private readonly r: NodeReader) {
-    super();
-  }
-  poll(cx: Context): Poll<Buffer | null> {
-    if (this.done) throw new PolledAfterCompletionError('readChunk');
-    const c = this.r.pollChunk(cx);
-    if (c !== Pending) this.done = true;
-    return c;
-  }
-}

@@ -17,7 +17,9 @@ import { Pending, type Context, type Poll, type Future } from '../future/future.
 import { ExternalWaker } from './external_waker.js';
 import { pollProceed } from '../runtime/coop.js';
 import { IoError, toIoError } from '../io/error.js';
-import { WriteFuture, flushOf, shutdownOf, writeAllOf } from './io_futures.js';
+import type { AsyncWrite } from '../io/traits.js';
+import { WriteAllFuture, WriteFuture } from '../io/util/write.js';
+import { FlushFuture, ShutdownFuture } from '../io/util/flush.js';
 
 /** Largest chunk one write hands to the stream: bounds what a single write may buffer. */
 export const MAX_WRITE = 64 * 1024;
@@ -31,7 +33,7 @@ export const MAX_WRITE = 64 * 1024;
  * yield* child.stdin!.shutdown(); // EOF for the child
  * ```
  */
-export class NodeWriter {
+export class NodeWriter implements AsyncWrite {
   private error: Error | null = null;
   private ending = false;
   private finished = false;
@@ -128,7 +130,7 @@ export class NodeWriter {
    * ```
    */
   write(buf: Uint8Array): Future<number> {
-    return new WriteFuture(this, buf, false);
+    return new WriteFuture(this, buf);
   }
 
   /**
@@ -140,7 +142,7 @@ export class NodeWriter {
    * ```
    */
   writeAll(buf: Uint8Array): Future<void> {
-    return writeAllOf(this, buf);
+    return new WriteAllFuture(this, buf, false);
   }
 
   /**
@@ -152,7 +154,7 @@ export class NodeWriter {
    * ```
    */
   flush(): Future<void> {
-    return flushOf(this);
+    return new FlushFuture(this);
   }
 
   /**
@@ -164,7 +166,7 @@ export class NodeWriter {
    * ```
    */
   shutdown(): Future<void> {
-    return shutdownOf(this);
+    return new ShutdownFuture(this);
   }
 
   /** @internal ends the stream without waiting (Tokio drops a child's stdin before `wait`). */

@@ -6,9 +6,9 @@ import { stdin, stdout, stderr } from '../../src/io/stdio.js';
 const mode = process.argv[2];
 await run(function* () {
   if (mode === 'upper') {
-    const rd = new BufReader(stdin());
+    const lines = new BufReader(stdin()).lines();
     let n = 0;
-    for (let l = yield* rd.readLine(); l !== null; l = yield* rd.readLine()) {
+    for (let l = yield* lines.next(); l !== undefined; l = yield* lines.next()) {
       yield* stdout().writeAll(Buffer.from(`${++n}:${l.toUpperCase()}\n`));
     }
     yield* stdout().flush();
