@@ -16,6 +16,7 @@ export { Pending, Future, NoRuntimeError, isFuture } from './future/future.js';
 export type { Poll, Waker, Context, Gen, Output } from './future/future.js';
 export { ready, pending, pollFn, lazy } from './future/helpers.js';
 export { fromPromise } from './future/promise.js';
+export type { PromiseFn } from './future/promise.js';
 export { future, fromGenerator } from './future/gen_future.js';
 export { trackResource, listResources } from './runtime/resources.js';
 export type { ResourceInfo, TrackedResource } from './runtime/resources.js';

@@ -16,6 +16,7 @@
  */
 import { Future, handoff, type Context } from '../future/future.js';
 import { Task } from '../runtime/task.js';
+import { isKyotoPath, plainLocation, sourceLocation } from '../runtime/location.js';
 
 /** Captures that may be taken back to back. */
 export const TRACE_BURST = 200;
@@ -53,7 +54,6 @@ let lastRefill = 0;
 let users = 0;
 
 /** Frames inside kyoto's own sources are not user frames. */
-const kyotoRoot = new URL('..', import.meta.url).pathname;
 
 function clockOf(cx: Context): number {
   // A task's runtime caches the clock during a drain: no clock read per suspension.
@@ -139,19 +139,12 @@ export function parseFrames(stack: string): AwaitFrame[] {
     const fn = m[1] ?? '';
     let where = m[2] ?? m[3] ?? '';
     if (where === '<anonymous>' || where.startsWith('node:') || where.startsWith('native')) continue;
-    if (where.startsWith('file://')) {
-      try {
-        const path = new URL(where.replace(/:\d+:\d+$/, '')).pathname;
-        const pos = /:(\d+:\d+)$/.exec(where);
-        where = pos === null ? path : `${path}:${pos[1]}`;
-      } catch {
-        /* keep as is */
-      }
-    }
-    if (where.startsWith(kyotoRoot)) {
+    where = plainLocation(where);
+    if (isKyotoPath(where)) {
       if (out.length > 0) break;
       continue;
     }
+    where = sourceLocation(where);
     out.push({ fn: cleanFnName(fn), location: where });
   }
   return out;

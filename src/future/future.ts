@@ -125,7 +125,7 @@ export class NoRuntimeError extends Error {
  * const msg = await run(function* () { return yield* new CounterFuture(3); });
  * ```
  */
-export abstract class Future<T> implements Iterator<Future<unknown>, T, unknown>, Disposable {
+export abstract class Future<T> implements Iterator<Future<unknown>, T, unknown>, PromiseLike<T>, Disposable {
   /** Advances the future: the value when ready, else `Pending` after registering `cx.waker`. */
   abstract poll(cx: Context): Poll<T>;
 
@@ -184,7 +184,45 @@ export abstract class Future<T> implements Iterator<Future<unknown>, T, unknown>
   throw(err?: unknown): IteratorResult<Future<unknown>, T> {
     throw err;
   }
+
+  /**
+   * Makes every future awaitable from async code: the first `then` (what `await` calls) runs the
+   * future as a task (on the current runtime, or the default one from plain async code) and
+   * every `then` settles with its output or its error. A future is run once, however many times
+   * it is awaited. Inside a task, await with `yield*`, which needs no task of its own.
+   *
+   * @example
+   * ```ts
+   * async function handler() {
+   *   await sleep(200);                  // really waits 200 ms
+   *   const msg = await rx.recv();       // a kyoto future, awaited from async code
+   * }
+   * ```
+   */
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    let p = running.get(this) as Promise<T> | undefined;
+    if (p === undefined) {
+      const run = thenHooks.run;
+      p =
+        run === null
+          ? Promise.reject(new NoRuntimeError(`${this.constructor.name} was awaited before kyoto's runtime was loaded`))
+          : (run(this) as Promise<T>);
+      running.set(this, p);
+    }
+    return p.then(onFulfilled, onRejected);
+  }
 }
+
+/** The promise of each future that was awaited from async code (a future runs once). */
+const running = new WeakMap<Future<unknown>, Promise<unknown>>();
+
+/** @internal How `Future.then` runs a future as a task; installed by `task/interop.ts`. */
+export const thenHooks = {
+  run: null as ((fut: Future<unknown>) => Promise<unknown>) | null,
+};
 
 /** The value type a future resolves to. */
 export type Output<F> = F extends Future<infer T> ? T : never;

@@ -47,13 +47,23 @@ function installBeforeExit(): void {
   });
 }
 
+/**
+ * @internal The executor of the one runtime with pending `blockOn` roots, or null when none or
+ * several have (where `await fut` from plain async code runs).
+ */
+export function soleRootExecutor(): Executor | null {
+  if (withPendingRoots.size !== 1) return null;
+  for (const r of withPendingRoots) return r.executor;
+  return null;
+}
+
 /** @internal The pending `blockOn` roots of one runtime. */
 export class RootSet {
   private readonly roots = new Map<Task<unknown>, (e: unknown) => void>();
   private checkPending = false;
 
   constructor(
-    private readonly ex: Executor,
+    readonly executor: Executor,
     /** The dump lines a DeadlockError carries. */
     private readonly describe: () => string[],
   ) {}
@@ -84,11 +94,11 @@ export class RootSet {
     if (this.roots.size === 0 || this.checkPending) return;
     // Something (an armed timer, an open socket) can still wake a task: no deadlock now, and no
     // setImmediate either. If the sources go away later without a wake, beforeExit catches it.
-    if (this.ex.pendingWakeSources() > 0) return;
+    if (this.executor.pendingWakeSources() > 0) return;
     this.checkPending = true;
     setImmediate(() => {
       this.checkPending = false;
-      const ex = this.ex;
+      const ex = this.executor;
       if (this.roots.size === 0 || ex.queue.length > 0) return;
       if (ex.pendingWakeSources() > 0 || promiseWaits.pending > 0) return;
       if (nodeHasForeignWork()) return;
@@ -98,7 +108,7 @@ export class RootSet {
 
   /** Rejects stuck roots with DeadlockError and aborts them. */
   failDeadlocked(): void {
-    if (this.roots.size === 0 || this.ex.queue.length > 0) return;
+    if (this.roots.size === 0 || this.executor.queue.length > 0) return;
     const lines = this.describe();
     // Waits that can never be satisfied (an acquire of more permits than exist) say why.
     lines.push(...describeImpossibleWaits());

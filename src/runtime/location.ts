@@ -1,12 +1,26 @@
 /**
- * Spawn locations: the first source line outside kyoto that led to a spawn. Capturing a stack
- * costs a few microseconds, so it is done once per task body function (the hoisted generator
- * functions kyoto recommends are captured once, ever) and at most {@link MAX_CAPTURES} times in
- * all, so programs that spawn fresh closures do not pay it on every spawn.
+ * Spawn locations: the first source line outside kyoto that led to a spawn, as the user wrote it.
+ *
+ * Capturing a stack costs a few microseconds, so it is done once per task body function (the
+ * hoisted generator functions kyoto recommends are captured once, ever) and at most
+ * {@link MAX_CAPTURES} times in all, so programs that spawn fresh closures do not pay it on every
+ * spawn.
+ *
+ * Invariants (test/edge/location.test.ts):
+ * - A location never points into kyoto's own files, whether V8 reports the compiled files
+ *   (`dist/src/...js`) or, under `--enable-source-maps`, the sources (`src/...ts`).
+ * - A location is the user's source line with and without `--enable-source-maps`: without it, a
+ *   compiled file's position is mapped through its `.js.map` (read once per file, cached).
  * @module
  */
+import { readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, resolve } from 'node:path';
 
 const here = new URL('..', import.meta.url).pathname; // .../src/ (or dist/src/)
+/** kyoto's sources as a source-mapped stack names them (dist/src/ -> src/). */
+const hereMapped = here.replace(/\/dist\/src\/$/, '/src/');
 
 /** Distinct functions whose location is captured before capture stops. */
 export const MAX_CAPTURES = 1_000;
@@ -58,22 +72,96 @@ export function namedMeta(body: object, name: string): TaskMeta {
   return base.name === name ? base : new TaskMeta(name, base.location);
 }
 
-/** The first stack frame outside kyoto's own sources, as `file:line:col`. */
+/** True for a path inside kyoto's own sources, compiled or source-mapped. */
+export function isKyotoPath(path: string): boolean {
+  return path.startsWith(here) || path.startsWith(hereMapped);
+}
+
+const FRAME_LOC = /\(?((?:file:\/\/|\/|node:)[^()\s]+:\d+:\d+)\)?\s*$/;
+
+/** The first stack frame outside kyoto's own sources, as `file:line:col` of the user's source. */
 export function captureLocation(): string {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 16;
   Error.captureStackTrace(holder, captureLocation);
   Error.stackTraceLimit = limit;
-  const lines = (holder.stack ?? '').split('\n');
+  return firstUserLocation(holder.stack ?? '');
+}
+
+/** The first frame of `stack` outside kyoto and Node, mapped to the user's source; '' if none. */
+export function firstUserLocation(stack: string): string {
+  const lines = stack.split('\n');
   for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const m = /\(?((?:file:\/\/|\/|node:)[^()\s]+:\d+:\d+)\)?\s*$/.exec(line);
+    const m = FRAME_LOC.exec(lines[i]!);
     if (m === null) continue;
     const loc = m[1]!;
-    const path = loc.startsWith('file://') ? new URL(loc.replace(/:\d+:\d+$/, '')).pathname : loc;
-    if (path.startsWith(here) || loc.startsWith('node:')) continue;
-    return loc.startsWith('file://') ? loc.slice('file://'.length) : loc;
+    if (loc.startsWith('node:')) continue;
+    const where = plainLocation(loc);
+    if (isKyotoPath(where)) continue;
+    return sourceLocation(where);
   }
   return '';
+}
+
+/** `file:///a/b.js:3:4` -> `/a/b.js:3:4`; a plain path is returned as it is. */
+export function plainLocation(loc: string): string {
+  if (!loc.startsWith('file://')) return loc;
+  const pos = /:(\d+):(\d+)$/.exec(loc);
+  if (pos === null) return loc;
+  try {
+    return `${fileURLToPath(loc.slice(0, pos.index))}:${pos[1]}:${pos[2]}`;
+  } catch {
+    return loc;
+  }
+}
+
+/** Per compiled file: its source map, or null when it has none (cached either way). */
+const maps = new Map<string, SourceMap | null>();
+/** Files whose map is cached at most (a program with more files keeps compiled positions). */
+const MAX_MAPS = 256;
+
+/**
+ * Maps `/path/file.js:line:col` to the original source through the file's `.js.map`; returns
+ * `loc` unchanged when the file has no map (already a source, or not compiled with maps).
+ */
+export function sourceLocation(loc: string): string {
+  const pos = /^(.*):(\d+):(\d+)$/.exec(loc);
+  if (pos === null) return loc;
+  const file = pos[1]!;
+  if (!file.endsWith('.js') && !file.endsWith('.mjs') && !file.endsWith('.cjs')) return loc;
+  const map = mapOf(file);
+  if (map === null) return loc;
+  const e = map.findEntry(Number(pos[2]) - 1, Number(pos[3]) - 1) as {
+    originalSource?: string;
+    originalLine?: number;
+    originalColumn?: number;
+  };
+  if (e.originalSource === undefined || e.originalLine === undefined || e.originalColumn === undefined) return loc;
+  let src = e.originalSource;
+  if (src.startsWith('file://')) src = fileURLToPath(src);
+  else if (!src.startsWith('/')) src = resolve(dirname(file), src);
+  return `${src}:${e.originalLine + 1}:${e.originalColumn + 1}`;
+}
+
+function mapOf(file: string): SourceMap | null {
+  const cached = maps.get(file);
+  if (cached !== undefined) return cached;
+  let map: SourceMap | null = null;
+  try {
+    const text = readFileSync(file, 'utf8');
+    const m = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text);
+    if (m !== null && !m[1]!.startsWith('data:')) {
+      const mapUrl = new URL(m[1]!, pathToFileURL(file));
+      const payload = JSON.parse(readFileSync(mapUrl, 'utf8')) as { sourceRoot?: string; sources: string[] };
+      const root = new URL(payload.sourceRoot ?? '', mapUrl);
+      payload.sources = payload.sources.map((s) => fileURLToPath(new URL(s, root)));
+      delete payload.sourceRoot;
+      map = new SourceMap(payload as ConstructorParameters<typeof SourceMap>[0]);
+    }
+  } catch {
+    map = null;
+  }
+  if (maps.size < MAX_MAPS) maps.set(file, map);
+  return map;
 }

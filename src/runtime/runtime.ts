@@ -16,7 +16,7 @@ import { metaFor, namedMeta } from './location.js';
 import { checkBody, type AnyFn, type BodyArgs, type BodyOutput, type SpawnBody } from './spawn_body.js';
 import { snapshotTask, type TaskSnapshot } from './snapshot.js';
 import { collectMetrics, type RuntimeMetrics } from './metrics.js';
-import { RootSet } from './deadlock.js';
+import { RootSet, soleRootExecutor } from './deadlock.js';
 import { describeRuntime } from './dump.js';
 import { RuntimeShutdownError, Shutdown } from './shutdown.js';
 import { GenFuture, cleanupHooks } from '../future/gen_future.js';
@@ -299,6 +299,18 @@ cleanupHooks.finishCleanup = (gen, awaiting) => {
   const rt = Runtime.tryCurrent() ?? Runtime.default();
   rt.spawnTask('cleanup', GenFuture.resume(gen, awaiting), []);
 };
+
+/**
+ * @internal Where a future awaited from async code runs: the current task's runtime; else the one
+ * runtime running a `blockOn` (so `rt.blockOn(async () => { await sleep(1); })` stays on `rt`
+ * and its clock); else, with none or several, the default runtime.
+ */
+export function ambientRuntime(): Runtime {
+  const rt = Runtime.tryCurrent();
+  if (rt !== null) return rt;
+  const only = soleRootExecutor() as (Executor & { runtime?: Runtime }) | null;
+  return only?.runtime ?? Runtime.default();
+}
 
 function nameOf(body: unknown): string {
   if (typeof body === 'function') return (body as { name: string }).name || 'task';

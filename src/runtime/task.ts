@@ -82,7 +82,7 @@ export let currentTask: Task<unknown> | null = null;
  * if (!h.isFinished()) h.abort();
  * ```
  */
-export interface JoinHandle<T> extends Future<T>, PromiseLike<T> {
+export interface JoinHandle<T> extends Future<T> {
   /** Task id, unique in the process. */
   readonly id: number;
   /** Task name: the generator function's name or the one given to `spawnNamed`. */
@@ -214,7 +214,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     return (this.state & COMPLETE) !== 0;
   }
 
-  then<R1 = T, R2 = never>(
+  override then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {

@@ -66,7 +66,8 @@ function seedList(s: number | readonly number[]): readonly number[] {
 export async function explore(build: SimBuild, opts: ExploreOptions): Promise<ExploreResult> {
   const replay = replaySeed();
   const seeds = replay !== null ? [replay] : seedList(opts.seeds);
-  const prev = { strategy: ambient.strategy, depth: ambient.depth };
+  const prev = { strategy: ambient.strategy, depth: ambient.depth, exploring: ambient.exploring };
+  ambient.exploring = replay === null;
   ambient.strategy = opts.strategy ?? 'random';
   ambient.depth = opts.depth ?? 3;
   let steps = 0;
@@ -88,6 +89,7 @@ export async function explore(build: SimBuild, opts: ExploreOptions): Promise<Ex
   } finally {
     ambient.strategy = prev.strategy;
     ambient.depth = prev.depth;
+    ambient.exploring = prev.exploring;
   }
   return { runs: seeds.length, steps, distinctTraces: hashes.size };
 }

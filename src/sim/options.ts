@@ -41,6 +41,8 @@ export const ambient = {
   strategy: 'random' as Strategy,
   depth: 3,
   record: false,
+  /** Inside `explore`: await tracing (source lines in dumps) stays off unless replaying one seed. */
+  exploring: false,
   /** Traces of the runs made while recording (for `checkDeterminism`). */
   recorded: [] as string[][],
 };

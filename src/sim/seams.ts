@@ -69,6 +69,13 @@ export class SimTimeDriver extends TimeDriver {
     return this.wheel.count > 0 ? this.origin + this.wheel.nextDeadline() : Infinity;
   }
 
+  /** The dump line: armed timers and the next deadline, in virtual time. */
+  override describe(): string[] {
+    const n = this.wheel.count;
+    if (n === 0) return [];
+    return [`time: ${n} timer${n === 1 ? '' : 's'} armed, next at ${this.nextDeadline()} ms of virtual time`];
+  }
+
   /** Armed timers. */
   armed(): number {
     return this.wheel.count;

@@ -27,3 +27,4 @@ export type {
   ListenerLike,
   LineReader,
 } from './adapters.js';
+export { StreamMap } from './stream_map.js';

@@ -89,7 +89,7 @@ export class BatchSemaphore {
       this.permits -= want;
       this.assigned -= h.have;
       h.have = h.needed;
-      q.shift();
+      void q.shift();
       h.state = GRANTED;
       impossibleWaits.delete(h);
       h.slot.wake();

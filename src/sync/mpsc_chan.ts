@@ -62,7 +62,7 @@ export class Chan<T> {
   assign(): void {
     const q = this.sendWaiters;
     for (let h = q.head; h !== null && this.buf.length + this.reserved < this.cap; h = q.head) {
-      q.shift();
+      void q.shift();
       this.reserved++;
       h.state = GRANTED;
       h.slot.wake();

@@ -277,7 +277,7 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner,
           this.sources.push(source);
         }
       }
-      if (done) list.splice(i, 1);
+      if (done) void list.splice(i, 1);
       else i++;
     }
     if (list.length === 0) this.cleanups = null;

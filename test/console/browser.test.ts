@@ -114,7 +114,7 @@ test('web UI: task rows, sorting, filtering, a task detail with chain and histog
     });
     assert.ok(painted > 100, `histogram canvas has drawn pixels (${painted})`);
     assert.match(await page.textContent('#chain') ?? '', /ticker > sleep\(20 ms\)/);
-    assert.match(await page.textContent('#chain') ?? '', /demo_app\.js:\d+:\d+/);
+    assert.match(await page.textContent('#chain') ?? '', /demo_app\.ts:\d+:\d+/);
     const taskShot = shotPath('console-task.png', profile);
     await page.screenshot({ path: taskShot });
     assertPng(taskShot);

@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { DeadlockError, Future, Pending, Runtime, future, join, mpsc, setAwaitTracing, sleep, startConsole, timeout, yieldNow, type Context, type Poll } from '../../src/index.js';
 import { ForgetfulFuture, Parked } from './demo_app.js';
 
-const here = fileURLToPath(import.meta.url);
+// Locations are the user's source lines: this test's .ts file (mapped through its source map).
+const here = fileURLToPath(new URL('../../../test/console/dump.test.ts', import.meta.url));
 const source = readFileSync(here, 'utf8').split('\n');
-/** `file:line` of the line holding `marker` in this (compiled) file. */
+/** `file:line` of the line holding `marker` in this test's source file. */
 function lineOf(marker: string): string {
   const i = source.findIndex((l) => l.includes(marker) && !l.includes('lineOf('));
   assert.ok(i >= 0, `marker ${marker}`);

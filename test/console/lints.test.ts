@@ -40,7 +40,7 @@ test('blocking poll: names the task, its location and duration, and suggests spa
     const l = rt.lints().find((x) => x.kind === 'blocking-poll');
     assert.ok(l, `blocking-poll lint in ${kinds(rt.lints()).join(',')}`);
     assert.equal(l.taskName, 'busyPoll');
-    assert.match(l.location, /lints\.test\.js:\d+:\d+/);
+    assert.match(l.location, /lints\.test\.ts:\d+:\d+/);
     assert.ok(l.value >= 30, `duration ${l.value}`);
     assert.match(l.message, /busyPoll .*blocked the executor for \d+ ms in one poll; move .* to spawnBlocking/);
     assert.ok(!kinds(rt.lints()).includes('never-yielded'), 'a 30 ms poll is not "never yielded" at the 1 s default');

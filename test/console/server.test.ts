@@ -84,7 +84,7 @@ test('server: the SSE stream sends the state, then updates with new tasks', asyn
   assert.equal(row.state, 'idle');
   assert.equal(row.kind, 'task');
   assert.equal(row.polls, 1);
-  assert.match(row.location, /server\.test\.js:\d+:\d+/);
+  assert.match(row.location, /server\.test\.ts:\d+:\d+/);
   assert.match(row.chain, /^jobs > waiter > Recv \(waiting .* for a job\)$/);
   for (const k of ['busyMs', 'scheduledMs', 'idleMs', 'ageMs', 'wakes', 'selfWakes', 'sinceWakeMs', 'parent'] as const) {
     assert.equal(typeof row[k], 'number', k);

@@ -84,7 +84,7 @@ test('terminal UI: table, sorting, navigation, details, lints view, quit', { ski
     keys('Enter');
     s = await waitFor((x) => /task acceptLoop \(id \d+\)/.test(x), 'acceptLoop details');
     assert.match(s, /await chain: acceptLoop > TcpListener\.accept \(waiting .* for a connection\)/);
-    assert.match(s, /at .*demo_app\.js:\d+:\d+/);
+    assert.match(s, /at .*demo_app\.ts:\d+:\d+/);
     assert.match(s, /poll time: n=1/);
     // Escape goes back; j moves down one row; Enter opens that one.
     keys('Escape');

@@ -111,6 +111,6 @@ test('default unhandled-error report names the task and its spawn location', asy
   }
   assert.equal(lines.length, 1);
   assert.match(lines[0]!, /lonelyFailure/);
-  assert.match(lines[0]!, /executor\.test\.js:\d+/);
+  assert.match(lines[0]!, /executor\.test\.ts:\d+/);
   assert.match(lines[0]!, /unseen/);
 });

@@ -335,7 +335,7 @@ test('an unawaited failing task is reported through onUnhandledTaskError with na
   assert.equal(seen.length, 1);
   assert.equal(seen[0]!.name, 'orphan');
   assert.equal(seen[0]!.msg, 'nobody listens');
-  assert.match(seen[0]!.location, /task\.test\.js:\d+:\d+/);
+  assert.match(seen[0]!.location, /task\.test\.ts:\d+:\d+/);
 });
 
 test('metrics and task snapshots use Tokio names and count polls', async () => {

@@ -37,12 +37,13 @@ function* sleeper() {
 test('timers released by rt.shutdown() (tasks aborted) shrink the slab too; a live timer keeps its entry', async () => {
   const rt = new Runtime();
   const cx = contextFromWaker(noopWaker());
-  const keeper = await rt.blockOn(function* () {
+  // Wrapped: futures are thenable, so a promise resolved with one would await it.
+  const { keeper } = await rt.blockOn(function* () {
     const k = sleep(3_600_000);
     assert.equal(k.poll(cx), Pending); // entry near the bottom: does not pin the slab
     for (let i = 0; i < 100_000; i++) spawn(sleeper);
     yield* yieldNow();
-    return k;
+    return { keeper: k };
   });
   assert.ok(slab.capacity >= 100_000);
   await rt.shutdown();

@@ -12,6 +12,8 @@
  *   `repair`. `hold(a, b)`: everything waits, nothing is lost, until `release` (or `repair`).
  * - `lossRate`: the probability that a datagram is lost on a healthy link. Streams are reliable.
  *
+ * A crashed host's waiting segments are dropped (it retransmits nothing).
+ *
  * Invariants: delivery order is a function of the seed and the sends; held or partitioned
  * stream segments are released in their sending order. Why 10.0.x.y: private, unlike any real
  * peer, and derived from the index, so addresses are stable across bounces.
@@ -125,6 +127,16 @@ export class SimNet {
     const l = this.link(a, b);
     l.held = false;
     if (!l.partitioned) this.flush(l);
+  }
+
+  /**
+   * Host `index` crashed: segments it sent that still wait on a partition or hold are gone (a
+   * dead host retransmits nothing). Packets already on the wire still arrive.
+   */
+  dropWaitingFrom(index: number): void {
+    for (const l of this.links.values()) {
+      if (l.waiting.length > 0) l.waiting = l.waiting.filter((p) => p.src !== index);
+    }
   }
 
   // ---- sending and delivery ------------------------------------------------------------

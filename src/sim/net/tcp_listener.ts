@@ -9,12 +9,12 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../../future/future.js';
-import { pollFn } from '../../future/helpers.js';
 import { pollProceed } from '../../runtime/coop.js';
 import { SocketAddr, parseAddr, type ToSocketAddr } from '../../net/addr.js';
 import type { HostNode, SimEndpoint } from '../node.js';
 import type { SimNet } from './network.js';
 import { callerOf, simIoError } from './context.js';
+import { SimOp } from './op.js';
 import { SimTcpStream } from './tcp_stream.js';
 
 /**
@@ -80,7 +80,7 @@ export class SimTcpListener implements SimEndpoint {
    * ```
    */
   accept(): Future<[SimTcpStream, SocketAddr]> {
-    return pollFn((cx) => this.pollAccept(cx));
+    return new SimOp('TcpListener.accept', this, (cx) => this.pollAccept(cx));
   }
 
   /**
@@ -132,12 +132,17 @@ export class SimTcpListener implements SimEndpoint {
   crash(): void {
     this.close();
   }
+
+  /** @internal */
+  label(): string {
+    return `tcp listener ${this.local.toString()}`;
+  }
 }
 
 /** `TcpListener.bind` inside a simulated host. */
 export function simBind(addr: ToSocketAddr): Future<SimTcpListener> {
   const { host, port } = parseAddr(addr, '0.0.0.0');
-  return pollFn(() => {
+  return new SimOp('TcpListener.bind', { label: () => `tcp ${host}:${port}` }, () => {
     const [net, node] = callerOf('TcpListener.bind');
     if (net.resolve(host, node.index) !== node.index) {
       throw simIoError('EADDRNOTAVAIL', 'bind', `${host}:${port} (not an address of ${node.name})`);
@@ -153,7 +158,7 @@ export function simConnect(addr: ToSocketAddr): Future<SimTcpStream> {
   const { host, port } = parseAddr(addr, '127.0.0.1');
   let stream: SimTcpStream | null = null;
   let done = false;
-  const f = pollFn<SimTcpStream>((cx) => {
+  const f = new SimOp<SimTcpStream>('TcpStream.connect', { label: () => `tcp ${host}:${port}` }, (cx) => {
     if (stream === null) stream = open(host, port);
     if (stream.pollEstablished(cx) === Pending) return Pending;
     done = true;

@@ -14,7 +14,6 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../../future/future.js';
-import { pollFn } from '../../future/helpers.js';
 import { pollProceed } from '../../runtime/coop.js';
 import { IoError } from '../../io/error.js';
 import { SocketAddr } from '../../net/addr.js';
@@ -22,6 +21,7 @@ import type { HostNode, SimEndpoint } from '../node.js';
 import type { SimNet } from './network.js';
 import type { Flow } from './packet_queue.js';
 import { simIoError } from './context.js';
+import { SimOp } from './op.js';
 
 function wake(w: Waker | null): null {
   if (w !== null) w.wake();
@@ -198,7 +198,7 @@ export class SimTcpStream implements SimEndpoint {
    * ```
    */
   read(buf: Uint8Array): Future<number> {
-    return pollFn((cx) => this.pollRead(cx, buf));
+    return new SimOp('TcpStream.read', this, (cx) => this.pollRead(cx, buf));
   }
 
   /**
@@ -211,7 +211,7 @@ export class SimTcpStream implements SimEndpoint {
    */
   readExact(buf: Uint8Array): Future<void> {
     let off = 0;
-    return pollFn((cx) => {
+    return new SimOp('TcpStream.readExact', this, (cx) => {
       while (off < buf.length) {
         const n = this.pollRead(cx, buf.subarray(off));
         if (n === Pending) return Pending;
@@ -231,7 +231,7 @@ export class SimTcpStream implements SimEndpoint {
    * ```
    */
   readChunk(): Future<Buffer | null> {
-    return pollFn((cx) => this.pollReadChunk(cx));
+    return new SimOp('TcpStream.readChunk', this, (cx) => this.pollReadChunk(cx));
   }
 
   /**
@@ -243,7 +243,7 @@ export class SimTcpStream implements SimEndpoint {
    * ```
    */
   write(buf: Uint8Array): Future<number> {
-    return pollFn((cx) => this.pollWrite(cx, buf));
+    return new SimOp('TcpStream.write', this, (cx) => this.pollWrite(cx, buf));
   }
 
   /**
@@ -255,7 +255,7 @@ export class SimTcpStream implements SimEndpoint {
    * ```
    */
   writeAll(buf: Uint8Array): Future<void> {
-    return pollFn((cx) => (this.pollWrite(cx, buf) === Pending ? Pending : undefined));
+    return new SimOp('TcpStream.writeAll', this, (cx) => (this.pollWrite(cx, buf) === Pending ? Pending : undefined));
   }
 
   /**
@@ -279,7 +279,7 @@ export class SimTcpStream implements SimEndpoint {
    * ```
    */
   flush(): Future<void> {
-    return pollFn((cx) => this.pollFlush(cx));
+    return new SimOp('TcpStream.flush', this, (cx) => this.pollFlush(cx));
   }
 
   /**
@@ -291,7 +291,7 @@ export class SimTcpStream implements SimEndpoint {
    * ```
    */
   shutdown(): Future<void> {
-    return pollFn((cx) => this.pollShutdown(cx));
+    return new SimOp('TcpStream.shutdown', this, (cx) => this.pollShutdown(cx));
   }
 
   /**
@@ -303,7 +303,7 @@ export class SimTcpStream implements SimEndpoint {
    * ```
    */
   readable(): Future<void> {
-    return pollFn((cx) => {
+    return new SimOp('TcpStream.readable', this, (cx) => {
       if (this.rx.length > 0 || this.rxEof || this.error !== null || this.closed) return undefined;
       this.reader = cx.waker.clone();
       return Pending;
@@ -319,7 +319,7 @@ export class SimTcpStream implements SimEndpoint {
    * ```
    */
   writable(): Future<void> {
-    return pollFn((cx) => {
+    return new SimOp('TcpStream.writable', this, (cx) => {
       if (this.established || this.error !== null || this.closed) return undefined;
       this.writer = cx.waker.clone();
       return Pending;

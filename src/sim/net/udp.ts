@@ -9,12 +9,12 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../../future/future.js';
-import { pollFn } from '../../future/helpers.js';
 import { pollProceed } from '../../runtime/coop.js';
 import { SocketAddr, parseAddr, type ToSocketAddr } from '../../net/addr.js';
 import type { HostNode, SimEndpoint } from '../node.js';
 import type { SimNet } from './network.js';
 import { callerOf, simIoError } from './context.js';
+import { SimOp } from './op.js';
 
 const DEFAULT_RECV_QUEUE = 1024;
 
@@ -95,7 +95,7 @@ export class SimUdpSocket implements SimEndpoint {
    */
   sendTo(buf: Uint8Array, addr: ToSocketAddr): Future<number> {
     const { host, port } = parseAddr(addr, '127.0.0.1');
-    return pollFn(() => this.sendNow(buf, host, port));
+    return new SimOp('UdpSocket.sendTo', this, () => this.sendNow(buf, host, port));
   }
 
   /**
@@ -107,7 +107,7 @@ export class SimUdpSocket implements SimEndpoint {
    * ```
    */
   recvFrom(buf: Uint8Array): Future<[number, SocketAddr]> {
-    return pollFn((cx) => {
+    return new SimOp('UdpSocket.recvFrom', this, (cx) => {
       const d = this.pollRecv(cx);
       if (d === Pending) return Pending;
       const n = Math.min(buf.length, d.data.length);
@@ -126,7 +126,7 @@ export class SimUdpSocket implements SimEndpoint {
    */
   connect(addr: ToSocketAddr): Future<void> {
     const { host, port } = parseAddr(addr, '127.0.0.1');
-    return pollFn(() => {
+    return new SimOp('UdpSocket.connect', this, () => {
       const dst = this.net.resolve(host, this.node.index);
       if (dst === null) throw simIoError('ENOTFOUND', 'connect to', `${host}:${port}`);
       this.connected = new SocketAddr(this.net.ipOf(dst), port);
@@ -143,7 +143,7 @@ export class SimUdpSocket implements SimEndpoint {
    * ```
    */
   send(buf: Uint8Array): Future<number> {
-    return pollFn(() => {
+    return new SimOp('UdpSocket.send', this, () => {
       const c = this.connected;
       if (c === null) throw simIoError('ENOTCONN', 'send on', this.label());
       return this.sendNow(buf, c.ip, c.port);
@@ -159,7 +159,7 @@ export class SimUdpSocket implements SimEndpoint {
    * ```
    */
   recv(buf: Uint8Array): Future<number> {
-    return pollFn((cx) => {
+    return new SimOp('UdpSocket.recv', this, (cx) => {
       for (;;) {
         const d = this.pollRecv(cx);
         if (d === Pending) return Pending;
@@ -242,7 +242,7 @@ export class SimUdpSocket implements SimEndpoint {
 /** `UdpSocket.bind` inside a simulated host. */
 export function simUdpBind(addr: ToSocketAddr, opts: { recvQueue?: number } = {}): Future<SimUdpSocket> {
   const { host, port } = parseAddr(addr, '0.0.0.0');
-  return pollFn(() => {
+  return new SimOp('UdpSocket.bind', { label: () => `udp ${host}:${port}` }, () => {
     const [net, node] = callerOf('UdpSocket.bind');
     if (net.resolve(host, node.index) !== node.index) {
       throw simIoError('EADDRNOTAVAIL', 'bind', `${host}:${port} (not an address of ${node.name})`);

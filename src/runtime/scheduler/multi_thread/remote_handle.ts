@@ -92,7 +92,7 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
     if (ws !== null) for (const w of ws) w.wake();
   }
 
-  then<R1 = T, R2 = never>(
+  override then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
