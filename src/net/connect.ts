@@ -1,13 +1,14 @@
 /**
- * The connect future shared by TCP and Unix streams: opens the socket on first poll, completes
- * once Node reports it connected, throws the connection error, and closes the half-open socket
- * when dropped.
+ * The connect future shared by TCP and Unix streams: opens the socket (through the runtime's
+ * transport) on first poll, completes once the transport reports it connected, throws the
+ * connection error, and closes the half-open socket when dropped. Tested in test/net/tcp.test.ts.
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
-import { ERROR, WRITABLE, type Registration } from '../runtime/io/registration.js';
+import { ERROR, WRITABLE } from '../runtime/io/registration.js';
 import type { SocketStream } from './socket_stream.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 /** @internal */
 export abstract class ConnectFuture<S extends SocketStream> extends Future<S> {
@@ -17,10 +18,10 @@ export abstract class ConnectFuture<S extends SocketStream> extends Future<S> {
   /** Starts the connection (called at the first poll: futures are lazy). */
   protected abstract open(): S;
   /** Counts the established connection in the I/O driver's metrics. */
-  protected abstract countConnected(reg: Registration): void;
+  protected abstract countConnected(): void;
 
   poll(cx: Context): Poll<S> {
-    if (this.done) throw new Error('connect future polled after it completed');
+    if (this.done) throw new PolledAfterCompletionError('connect');
     let s = this.stream;
     if (s === null) s = this.stream = this.open();
     const reg = s.reg;
@@ -29,10 +30,11 @@ export abstract class ConnectFuture<S extends SocketStream> extends Future<S> {
       s.close();
       throw reg.error!;
     }
-    if (!s.socket.connecting && !s.socket.pending && !s.socket.destroyed) {
+    const raw = s.raw;
+    if (!raw.isConnecting() && !raw.isDestroyed()) {
       if (!pollProceed(cx)) return Pending;
       this.done = true;
-      this.countConnected(reg);
+      this.countConnected();
       reg.readiness |= WRITABLE;
       return s;
     }

@@ -5,31 +5,23 @@
  * them) in a queue bounded by `backlog`. While that queue is full the listener is paused: new
  * connections are refused (closed at once and counted in `ioTcpAcceptRefused`) until the accept
  * loop takes some, so a slow accept loop costs bounded memory. Node offers no way to stop
- * libuv's accept() calls, so refusing is the only bounded choice.
+ * libuv's accept() calls, so refusing is the only bounded choice. A connection that fails while
+ * it waits in the queue keeps its error for whoever accepts it (the transport replays it).
+ * Tested in test/net/connections.test.ts.
  * @module
  */
-import type { Server, Socket } from 'node:net';
+import type { Server } from 'node:net';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { ioDriver } from '../runtime/io/driver.js';
 import { ERROR, READABLE, Registration, type RegistrationOwner } from '../runtime/io/registration.js';
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { IoError, toIoError } from '../io/error.js';
+import { WakerSlot } from '../future/waker_slot.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 import { Ring } from './ring.js';
-
-const QUEUED_ERROR: unique symbol = Symbol('kyoto.queuedError');
-type QueuedSocket = Socket & { [QUEUED_ERROR]?: Error };
-
-/** A connection waiting in the accept queue failed: keep the error for whoever accepts it. */
-function onQueuedError(this: QueuedSocket, err: Error): void {
-  this[QUEUED_ERROR] ??= err;
-}
-
-/** @internal the error a connection met while it waited in the accept queue, if any. */
-export function takeQueuedError(sock: Socket): Error | undefined {
-  sock.removeListener('error', onQueuedError);
-  return (sock as QueuedSocket)[QUEUED_ERROR];
-}
+import type { RawListener, RawListenerEvents, RawStream } from './sys.js';
+import { netStats, type NetStats } from './stats.js';
 
 /** Default bound of the accept queue (and the kernel backlog asked for). */
 export const DEFAULT_BACKLOG = 1024;
@@ -55,45 +47,68 @@ export function checkBacklog(opts: ListenerOptions | undefined): number {
  * const [stream, addr] = yield* listener.accept();
  * ```
  */
-export abstract class SocketListener implements RegistrationOwner {
+export abstract class SocketListener implements RegistrationOwner, RawListenerEvents {
   /** @internal */
   readonly reg: Registration;
   /** @internal */
-  readonly queue: Ring<Socket>;
+  readonly queue: Ring<RawStream>;
   /** Connections refused because the accept queue was full. */
   refused = 0;
+  /** @internal the runtime's net counters. */
+  readonly stats: NetStats;
   private closed = false;
 
   constructor(
-    /** The Node server (listening, created with pauseOnConnect). */
-    readonly server: Server,
+    /** @internal the transport's listener. */
+    readonly raw: RawListener,
     kind: string,
     backlog: number,
   ) {
-    this.queue = new Ring<Socket>(backlog);
+    this.queue = new Ring<RawStream>(backlog);
     this.reg = new Registration(kind, ioDriver(), this);
-    server.on('connection', (sock: Socket) => this.onConnection(sock));
-    server.on('error', (err: Error) => this.reg.setError(toIoError(err, 'accept on', this.label())));
-    server.on('close', () => this.reg.deregister());
+    this.stats = netStats();
+    raw.attach(this);
     trackResource(this);
+  }
+
+  /**
+   * The Node server (only under Node's transport; otherwise throws `IoError` `UNSUPPORTED`).
+   *
+   * @example
+   * ```ts
+   * listener.server.maxConnections = 100;
+   * ```
+   */
+  get server(): Server {
+    const s = (this.raw as { server?: Server }).server;
+    if (s === undefined) throw new IoError('UNSUPPORTED', `${this.label()}: this listener has no Node server (it runs over a non-Node transport)`);
+    return s;
+  }
+
+  /** @internal transport events (`RawListenerEvents`). */
+  onConnection(raw: RawStream): void {
+    if (!this.queue.push(raw)) {
+      this.refused++;
+      this.stats.tcpAcceptRefused++;
+      raw.destroy();
+      return;
+    }
+    this.reg.setReadiness(READABLE);
+  }
+  /** @internal */
+  onError(err: Error): void {
+    this.reg.setError(toIoError(err, 'accept on', this.label()));
+  }
+  /** @internal */
+  onClose(): void {
+    this.reg.deregister();
   }
 
   /** @internal */
   abstract label(): string;
 
-  private onConnection(sock: Socket): void {
-    if (!this.queue.push(sock)) {
-      this.refused++;
-      this.reg.driver.counters.tcpAcceptRefused++;
-      sock.destroy();
-      return;
-    }
-    sock.on('error', onQueuedError); // until accepted, so a failure cannot crash the process
-    this.reg.setReadiness(READABLE);
-  }
-
-  /** @internal */
-  pollAcceptSocket(cx: Context): Poll<Socket> {
+  /** @internal the next accepted connection (unattached). */
+  pollAcceptRaw(cx: Context): Poll<RawStream> {
     const reg = this.reg;
     if (this.queue.length > 0) {
       if (!pollProceed(cx)) return Pending;
@@ -133,7 +148,7 @@ export abstract class SocketListener implements RegistrationOwner {
     if (this.closed) return;
     this.closed = true;
     for (let s = this.queue.shift(); s !== undefined; s = this.queue.shift()) s.destroy();
-    this.server.close();
+    this.raw.close();
     this.reg.deregister();
   }
 
@@ -158,54 +173,45 @@ export abstract class SocketListener implements RegistrationOwner {
   }
 }
 
-/** @internal waits for the server's 'listening' (or its error) and yields `make()`. */
+/** @internal waits for the transport's listen answer and yields `make(raw)`. */
 export class ListenFuture<L> extends Future<L> {
-  private server: Server | null = null;
+  private raw: RawListener | null = null;
   private done = false;
   private error: Error | null = null;
   private listening = false;
-  private waker: import('../future/future.js').Waker | null = null;
+  private readonly waker = new WakerSlot();
+  private readonly answer = (err: Error | null): void => {
+    if (err !== null) this.error = err;
+    else this.listening = true;
+    this.waker.wake();
+  };
 
   constructor(
-    private readonly start: () => Server,
-    private readonly make: (server: Server) => L,
+    private readonly start: (done: (err: Error | null) => void) => RawListener,
+    private readonly make: (raw: RawListener) => L,
     private readonly what: string,
   ) {
     super();
   }
 
   poll(cx: Context): Poll<L> {
-    if (this.done) throw new Error('bind future polled after it completed');
-    if (this.server === null) {
-      const server = this.start();
-      this.server = server;
-      server.once('listening', () => {
-        this.listening = true;
-        this.waker?.wake();
-      });
-      server.once('error', (e: Error) => {
-        this.error = e;
-        this.waker?.wake();
-      });
-    }
+    if (this.done) throw new PolledAfterCompletionError('bind');
+    if (this.raw === null) this.raw = this.start(this.answer);
     if (this.error !== null) {
       this.done = true;
-      this.server.close();
       throw toIoError(this.error, 'bind', this.what);
     }
     if (this.listening) {
       this.done = true;
-      this.server.removeAllListeners('error');
-      return this.make(this.server);
+      return this.make(this.raw);
     }
-    const w = this.waker;
-    if (w === null || !w.willWake(cx.waker)) this.waker = cx.waker.clone();
+    this.waker.register(cx);
     return Pending;
   }
 
   override drop(): void {
     if (this.done) return;
     this.done = true;
-    this.server?.close();
+    this.raw?.close();
   }
 }

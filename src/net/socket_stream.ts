@@ -1,12 +1,17 @@
 /**
- * `SocketStream`: the reading and writing machinery shared by `TcpStream` and `UnixStream`.
+ * `SocketStream`: the reading and writing machinery shared by `TcpStream` and `UnixStream`,
+ * over a transport's `RawStream` (node:net by default, see `net/sys.ts`).
  *
- * The Node socket is driven in paused mode. A read takes whatever libuv has buffered
- * (`socket.read()`); if there is nothing, it clears the READABLE bit, stores the reader waker and
- * returns Pending; the socket's 'readable' event sets the bit again and wakes the reader. Node
- * stops reading from the kernel once its buffer holds a high-water mark, so a task that does not
- * read pushes back on the peer through TCP flow control. A write is Pending while the socket's
- * write buffer is over its high-water mark and resumes on 'drain'.
+ * A read takes whatever the transport has buffered (`raw.read()`); if there is nothing, it
+ * clears the READABLE bit, stores the reader waker and returns Pending; the transport's
+ * `onReadable` sets the bit again and wakes the reader. The transport stops reading from the
+ * kernel once its buffer holds a high-water mark, so a task that does not read pushes back on
+ * the peer through TCP flow control. A write is Pending while the transport's write buffer is
+ * over its high-water mark and resumes on `onDrain`. Invariants: reads are cancel-safe (a
+ * Pending read consumed nothing; a short read keeps the rest in `leftover`); one write hands at
+ * most `MAX_WRITE` bytes to the transport, so one call cannot buffer without bound; an error is
+ * reported by the operation it concerns (a write after the peer's reset says "write").
+ * Tested in test/net/tcp.test.ts, backpressure.test.ts, cancel.test.ts and traits.test.ts.
  * @module
  */
 import type { Socket } from 'node:net';
@@ -30,69 +35,16 @@ import { ReadChunkFuture, ReadFuture } from '../io/util/read.js';
 import { ReadExactFuture } from '../io/util/read_exact.js';
 import { WriteAllFuture, WriteFuture } from '../io/util/write.js';
 import { FlushFuture, ShutdownFuture } from '../io/util/flush.js';
+import { NodeStream } from './node_stream.js';
+import { RAW_CLOSED, RAW_FULL, type RawStream, type RawStreamEvents } from './sys.js';
 
 /** Largest piece a single `write` hands to the socket (bounds what one write can buffer). */
 export const MAX_WRITE = 64 * 1024;
-
-const KY: unique symbol = Symbol('kyoto.stream');
-type KySocket = Socket & { [KY]: SocketStream };
-
-// Listeners shared by every socket (`this` is the socket): no closure per connection.
-function onReadable(this: KySocket): void {
-  const s = this[KY];
-  s.reg.driver.counters.readReadyEvents++;
-  s.reg.setReadiness(READABLE);
-}
-function onConnect(this: KySocket): void {
-  const s = this[KY];
-  s.flags &= ~F_CONNECTING;
-  s.reg.setReadiness(WRITABLE);
-}
-function onDrain(this: KySocket): void {
-  const s = this[KY];
-  s.flags &= ~F_DRAIN_LISTENER;
-  s.reg.setReadiness(WRITABLE);
-}
-function onFinish(this: KySocket): void {
-  const s = this[KY];
-  s.flags |= F_FINISHED;
-  s.reg.wakeWriter();
-}
-function onError(this: KySocket, err: Error): void {
-  const s = this[KY];
-  s.reg.driver.counters.socketErrors++;
-  s.reg.setError(toIoError(err, (s.flags & F_CONNECTING) !== 0 ? 'connect to' : 'I/O on', s.label()));
-}
-function onClose(this: KySocket): void {
-  this[KY].reg.deregister();
-}
-function onFlushed(this: KySocket): void {
-  const s = this[KY];
-  if (s === undefined) return;
-  s.flags &= ~F_FLUSH_PENDING;
-  s.reg.wakeWriter();
-}
-
-const EMPTY = Buffer.alloc(0);
 
 /** @internal flag bits of SocketStream. */
 const F_FLUSH_PENDING = 1;
 const F_FINISHED = 2;
 const F_CONNECTING = 4;
-const F_DRAIN_LISTENER = 8;
-const F_FINISH_LISTENER = 16;
-
-/**
- * True once the peer's FIN arrived (Node sets it before it emits 'readable' for the EOF, and
- * long before 'end'); reading it saves an 'end' listener per connection.
- */
-function wstate(s: Socket): { ending: boolean; destroyed: boolean; needDrain: boolean } {
-  return (s as unknown as { _writableState: { ending: boolean; destroyed: boolean; needDrain: boolean } })._writableState;
-}
-
-function eofReceived(s: Socket): boolean {
-  return (s as unknown as { _readableState: { ended: boolean } })._readableState.ended;
-}
 
 /**
  * A connected byte stream (TCP or Unix). Use the subclasses `TcpStream` / `UnixStream`.
@@ -103,9 +55,11 @@ function eofReceived(s: Socket): boolean {
  * yield* stream.writeAll(buf.subarray(0, n));
  * ```
  */
-export abstract class SocketStream implements RegistrationOwner, AsyncRead, AsyncWrite {
+export abstract class SocketStream implements RegistrationOwner, AsyncRead, AsyncWrite, RawStreamEvents {
   /** @internal the reactor registration. */
   readonly reg: Registration;
+  /** @internal the transport's stream. */
+  readonly raw: RawStream;
   /** @internal bytes returned by the socket but not yet given to a reader (from a short read). */
   leftover: Buffer | null = null;
   /** @internal F_* bits (one field keeps an idle connection small). */
@@ -113,21 +67,65 @@ export abstract class SocketStream implements RegistrationOwner, AsyncRead, Asyn
   /** @internal the one `readChunk()` future of this stream (it holds no state, so it is reused). */
   private chunkFuture: ReadChunkFuture | null = null;
 
-  constructor(
-    /** The underlying Node socket (paused mode; do not attach 'data' listeners). */
-    readonly socket: Socket,
-    kind: string,
-  ) {
-    if (socket.connecting) this.flags |= F_CONNECTING;
+  /** @internal wraps a transport stream (or a Node socket, for the default transport). */
+  constructor(raw: RawStream | Socket, kind: string) {
+    const r: RawStream = raw instanceof NodeStream || !isNodeSocket(raw) ? (raw as RawStream) : new NodeStream(raw);
+    this.raw = r;
     this.reg = new Registration(kind, ioDriver(), this);
-    (socket as KySocket)[KY] = this;
-    socket.on('readable', onReadable);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    if (socket.destroyed) this.reg.deregister();
-    else if (socket.connecting) socket.once('connect', onConnect);
-    else if (!socket.writableNeedDrain) this.reg.readiness |= WRITABLE;
+    if (r.isConnecting()) this.flags |= F_CONNECTING;
+    else if (!r.isDestroyed() && r.writeState() !== RAW_FULL) this.reg.readiness |= WRITABLE;
+    r.attach(this);
     trackResource(this);
+  }
+
+  /**
+   * The underlying Node socket (paused mode; do not attach 'data' listeners). Only streams of
+   * Node's transport have one: under a simulated network this throws `IoError` `UNSUPPORTED`.
+   *
+   * @example
+   * ```ts
+   * stream.socket.setTimeout(0);
+   * ```
+   */
+  get socket(): Socket {
+    const r = this.raw;
+    if (r instanceof NodeStream) return r.socket;
+    throw new IoError('UNSUPPORTED', `${this.label()}: this stream has no Node socket (it runs over a non-Node transport)`);
+  }
+
+  /** @internal transport events (`RawStreamEvents`). */
+  onReadable(): void {
+    const reg = this.reg;
+    reg.driver.counters.readReadyEvents++;
+    reg.setReadiness(READABLE);
+  }
+  /** @internal */
+  onConnect(): void {
+    this.flags &= ~F_CONNECTING;
+    this.reg.setReadiness(WRITABLE);
+  }
+  /** @internal */
+  onDrain(): void {
+    this.reg.setReadiness(WRITABLE);
+  }
+  /** @internal */
+  onFlushed(): void {
+    this.flags &= ~F_FLUSH_PENDING;
+    this.reg.wakeWriter();
+  }
+  /** @internal */
+  onFinish(): void {
+    this.flags |= F_FINISHED;
+    this.reg.wakeWriter();
+  }
+  /** @internal */
+  onError(err: Error): void {
+    this.reg.driver.counters.socketErrors++;
+    this.reg.setError(toIoError(err, (this.flags & F_CONNECTING) !== 0 ? 'connect to' : 'I/O on', this.label()));
+  }
+  /** @internal */
+  onClose(): void {
+    this.reg.deregister();
   }
 
   /** @internal label for dumps and error messages. */
@@ -135,7 +133,7 @@ export abstract class SocketStream implements RegistrationOwner, AsyncRead, Asyn
 
   /** @internal runtime shutdown: close at once. */
   forceClose(): void {
-    this.socket.destroy();
+    this.raw.destroy();
   }
 
   /** @internal console listing. */
@@ -145,14 +143,14 @@ export abstract class SocketStream implements RegistrationOwner, AsyncRead, Asyn
       label: this.label(),
       waiters: (this.reg.reader !== null ? 1 : 0) + (this.reg.writer !== null ? 1 : 0),
       details: {
-        bufferedRead: this.socket.readableLength + (this.leftover?.length ?? 0),
-        bufferedWrite: this.socket.writableLength,
+        bufferedRead: this.raw.readableLength() + (this.leftover?.length ?? 0),
+        bufferedWrite: this.raw.writableLength(),
         open: this.reg.isOpen(),
       },
     };
   }
 
-  /** `AsyncRead`, zero-copy: the next chunk libuv received (yours), null at EOF. Cancel-safe. */
+  /** `AsyncRead`, zero-copy: the next chunk the socket received (yours), null at EOF. Cancel-safe. */
   pollReadChunk(cx: Context): Poll<Buffer | null> {
     const reg = this.reg;
     let chunk = this.leftover;
@@ -161,24 +159,22 @@ export abstract class SocketStream implements RegistrationOwner, AsyncRead, Asyn
       this.leftover = null;
       return chunk;
     }
-    if ((reg.readiness & ERROR) !== 0) throw reg.error!;
-    const sock = this.socket;
-    // With nothing buffered, read() would only re-arm 'readable', which Node already did when
-    // the last read emptied the buffer: skip it (it is the hot path of an echo).
-    chunk = sock.readableLength !== 0 ? (sock.read() as Buffer | null) : null;
+    if ((reg.readiness & ERROR) !== 0) throw this.readError();
+    const raw = this.raw;
+    chunk = raw.read();
     if (chunk !== null) {
       if (!pollProceed(cx)) {
         this.leftover = chunk;
         return Pending;
       }
       reg.driver.counters.bytesRead += chunk.length;
-      return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      return chunk;
     }
-    if ((reg.readiness & READ_CLOSED) !== 0 || eofReceived(sock)) {
+    if ((reg.readiness & READ_CLOSED) !== 0 || raw.eofReceived()) {
       if (!pollProceed(cx)) return Pending;
       if ((reg.readiness & READ_CLOSED) === 0) {
         reg.readiness |= READ_CLOSED;
-        sock.read(); // lets Node emit 'end' (and close a fully finished socket)
+        raw.consumeEof();
       }
       return null;
     }
@@ -202,9 +198,22 @@ export abstract class SocketStream implements RegistrationOwner, AsyncRead, Asyn
     return n;
   }
 
+  /** The connection's error as seen by a reader. */
+  private readError(): IoError {
+    return this.reg.error as IoError;
+  }
+
+  /**
+   * The error a write reports: the connection's error restated as a write failure (after a
+   * peer's reset Node reports `read ECONNRESET`, which would mislead a writer), or EPIPE.
+   */
   private writeError(): IoError {
-    const reg = this.reg;
-    if ((reg.readiness & ERROR) !== 0) return reg.error as IoError;
+    const e = this.reg.error;
+    if ((this.reg.readiness & ERROR) !== 0 && e !== null) {
+      const code = e instanceof IoError ? e.code : 'EIO';
+      const why = code === 'ECONNRESET' ? 'the connection was reset by the peer' : code === 'EPIPE' ? 'the peer closed the connection' : (e.cause instanceof Error ? e.cause.message : e.message);
+      return new IoError(code, `write to ${this.label()} failed: ${why}`, { cause: e, syscall: 'write', address: this.label() });
+    }
     return new IoError('EPIPE', `write to ${this.label()} failed: the stream was shut down or closed`);
   }
 
@@ -220,17 +229,10 @@ export abstract class SocketStream implements RegistrationOwner, AsyncRead, Asyn
 
   /** `owned`: the caller gives up the buffer (no copy); otherwise the bytes are copied. */
   private pollWriteSome(cx: Context, buf: Uint8Array, owned: boolean): Poll<number> {
-    const s = this.socket;
-    // The writable state is read directly: the public getters cost more than the write itself
-    // on the hot path of a small-message server.
-    const ws = wstate(s);
-    if ((this.reg.readiness & (ERROR | WRITE_CLOSED)) !== 0 || ws.ending || ws.destroyed) throw this.writeError();
-    if (ws.needDrain) {
-      // Listeners for rare events are attached on first need: an idle connection stays small.
-      if ((this.flags & F_DRAIN_LISTENER) === 0) {
-        this.flags |= F_DRAIN_LISTENER;
-        s.once('drain', onDrain);
-      }
+    const raw = this.raw;
+    const st = raw.writeState();
+    if ((this.reg.readiness & (ERROR | WRITE_CLOSED)) !== 0 || st === RAW_CLOSED) throw this.writeError();
+    if (st === RAW_FULL) {
       this.reg.clearReadiness(WRITABLE);
       this.reg.registerWriter(cx);
       this.reg.driver.counters.writePendingCount++;
@@ -249,21 +251,21 @@ export abstract class SocketStream implements RegistrationOwner, AsyncRead, Asyn
       out = Buffer.allocUnsafe(n);
       out.set(buf);
     }
-    s.write(out);
+    raw.write(out);
     this.reg.driver.counters.bytesWritten += n;
     return n;
   }
 
   /** `AsyncWrite`: ready once everything written so far left the socket's buffer. */
   pollFlush(cx: Context): Poll<void> {
-    const s = this.socket;
-    if (s.writableLength === 0 || s.destroyed) {
-      if ((this.reg.readiness & ERROR) !== 0) throw this.reg.error!;
+    const raw = this.raw;
+    if (raw.writableLength() === 0 || raw.isDestroyed()) {
+      if ((this.reg.readiness & ERROR) !== 0) throw this.writeError();
       return undefined;
     }
     if ((this.flags & F_FLUSH_PENDING) === 0) {
       this.flags |= F_FLUSH_PENDING;
-      s.write(EMPTY, onFlushed.bind(s as KySocket));
+      raw.flush();
     }
     this.reg.registerWriter(cx);
     return Pending;
@@ -271,17 +273,11 @@ export abstract class SocketStream implements RegistrationOwner, AsyncRead, Asyn
 
   /** `AsyncWrite`: half-close, flush and send FIN; ready once done. */
   pollShutdown(cx: Context): Poll<void> {
-    const s = this.socket;
-    if ((this.reg.readiness & ERROR) !== 0) throw this.reg.error!;
-    if ((this.flags & F_FINISHED) !== 0 || s.writableFinished || s.destroyed) return undefined;
-    if ((this.flags & F_FINISH_LISTENER) === 0) {
-      this.flags |= F_FINISH_LISTENER;
-      s.once('finish', onFinish);
-    }
-    if (!s.writableEnded) {
-      s.end();
-      this.reg.clearReadiness(WRITABLE);
-    }
+    const raw = this.raw;
+    if ((this.reg.readiness & ERROR) !== 0) throw this.writeError();
+    if ((this.flags & F_FINISHED) !== 0 || raw.isFinished() || raw.isDestroyed()) return undefined;
+    this.reg.clearReadiness(WRITABLE);
+    raw.end();
     if ((this.flags & F_FINISHED) !== 0) return undefined;
     this.reg.registerWriter(cx);
     return Pending;
@@ -431,7 +427,7 @@ export abstract class SocketStream implements RegistrationOwner, AsyncRead, Asyn
    * ```
    */
   close(): void {
-    this.socket.destroy();
+    this.raw.destroy();
   }
 
   /** `using stream = ...` closes the stream at the end of the block. */
@@ -450,4 +446,9 @@ export abstract class SocketStream implements RegistrationOwner, AsyncRead, Asyn
   isOpen(): boolean {
     return this.reg.isOpen();
   }
+}
+
+/** True for a node:net Socket (the constructor also accepts one, for the default transport). */
+function isNodeSocket(x: unknown): x is Socket {
+  return typeof (x as Socket).setNoDelay === 'function' && typeof (x as Socket).pause === 'function' && typeof (x as RawStream).attach !== 'function';
 }

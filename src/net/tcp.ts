@@ -2,15 +2,16 @@
  * TCP: `TcpListener` and `TcpStream`.
  * @module
  */
-import * as net from 'node:net';
+import type { Socket } from 'node:net';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import type { Registration } from '../runtime/io/registration.js';
 import { SocketAddr, formatAddr, parseAddr, type ToSocketAddr } from './addr.js';
 import { SocketStream } from './socket_stream.js';
 import { ConnectFuture } from './connect.js';
-import { ListenFuture, SocketListener, checkBacklog, takeQueuedError, type ListenerOptions } from './listener.js';
+import { ListenFuture, SocketListener, checkBacklog, type ListenerOptions } from './listener.js';
 import { ReadHalf, WriteHalf } from './split.js';
-import { toIoError } from '../io/error.js';
+import type { RawListener, RawStream } from './sys.js';
+import { transport } from './transport.js';
+import { netStats } from './stats.js';
 
 /**
  * A TCP connection. Read and write it from one task, or `split()` it for two.
@@ -32,8 +33,8 @@ export class TcpStream extends SocketStream {
   /** @internal the peer address (known at accept / connect time). */
   peer: SocketAddr | null;
 
-  /** @internal wraps a Node socket; use `TcpStream.connect` or `TcpListener.accept`. */
-  constructor(socket: net.Socket, peer: SocketAddr | null) {
+  /** @internal wraps a transport stream; use `TcpStream.connect` or `TcpListener.accept`. */
+  constructor(socket: RawStream | Socket, peer: SocketAddr | null) {
     super(socket, 'tcp');
     this.peer = peer;
   }
@@ -67,8 +68,8 @@ export class TcpStream extends SocketStream {
    */
   peerAddr(): SocketAddr {
     if (this.peer !== null) return this.peer;
-    const s = this.socket;
-    return (this.peer = new SocketAddr(s.remoteAddress ?? '', s.remotePort ?? 0));
+    const a = this.raw.remoteAddress();
+    return (this.peer = new SocketAddr(a?.address ?? '', a?.port ?? 0));
   }
 
   /**
@@ -80,8 +81,8 @@ export class TcpStream extends SocketStream {
    * ```
    */
   localAddr(): SocketAddr {
-    const s = this.socket;
-    return new SocketAddr(s.localAddress ?? '', s.localPort ?? 0);
+    const a = this.raw.localAddress();
+    return new SocketAddr(a?.address ?? '', a?.port ?? 0);
   }
 
   /**
@@ -93,7 +94,7 @@ export class TcpStream extends SocketStream {
    * ```
    */
   setNoDelay(noDelay = true): this {
-    this.socket.setNoDelay(noDelay);
+    this.raw.setNoDelay(noDelay);
     return this;
   }
 
@@ -106,7 +107,7 @@ export class TcpStream extends SocketStream {
    * ```
    */
   setKeepAlive(enable = true, initialDelayMs = 0): this {
-    this.socket.setKeepAlive(enable, initialDelayMs);
+    this.raw.setKeepAlive(enable, initialDelayMs);
     return this;
   }
 
@@ -133,11 +134,10 @@ class TcpConnectFuture extends ConnectFuture<TcpStream> {
     super();
   }
   protected open(): TcpStream {
-    const sock = net.connect({ host: this.host, port: this.port, allowHalfOpen: true });
-    return new TcpStream(sock, new SocketAddr(this.host, this.port));
+    return new TcpStream(transport().connectTcp(this.host, this.port), new SocketAddr(this.host, this.port));
   }
-  protected countConnected(reg: Registration): void {
-    reg.driver.counters.tcpConnected++;
+  protected countConnected(): void {
+    netStats().tcpConnected++;
   }
 }
 
@@ -159,10 +159,10 @@ export class TcpListener extends SocketListener {
   private readonly addr: SocketAddr;
 
   /** @internal use `TcpListener.bind`. */
-  constructor(server: net.Server, backlog: number) {
-    super(server, 'tcp-listener', backlog);
-    const a = server.address() as net.AddressInfo;
-    this.addr = new SocketAddr(a.address, a.port);
+  constructor(raw: RawListener, backlog: number) {
+    super(raw, 'tcp-listener', backlog);
+    const a = raw.address();
+    this.addr = typeof a === 'string' ? new SocketAddr(a, 0) : new SocketAddr(a.address, a.port);
   }
 
   /**
@@ -179,8 +179,8 @@ export class TcpListener extends SocketListener {
     const { host, port } = parseAddr(addr, '0.0.0.0');
     const backlog = checkBacklog(opts);
     return new ListenFuture<TcpListener>(
-      () => net.createServer({ pauseOnConnect: true, allowHalfOpen: true }).listen({ host, port, backlog }),
-      (server) => new TcpListener(server, backlog),
+      (done) => transport().listenTcp(host, port, backlog, done),
+      (raw) => new TcpListener(raw, backlog),
       formatAddr(host, port),
     );
   }
@@ -221,29 +221,11 @@ class AcceptFuture extends Future<[TcpStream, SocketAddr]> {
     super();
   }
   poll(cx: Context): Poll<[TcpStream, SocketAddr]> {
-    const sock = this.l.pollAcceptSocket(cx);
-    if (sock === Pending) return Pending;
-    const peer = peerOf(sock);
-    this.l.reg.driver.counters.tcpAccepted++;
-    const stream = new TcpStream(sock, peer);
-    const err = takeQueuedError(sock);
-    if (err !== undefined) stream.reg.setError(toIoError(err, 'I/O on', stream.label()));
-    return [stream, peer];
+    const raw = this.l.pollAcceptRaw(cx);
+    if (raw === Pending) return Pending;
+    const a = raw.remoteAddress();
+    const peer = new SocketAddr(a?.address ?? '', a?.port ?? 0);
+    this.l.stats.tcpAccepted++;
+    return [new TcpStream(raw, peer), peer];
   }
-}
-
-const PEER_OUT: { address: string | undefined; port: number | undefined } = { address: undefined, port: undefined };
-
-/**
- * The peer address of an accepted socket. Asks the handle directly: `socket.remoteAddress`
- * would cache a second copy on the socket for its whole life.
- */
-function peerOf(sock: net.Socket): SocketAddr {
-  const h = (sock as unknown as { _handle: { getpeername?(out: object): number } | null })._handle;
-  if (h !== null && typeof h.getpeername === 'function') {
-    PEER_OUT.address = undefined;
-    PEER_OUT.port = undefined;
-    if (h.getpeername(PEER_OUT) === 0 && PEER_OUT.address !== undefined) return new SocketAddr(PEER_OUT.address, PEER_OUT.port ?? 0);
-  }
-  return new SocketAddr(sock.remoteAddress ?? '', sock.remotePort ?? 0);
 }

@@ -1,22 +1,37 @@
 /**
- * UDP: `UdpSocket`, with a bounded receive queue.
+ * UDP: `UdpSocket`, with a bounded receive queue, over the runtime's transport (`net/sys.ts`).
  *
- * Node delivers datagrams as they arrive ('message'); kyoto keeps at most `recvQueue` of them
+ * The transport delivers datagrams as they arrive; kyoto keeps at most `recvQueue` of them
  * (default 1024) until `recv` / `recvFrom` takes them. Datagrams arriving while the queue is
  * full are dropped, as the kernel would drop them, and counted (`droppedDatagrams()`,
- * `ioUdpDropped` in the runtime metrics).
+ * `ioUdpDropped` in the runtime metrics). Invariants: a send reports its own error (a too-large
+ * datagram fails with `EMSGSIZE` at once, before anything is sent, and an asynchronous failure
+ * completes that send's future), so no other datagram is lost for it; an error not tied to a send
+ * (an ICMP "port unreachable" on a connected socket) is reported once, by one `recv`, and later
+ * receives wait for data again. Tested in test/net/unix_udp.test.ts and udp_faults.test.ts.
  * @module
  */
-import * as dgram from 'node:dgram';
+import type { Socket as DgramSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { ioDriver } from '../runtime/io/driver.js';
-import { ERROR, READABLE, Registration, WRITABLE, type RegistrationOwner } from '../runtime/io/registration.js';
+import { READABLE, Registration, WRITABLE, type RegistrationOwner } from '../runtime/io/registration.js';
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { IoError, toIoError } from '../io/error.js';
 import { SocketAddr, formatAddr, parseAddr, type ToSocketAddr } from './addr.js';
 import { Ring } from './ring.js';
+import type { RawUdp, RawUdpEvents } from './sys.js';
+import { netStats, type NetStats } from './stats.js';
+import { RecvFuture, SendFuture, UdpBindFuture, UdpConnectFuture, type Datagram } from './udp_futures.js';
+
+/**
+ * Largest UDP payload: 65,535 bytes of IP datagram less the IP header (20 bytes for IPv4) and
+ * the UDP header (8). IPv6's header does not count against its payload length, hence 65,527.
+ */
+export const MAX_DATAGRAM_V4 = 65_507;
+/** See `MAX_DATAGRAM_V4`. */
+export const MAX_DATAGRAM_V6 = 65_527;
 
 /** Options of `UdpSocket.bind`. */
 export interface UdpOptions {
@@ -34,11 +49,6 @@ function checkUdpOptions(opts: UdpOptions): [number, number] {
   return [q, sl];
 }
 
-interface Datagram {
-  data: Buffer;
-  from: SocketAddr;
-}
-
 /**
  * A UDP socket.
  *
@@ -50,35 +60,36 @@ interface Datagram {
  * const [n, from] = yield* sock.recvFrom(buf);
  * ```
  */
-export class UdpSocket implements RegistrationOwner {
+export class UdpSocket implements RegistrationOwner, RawUdpEvents {
   /** @internal */
   readonly reg: Registration;
   private readonly queue: Ring<Datagram>;
   private readonly sendLimit: number;
   private dropped = 0;
-  private sendError: Error | null = null;
+  private readonly stats: NetStats;
+  /** An error not tied to a send, kept for the next `recv` (reported once). */
+  private recvError: Error | null = null;
   private connected: SocketAddr | null = null;
   private readonly local: SocketAddr;
-  private readonly onSent = (err: Error | null): void => {
-    if (err) this.sendError = err;
-    this.reg.setReadiness(WRITABLE);
-  };
+  /** @internal largest datagram this socket's family can carry. */
+  readonly maxDatagram: number;
 
   /** @internal use `UdpSocket.bind`. */
   constructor(
-    readonly socket: dgram.Socket,
+    /** @internal the transport's socket. */
+    readonly raw: RawUdp,
     opts: UdpOptions,
   ) {
     const [q, sl] = checkUdpOptions(opts);
     this.queue = new Ring<Datagram>(q);
     this.sendLimit = sl;
-    const a = socket.address();
+    const a = raw.address();
     this.local = new SocketAddr(a.address, a.port);
+    this.maxDatagram = isIP(a.address) === 6 ? MAX_DATAGRAM_V6 : MAX_DATAGRAM_V4;
     this.reg = new Registration('udp', ioDriver(), this);
     this.reg.readiness |= WRITABLE;
-    socket.on('message', (data: Buffer, rinfo: dgram.RemoteInfo) => this.onMessage(data, rinfo));
-    socket.on('error', (err: Error) => this.reg.setError(toIoError(err, 'udp', this.label())));
-    socket.on('close', () => this.reg.deregister());
+    this.stats = netStats();
+    raw.attach(this);
     trackResource(this);
   }
 
@@ -94,18 +105,43 @@ export class UdpSocket implements RegistrationOwner {
   static bind(addr: ToSocketAddr, opts: UdpOptions = {}): Future<UdpSocket> {
     const { host, port } = parseAddr(addr, '0.0.0.0');
     checkUdpOptions(opts);
-    return new UdpBindFuture(host, port, opts);
+    return new UdpBindFuture(host, port, (raw) => new UdpSocket(raw, opts));
   }
 
-  private onMessage(data: Buffer, rinfo: dgram.RemoteInfo): void {
-    const c = this.reg.driver.counters;
-    if (!this.queue.push({ data, from: new SocketAddr(rinfo.address, rinfo.port) })) {
+  /**
+   * The Node socket (only under Node's transport; otherwise throws `IoError` `UNSUPPORTED`).
+   *
+   * @example
+   * ```ts
+   * sock.socket.setBroadcast(true);
+   * ```
+   */
+  get socket(): DgramSocket {
+    const s = (this.raw as { socket?: DgramSocket }).socket;
+    if (s === undefined) throw new IoError('UNSUPPORTED', `${this.label()}: this socket has no Node socket (it runs over a non-Node transport)`);
+    return s;
+  }
+
+  /** @internal transport events (`RawUdpEvents`). */
+  onMessage(data: Buffer, address: string, port: number): void {
+    const c = this.stats;
+    if (!this.queue.push({ data, from: new SocketAddr(address, port) })) {
       this.dropped++;
       c.udpDropped++;
       return;
     }
     c.udpDatagramsReceived++;
     this.reg.setReadiness(READABLE);
+  }
+  /** @internal */
+  onError(err: Error): void {
+    this.reg.driver.counters.socketErrors++;
+    this.recvError ??= err;
+    this.reg.setReadiness(READABLE);
+  }
+  /** @internal */
+  onClose(): void {
+    this.reg.deregister();
   }
 
   /** @internal */
@@ -135,23 +171,29 @@ export class UdpSocket implements RegistrationOwner {
       if (!pollProceed(cx)) return Pending;
       return this.queue.shift()!;
     }
-    if ((reg.readiness & ERROR) !== 0) throw reg.error!;
+    const err = this.recvError;
+    if (err !== null) {
+      this.recvError = null;
+      throw toIoError(err, 'recv on', this.local.toString());
+    }
     if (!reg.isOpen()) throw new IoError('CLOSED', `recv on ${this.label()} failed: the socket is closed`);
     reg.clearReadiness(READABLE);
     reg.registerReader(cx);
     return Pending;
   }
 
-  /** @internal */
-  pollSend(cx: Context, buf: Uint8Array, host: string | null, port: number): Poll<number> {
+  /**
+   * @internal starts sending one datagram: Pending while the send queue is over its limit; throws
+   * at once for what cannot be sent; else hands a copy to the transport, which answers `done`.
+   */
+  pollStartSend(cx: Context, buf: Uint8Array, host: string | null, port: number, done: (err: Error | null) => void): Poll<boolean> {
     const reg = this.reg;
-    const err = this.sendError;
-    if (err !== null) {
-      this.sendError = null;
-      throw toIoError(err, 'send on', this.label());
-    }
+    const to = host === null ? (this.connected?.toString() ?? '?') : formatAddr(host, port);
     if (!reg.isOpen()) throw new IoError('CLOSED', `send on ${this.label()} failed: the socket is closed`);
-    if (this.socket.getSendQueueSize() > this.sendLimit) {
+    if (buf.length > this.maxDatagram) {
+      throw new IoError('EMSGSIZE', `send to ${to} failed: a datagram of ${buf.length} bytes is larger than the ${this.maxDatagram}-byte UDP maximum; nothing was sent`, { syscall: 'send', address: to });
+    }
+    if (this.raw.sendQueueSize() > this.sendLimit) {
       reg.clearReadiness(WRITABLE);
       reg.registerWriter(cx);
       return Pending;
@@ -159,15 +201,21 @@ export class UdpSocket implements RegistrationOwner {
     if (!pollProceed(cx)) return Pending;
     const copy = Buffer.allocUnsafe(buf.length);
     copy.set(buf);
-    if (host === null) this.socket.send(copy, this.onSent);
-    else this.socket.send(copy, port, host, this.onSent);
-    reg.driver.counters.udpDatagramsSent++;
+    this.raw.send(copy, port, host, done);
+    this.stats.udpDatagramsSent++;
     reg.driver.counters.bytesWritten += buf.length;
-    return buf.length;
+    return true;
+  }
+
+  /** @internal a send finished: writers waiting on the send queue may go on. */
+  sendFinished(): void {
+    this.reg.setReadiness(WRITABLE);
   }
 
   /**
-   * Sends one datagram to `addr`; gives the bytes sent. The bytes are copied.
+   * Sends one datagram to `addr`; gives the bytes sent, once the OS took it. The bytes are
+   * copied. Throws `IoError` for this datagram's own failure (`EMSGSIZE` for one over the UDP
+   * maximum, before anything is sent).
    *
    * @example
    * ```ts
@@ -282,132 +330,12 @@ export class UdpSocket implements RegistrationOwner {
    */
   close(): void {
     if (!this.reg.isOpen()) return;
-    try {
-      this.socket.close();
-    } catch {
-      // already closed
-    }
+    this.raw.close();
     this.reg.deregister();
   }
 
   /** `using sock = ...` closes it at the end of the block. */
   [Symbol.dispose](): void {
     this.close();
-  }
-}
-
-class UdpBindFuture extends Future<UdpSocket> {
-  private sock: dgram.Socket | null = null;
-  private state: 'new' | 'binding' | 'bound' | 'failed' | 'done' = 'new';
-  private err: Error | null = null;
-  private waker: import('../future/future.js').Waker | null = null;
-  constructor(
-    private readonly host: string,
-    private readonly port: number,
-    private readonly opts: UdpOptions,
-  ) {
-    super();
-  }
-  poll(cx: Context): Poll<UdpSocket> {
-    if (this.state === 'new') {
-      const sock = dgram.createSocket(isIP(this.host) === 6 ? 'udp6' : 'udp4');
-      this.sock = sock;
-      this.state = 'binding';
-      sock.once('error', (e: Error) => {
-        this.err = e;
-        this.state = 'failed';
-        this.waker?.wake();
-      });
-      sock.bind(this.port, this.host, () => {
-        if (this.state === 'binding') this.state = 'bound';
-        this.waker?.wake();
-      });
-    }
-    if (this.state === 'failed') {
-      this.state = 'done';
-      this.sock?.close();
-      throw toIoError(this.err, 'bind udp', formatAddr(this.host, this.port));
-    }
-    if (this.state === 'bound') {
-      this.state = 'done';
-      this.sock!.removeAllListeners('error');
-      return new UdpSocket(this.sock!, this.opts);
-    }
-    if (this.state === 'done') throw new Error('bind future polled after it completed');
-    const w = this.waker;
-    if (w === null || !w.willWake(cx.waker)) this.waker = cx.waker.clone();
-    return Pending;
-  }
-  override drop(): void {
-    if (this.state === 'binding') this.sock?.close();
-    this.state = 'done';
-  }
-}
-
-class UdpConnectFuture extends Future<void> {
-  private started = false;
-  private finished = false;
-  private err: Error | null = null;
-  private waker: import('../future/future.js').Waker | null = null;
-  constructor(
-    private readonly s: UdpSocket,
-    private readonly host: string,
-    private readonly port: number,
-  ) {
-    super();
-  }
-  poll(cx: Context): Poll<void> {
-    if (!this.started) {
-      this.started = true;
-      this.s.socket.connect(this.port, this.host, () => {
-        this.finished = true;
-        this.waker?.wake();
-      });
-      this.s.socket.once('error', (e: Error) => {
-        this.err = e;
-        this.waker?.wake();
-      });
-    }
-    if (this.err !== null) throw toIoError(this.err, 'connect udp to', formatAddr(this.host, this.port));
-    if (this.finished) {
-      const a = this.s.socket.remoteAddress();
-      this.s.setConnected(new SocketAddr(a.address, a.port));
-      return undefined;
-    }
-    const w = this.waker;
-    if (w === null || !w.willWake(cx.waker)) this.waker = cx.waker.clone();
-    return Pending;
-  }
-}
-
-class SendFuture extends Future<number> {
-  constructor(
-    private readonly s: UdpSocket,
-    private readonly buf: Uint8Array,
-    private readonly host: string | null,
-    private readonly port: number,
-  ) {
-    super();
-  }
-  poll(cx: Context): Poll<number> {
-    return this.s.pollSend(cx, this.buf, this.host, this.port);
-  }
-}
-
-class RecvFuture extends Future<[number, SocketAddr]> {
-  constructor(
-    private readonly s: UdpSocket,
-    private readonly buf: Uint8Array,
-    private readonly countOnly = false,
-  ) {
-    super();
-  }
-  poll(cx: Context): Poll<[number, SocketAddr]> {
-    const d = this.s.pollRecv(cx);
-    if (d === Pending) return Pending;
-    const n = Math.min(d.data.length, this.buf.length);
-    this.buf.set(n === d.data.length ? d.data : d.data.subarray(0, n));
-    this.s.reg.driver.counters.bytesRead += n;
-    return (this.countOnly ? n : [n, d.from]) as [number, SocketAddr];
   }
 }

@@ -2,18 +2,31 @@
  * Unix domain sockets: `UnixListener` and `UnixStream`, with the surface of the TCP types.
  * @module
  */
-import * as net from 'node:net';
+import type { Socket } from 'node:net';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import type { Registration } from '../runtime/io/registration.js';
-import { toIoError } from '../io/error.js';
+import { IoError } from '../io/error.js';
 import { SocketStream } from './socket_stream.js';
 import { ConnectFuture } from './connect.js';
-import { ListenFuture, SocketListener, checkBacklog, takeQueuedError, type ListenerOptions } from './listener.js';
+import { ListenFuture, SocketListener, checkBacklog, type ListenerOptions } from './listener.js';
 import { ReadHalf, WriteHalf } from './split.js';
+import type { RawListener, RawStream } from './sys.js';
+import { transport } from './transport.js';
+import { netStats } from './stats.js';
 
-function checkPath(path: unknown): string {
+/**
+ * Longest socket path the OS accepts, in bytes: `sun_path` holds 108 bytes on Linux and 104 on
+ * the BSDs and macOS, one of which is the terminating NUL. Longer paths are silently truncated by
+ * the kernel (the socket file gets a shorter name than the one asked for), so they are refused.
+ */
+export const MAX_UNIX_PATH = process.platform === 'linux' ? 107 : 103;
+
+function checkPath(path: unknown, op: string): string {
   if (typeof path !== 'string' || path === '') {
     throw new TypeError(`invalid Unix socket path ${JSON.stringify(path)}: expected a non-empty string`);
+  }
+  const n = Buffer.byteLength(path);
+  if (n > MAX_UNIX_PATH) {
+    throw new IoError('ENAMETOOLONG', `${op} ${path} failed: a Unix socket path may be at most ${MAX_UNIX_PATH} bytes on ${process.platform}, this one has ${n}; use a shorter path (e.g. a relative one, or under /tmp)`, { address: path });
   }
   return path;
 }
@@ -31,7 +44,7 @@ function checkPath(path: unknown): string {
 export class UnixStream extends SocketStream {
   /** @internal */
   constructor(
-    socket: net.Socket,
+    socket: RawStream | Socket,
     private readonly path: string,
   ) {
     super(socket, 'unix');
@@ -46,7 +59,7 @@ export class UnixStream extends SocketStream {
    * ```
    */
   static connect(path: string): Future<UnixStream> {
-    return new UnixConnectFuture(checkPath(path));
+    return new UnixConnectFuture(checkPath(path, 'connect to'));
   }
 
   /** @internal */
@@ -96,10 +109,10 @@ class UnixConnectFuture extends ConnectFuture<UnixStream> {
     super();
   }
   protected open(): UnixStream {
-    return new UnixStream(net.connect({ path: this.path, allowHalfOpen: true }), this.path);
+    return new UnixStream(transport().connectUnix(this.path), this.path);
   }
-  protected countConnected(reg: Registration): void {
-    reg.driver.counters.unixConnected++;
+  protected countConnected(): void {
+    netStats().unixConnected++;
   }
 }
 
@@ -115,11 +128,11 @@ class UnixConnectFuture extends ConnectFuture<UnixStream> {
 export class UnixListener extends SocketListener {
   /** @internal */
   constructor(
-    server: net.Server,
+    raw: RawListener,
     backlog: number,
     private readonly path: string,
   ) {
-    super(server, 'unix-listener', backlog);
+    super(raw, 'unix-listener', backlog);
   }
 
   /**
@@ -131,11 +144,11 @@ export class UnixListener extends SocketListener {
    * ```
    */
   static override bind(path: string, opts?: ListenerOptions): Future<UnixListener> {
-    const p = checkPath(path);
+    const p = checkPath(path, 'bind');
     const backlog = checkBacklog(opts);
     return new ListenFuture<UnixListener>(
-      () => net.createServer({ pauseOnConnect: true, allowHalfOpen: true }).listen({ path: p, backlog }),
-      (server) => new UnixListener(server, backlog, p),
+      (done) => transport().listenUnix(p, backlog, done),
+      (raw) => new UnixListener(raw, backlog, p),
       p,
     );
   }
@@ -178,12 +191,9 @@ class UnixAcceptFuture extends Future<[UnixStream, string]> {
     super();
   }
   poll(cx: Context): Poll<[UnixStream, string]> {
-    const sock = this.l.pollAcceptSocket(cx);
-    if (sock === Pending) return Pending;
-    this.l.reg.driver.counters.unixAccepted++;
-    const stream = new UnixStream(sock, this.path);
-    const err = takeQueuedError(sock);
-    if (err !== undefined) stream.reg.setError(toIoError(err, 'I/O on', stream.label()));
-    return [stream, this.path];
+    const raw = this.l.pollAcceptRaw(cx);
+    if (raw === Pending) return Pending;
+    this.l.stats.unixAccepted++;
+    return [new UnixStream(raw, this.path), this.path];
   }
 }

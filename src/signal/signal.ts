@@ -8,6 +8,7 @@ import { pollProceed } from '../runtime/coop.js';
 import { ioDriver } from '../runtime/io/driver.js';
 import { READABLE, Registration, type RegistrationOwner } from '../runtime/io/registration.js';
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
+import { signalStats, type SignalStats } from './stats.js';
 
 /** A signal name such as 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1'. */
 export type SignalName = NodeJS.Signals;
@@ -42,6 +43,7 @@ const UNCATCHABLE = new Set(['SIGKILL', 'SIGSTOP']);
 export class Signal implements RegistrationOwner {
   /** @internal */
   readonly reg: Registration;
+  private readonly stats: SignalStats;
   private pending = 0;
   /**
    * Node's signal watchers do not keep the process alive; a task waiting for a signal should
@@ -50,7 +52,7 @@ export class Signal implements RegistrationOwner {
   private keepAlive: NodeJS.Timeout | null = null;
   private readonly handler = (): void => {
     this.pending++;
-    this.reg.driver.counters.signalsReceived++;
+    this.stats.signalsReceived++;
     this.reg.setReadiness(READABLE);
   };
 
@@ -60,6 +62,7 @@ export class Signal implements RegistrationOwner {
     }
     if (UNCATCHABLE.has(signal)) throw new SignalError(`signal ${signal} cannot be caught`);
     this.reg = new Registration('signal', ioDriver(), this);
+    this.stats = signalStats();
     process.on(signal, this.handler);
     trackResource(this);
   }

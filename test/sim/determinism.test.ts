@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { Sim, SimError, SIM_EPOCH_MS } from '../../src/sim/index.js';
 import { Instant, mpsc, sleep, spawn, yieldNow, type Gen } from '../../src/index.js';
 
@@ -95,4 +96,16 @@ test('real I/O inside a simulated host fails the run with an error naming the ca
   assert.equal(err.host, 't');
   assert.match(err.message, /net\.Server\.listen/);
   assert.match(err.message, /KYOTO_SIM_SEED=3/);
+});
+
+test('an fs call from application code inside a host is real I/O too (kyoto reading source maps is not)', async () => {
+  const err = await new Sim({ seed: 5 })
+    .client('t', function* () {
+      yield* yieldNow();
+      readFileSync('/etc/hostname');
+    })
+    .run()
+    .then(() => null, (e: unknown) => e);
+  assert.ok(err instanceof SimError && err.kind === 'real-io', String(err));
+  assert.match(err.message, /fs\.readFileSync inside simulated host t/);
 });

@@ -9,28 +9,13 @@
  */
 import type { Driver } from '../executor.js';
 import { Runtime } from '../runtime.js';
-import type { Registration } from './registration.js';
+import type { Registration, RegistrationHost } from './registration.js';
+import { addIoMetrics, newIoCounters, type IoCounters } from './counters.js';
+
+export type { IoCounters } from './counters.js';
 
 /** The key of the I/O driver in `rt.driver(IO_KEY, ...)`. */
 export const IO_KEY: unique symbol = Symbol.for('kyoto.io');
-
-/** Counters of the I/O driver (added to `rt.metrics()` with an `io` prefix). */
-export interface IoCounters {
-  tcpAccepted: number;
-  tcpConnected: number;
-  tcpAcceptRefused: number;
-  unixAccepted: number;
-  unixConnected: number;
-  bytesRead: number;
-  bytesWritten: number;
-  readReadyEvents: number;
-  writePendingCount: number;
-  udpDatagramsReceived: number;
-  udpDatagramsSent: number;
-  udpDropped: number;
-  signalsReceived: number;
-  socketErrors: number;
-}
 
 /**
  * The I/O driver of one runtime.
@@ -41,27 +26,13 @@ export interface IoCounters {
  * console.log(io.open, rt.metrics().ioOpenRegistrations);
  * ```
  */
-export class IoDriver implements Driver {
+export class IoDriver implements Driver, RegistrationHost {
   /** Open registrations. */
   open = 0;
   private head: Registration | null = null;
   private readonly byKind = new Map<string, number>();
-  readonly counters: IoCounters = {
-    tcpAccepted: 0,
-    tcpConnected: 0,
-    tcpAcceptRefused: 0,
-    unixAccepted: 0,
-    unixConnected: 0,
-    bytesRead: 0,
-    bytesWritten: 0,
-    readReadyEvents: 0,
-    writePendingCount: 0,
-    udpDatagramsReceived: 0,
-    udpDatagramsSent: 0,
-    udpDropped: 0,
-    signalsReceived: 0,
-    socketErrors: 0,
-  };
+  readonly counters: IoCounters = newIoCounters();
+
 
   /** @internal */
   add(reg: Registration): void {
@@ -129,8 +100,7 @@ export class IoDriver implements Driver {
    */
   metrics(into: Record<string, unknown>): void {
     into['ioOpenRegistrations'] = this.open;
-    const c = this.counters as unknown as Record<string, number>;
-    for (const k of Object.keys(c)) into[`io${k[0]!.toUpperCase()}${k.slice(1)}`] = c[k];
+    addIoMetrics(into, this.counters);
   }
 
   /**

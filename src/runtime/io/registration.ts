@@ -10,7 +10,7 @@
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../../future/future.js';
 import { pollProceed } from '../coop.js';
-import type { IoDriver } from './driver.js';
+import type { IoCounters } from './counters.js';
 
 /**
  * Readiness bits of a `Registration` (combine with `|`).
@@ -31,6 +31,16 @@ export const WRITE_CLOSED = 8;
 export const ERROR = 16;
 /** The registration was removed from the driver (the resource is gone). */
 export const DEREGISTERED = 32;
+
+/** What a registration needs from the driver it registers with (`IoDriver`). */
+export interface RegistrationHost {
+  /** The driver's byte and event counters, bumped by resources. */
+  readonly counters: IoCounters;
+  /** Adds `reg` to the open set. */
+  add(reg: Registration): void;
+  /** Removes `reg` from the open set (idempotent). */
+  remove(reg: Registration): void;
+}
 
 /** What a registration needs from its resource. */
 export interface RegistrationOwner {
@@ -65,7 +75,7 @@ export class Registration {
 
   constructor(
     readonly kind: string,
-    readonly driver: IoDriver,
+    readonly driver: RegistrationHost,
     owner: RegistrationOwner,
   ) {
     this.owner = owner;

@@ -1,0 +1,79 @@
+/**
+ * Every read of Node's private stream fields (`_readableState`, `_writableState`, `_handle`)
+ * in kyoto, in one place, checked when the module loads.
+ *
+ * Why private fields at all: on the hot path of a small-message server the public getters
+ * (`writableNeedDrain`, `writableEnded`, ...) cost more than the write itself, and the FIN flag
+ * (`_readableState.ended`) is set long before Node emits 'end', which saves an 'end' listener
+ * per connection. Invariant: if a Node version renames or retypes any field used here, loading
+ * kyoto fails at once with `NodeInternalsError` naming the field, instead of misbehaving later.
+ * Tested in test/net/sys.test.ts.
+ * @module
+ */
+import { Socket } from 'node:net';
+
+/**
+ * Thrown at load time when this Node's stream internals differ from what kyoto reads.
+ *
+ * @example
+ * ```ts
+ * // node: NodeInternalsError: kyoto net needs Socket._writableState.needDrain (a boolean) ...
+ * ```
+ */
+export class NodeInternalsError extends Error {
+  override name = 'NodeInternalsError';
+}
+
+interface WState {
+  ending: boolean;
+  destroyed: boolean;
+  needDrain: boolean;
+}
+interface RState {
+  ended: boolean;
+}
+interface PeerHandle {
+  getpeername?(out: object): number;
+}
+
+/** The writable state of `s` (ending, destroyed, needDrain). */
+export function writableState(s: Socket): WState {
+  return (s as unknown as { _writableState: WState })._writableState;
+}
+
+/** True once the peer's FIN arrived on `s` (before Node emits 'end'). */
+export function eofReceived(s: Socket): boolean {
+  return (s as unknown as { _readableState: RState })._readableState.ended;
+}
+
+const PEER_OUT: { address: string | undefined; port: number | undefined } = { address: undefined, port: undefined };
+
+/**
+ * The peer address of a connected socket asked from its handle, or null. `socket.remoteAddress`
+ * would cache a second copy on the socket for its whole life.
+ */
+export function peerName(s: Socket): { address: string; port: number } | null {
+  const h = (s as unknown as { _handle: PeerHandle | null })._handle;
+  if (h === null || h === undefined || typeof h.getpeername !== 'function') return null;
+  PEER_OUT.address = undefined;
+  PEER_OUT.port = undefined;
+  if (h.getpeername(PEER_OUT) !== 0 || PEER_OUT.address === undefined) return null;
+  return { address: PEER_OUT.address, port: PEER_OUT.port ?? 0 };
+}
+
+/** Checks the fields above on a fresh socket; throws `NodeInternalsError` naming what differs. */
+export function checkNodeInternals(): void {
+  const s = new Socket();
+  const fail = (what: string): never => {
+    throw new NodeInternalsError(`kyoto net needs ${what} on node:net Socket, which Node ${process.version} does not have; this Node version is not supported`);
+  };
+  const w = (s as unknown as { _writableState?: Partial<WState> })._writableState;
+  if (w === undefined || w === null) fail('_writableState');
+  for (const k of ['ending', 'destroyed', 'needDrain'] as const) if (typeof w![k] !== 'boolean') fail(`_writableState.${k} (a boolean)`);
+  const r = (s as unknown as { _readableState?: Partial<RState> })._readableState;
+  if (r === undefined || r === null || typeof r.ended !== 'boolean') fail('_readableState.ended (a boolean)');
+  if (!('_handle' in s)) fail('_handle');
+  s.destroy();
+}
+
+checkNodeInternals();
