@@ -83,7 +83,7 @@ function kyotoCopy(): Promise<unknown> {
 function nodePipe(): Promise<unknown> {
   return pipeline(nfs.createReadStream(big), nfs.createWriteStream(out));
 }
-async function nodeHandleLoop(): Promise<unknown> {
+async function nodeHandleLoop(): Promise<void> {
   const r = await nfs.promises.open(big, 'r');
   const w = await nfs.promises.open(out, 'w');
   const buf = Buffer.allocUnsafe(64 * 1024);
@@ -146,13 +146,13 @@ function kyotoReadDir(): Promise<unknown> {
     if (n !== ENTRIES || files !== ENTRIES) throw new Error(`listed ${n}`);
   });
 }
-async function nodeReaddir(): Promise<unknown> {
+async function nodeReaddir(): Promise<void> {
   const es = await nfs.promises.readdir(wide, { withFileTypes: true });
   let files = 0;
   for (const e of es) if (e.isFile()) files++;
   if (files !== ENTRIES) throw new Error('count');
 }
-async function nodeOpendir(): Promise<unknown> {
+async function nodeOpendir(): Promise<void> {
   const d = await nfs.promises.opendir(wide, { bufferSize: 512 });
   let files = 0;
   for await (const e of d) if (e.isFile()) files++;
@@ -168,7 +168,7 @@ function kyotoProcs(): Promise<unknown> {
     }
   });
 }
-async function nodeProcs(): Promise<unknown> {
+async function nodeProcs(): Promise<void> {
   for (let i = 0; i < PROCS; i++) {
     const code = await new Promise<number | null>((resolve, reject) => {
       const c = nodeSpawn('true', { stdio: 'ignore' });
