@@ -9,7 +9,7 @@
  */
 import { Future } from '../future/future.js';
 import { GenFuture } from '../future/gen_future.js';
-import { COMPLETE, FUTURE_BODY, STARTED, Task } from '../runtime/task.js';
+import { Task } from '../runtime/task/task.js';
 import { awaitRecordOf, type AwaitFrame } from './trace.js';
 
 /**
@@ -57,9 +57,7 @@ const MAX_CHILDREN = 16;
 
 /** The await tree of `task`, or null when it awaits nothing (not started, running, finished). */
 export function awaitTree(task: Task<unknown>, now: number): AwaitNode | null {
-  const st = task.state;
-  if ((st & COMPLETE) !== 0 || (st & STARTED) === 0) return null;
-  const root = (st & FUTURE_BODY) !== 0 ? (task.body as Future<unknown>) : task.awaiting;
+  const root = task.awaitRoot();
   if (!(root instanceof Future)) return null;
   // The task itself is never a child: a future holding it holds its waker.
   return nodeOf(root, now, 0, new Set<object>([task]), -1);

@@ -4,7 +4,7 @@
  * @module
  */
 import { Runtime, RuntimeShutdownError, registerRuntimeExtension, type RuntimeOptions } from '../runtime/runtime.js';
-import type { Driver } from '../runtime/executor.js';
+import type { Driver } from '../runtime/driver.js';
 import { ConsoleConfigError, isLoopback, parseConsoleAddress, resolveConsoleOptions, type ConsoleOptions, type ResolvedConsoleOptions } from './config.js';
 import { Instrument } from './instrument.js';
 import { ConsoleServer } from './server.js';

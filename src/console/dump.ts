@@ -13,7 +13,7 @@
  */
 import type { Runtime } from '../runtime/runtime.js';
 import { dumpHooks } from '../runtime/dump.js';
-import type { Task } from '../runtime/task.js';
+import type { Task } from '../runtime/task/task.js';
 import { snapshotTask } from '../runtime/snapshot.js';
 import { awaitTree, chainLine, chainSites, formatDuration } from './chain.js';
 import { lintsOf } from './state.js';

@@ -7,8 +7,11 @@
 import { Histogram } from '../runtime/histogram.js';
 import { resourceEvents, resourceRegistry } from '../runtime/resources.js';
 import { Runtime } from '../runtime/runtime.js';
-import { currentTask, type Task } from '../runtime/task.js';
-import type { Executor, TaskInfo } from '../runtime/executor.js';
+import { context } from '../runtime/context.js';
+import type { Task } from '../runtime/task/task.js';
+import type { TaskInfo } from '../runtime/driver.js';
+import type { Executor } from '../runtime/scheduler/current_thread/executor.js';
+import { NoopProbe, type Probe } from '../runtime/probe.js';
 import { setAwaitTracing, traceTurnEnded } from './trace.js';
 import { formatDuration } from './chain.js';
 import { LintStore, blockingMessage, lintConfig, neverYieldedMessage, resourceLints, stateLints, type Lint, type LintConfig, type LintOptions } from './lints.js';
@@ -110,6 +113,22 @@ function onSendWithoutReceivers(channel: object, kind: string, label: string): v
   else for (const i of active) i.channelSend(c.id, c.sends, kind, label);
 }
 
+/** The console's probe: per-poll figures and per-drain checks (timed polls only). */
+class ConsoleProbe extends NoopProbe {
+  constructor(
+    private readonly poll: (task: Task<unknown>, slot: number, dt: number, lat: number) => void,
+    private readonly drain: (drainMs: number, polls: number, timedMs: number) => void,
+  ) {
+    super();
+  }
+  override afterPoll(task: Task<unknown>, slot: number, dt: number, lat: number): void {
+    this.poll(task, slot, dt, lat);
+  }
+  override afterDrain(drainMs: number, polls: number, timedMs: number): void {
+    this.drain(drainMs, polls, timedMs);
+  }
+}
+
 const byRuntime = new WeakMap<Runtime, Instrument>();
 
 /** The instrumentation attached to `rt`, if any. */
@@ -124,7 +143,7 @@ export class Instrument {
   /** Per-task extras indexed by stats slot (checked against the task: slots are reused). */
   private extras: (TaskExtra | undefined)[] = [];
   private readonly ex: Executor;
-  private readonly prevTiming: boolean;
+  private readonly prevProbe: Probe | null;
   private readonly prevUnhandled: (error: unknown, task: TaskInfo) => void;
   private attached = false;
   /** Polls and drain time since the sampling was last reconsidered. */
@@ -139,7 +158,7 @@ export class Instrument {
   ) {
     this.lints = lintConfig(opts);
     this.ex = rt.executor;
-    this.prevTiming = this.ex.timing;
+    this.prevProbe = this.ex.probe;
     this.prevUnhandled = this.ex.onUnhandledTaskError;
   }
 
@@ -150,10 +169,10 @@ export class Instrument {
     const ex = this.ex;
     byRuntime.set(this.rt, this);
     active.add(this);
-    ex.timing = true;
     const extras = this.extras;
     const blockingMs = this.lints.blockingPollMs;
-    ex.pollHook = (task, slot, dt, lat) => {
+    const onPoll = (task: Task<unknown>, slot: number, dt: number, lat: number): void => {
+      if (dt < 0) return;
       if (dt > blockingMs) this.slowPoll(task, dt);
       // Finished in this poll (slot released): nothing to keep.
       if (task.slot !== slot || slot < 0) return;
@@ -169,12 +188,13 @@ export class Instrument {
     ex.timingMask = 0;
     this.accPolls = 0;
     this.accMs = 0;
-    ex.drainHook = (drainMs, polls, timedMs) => {
+    const onDrain = (drainMs: number, polls: number, timedMs: number): void => {
       if (ex.timingMask !== 0 && drainMs - timedMs > blockingMs) this.untimedBlock(drainMs - timedMs, polls);
       traceTurnEnded();
       this.accMs += drainMs;
       if ((this.accPolls += polls) >= ADAPT_EVERY_POLLS) this.adaptSampling();
     };
+    ex.setProbe(new ConsoleProbe(onPoll, onDrain));
     const prev = this.prevUnhandled;
     ex.onUnhandledTaskError = (error, info) => {
       this.unawaitedFailure(error, info);
@@ -190,10 +210,8 @@ export class Instrument {
     if (!this.attached) return;
     this.attached = false;
     const ex = this.ex;
-    ex.pollHook = null;
-    ex.drainHook = null;
+    ex.setProbe(this.prevProbe);
     ex.timingMask = 0;
-    ex.timing = this.prevTiming;
     ex.onUnhandledTaskError = this.prevUnhandled;
     active.delete(this);
     if (byRuntime.get(this.rt) === this) byRuntime.delete(this.rt);
@@ -320,7 +338,7 @@ export class Instrument {
   /** @internal A send into channel `id` after its receivers were all dropped. */
   channelSend(id: number, sends: number, kind: string, label: string): void {
     if (sends < this.lints.channelSendsWithoutReceivers) return;
-    const t = currentTask;
+    const t = context.task as Task<unknown> | null;
     const name = t === null ? '' : t.name;
     this.store.add(`channel-no-receivers:${id}`, {
       kind: 'channel-no-receivers',

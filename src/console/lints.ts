@@ -7,7 +7,7 @@
  * for, so they disappear when the task recovers or finishes.
  * @module
  */
-import { COMPLETE, LOST_WAKER, NOTIFIED, RUNNING, type Task } from '../runtime/task.js';
+import type { Task } from '../runtime/task/task.js';
 import { I_SELF_WAKES, I_WAKES } from '../runtime/task_stats.js';
 import { formatDuration } from './chain.js';
 import { listResources } from '../runtime/resources.js';
@@ -117,9 +117,8 @@ export class LintStore {
 
 /** The state lints of one live task (lost waker, self-wakes), appended to `out`. */
 export function stateLints(task: Task<unknown>, cfg: LintConfig, now: number, out: Lint[]): void {
-  const st = task.state;
-  if ((st & COMPLETE) !== 0 || task.slot < 0) return;
-  if ((st & LOST_WAKER) !== 0 && (st & (RUNNING | NOTIFIED)) === 0) {
+  if (task.isFinished() || task.slot < 0) return;
+  if (task.hasLostWaker()) {
     out.push({
       kind: 'lost-waker',
       severity: 'error',

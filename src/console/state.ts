@@ -3,7 +3,7 @@
  * @module
  */
 import type { Runtime } from '../runtime/runtime.js';
-import type { Task } from '../runtime/task.js';
+import type { Task } from '../runtime/task/task.js';
 import { listResources, type ResourceInfo } from '../runtime/resources.js';
 import { snapshotTask, type TaskSnapshot } from '../runtime/snapshot.js';
 import type { Histogram } from '../runtime/histogram.js';

@@ -15,7 +15,7 @@
  * @module
  */
 import { Future, handoff, type Context } from '../future/future.js';
-import { Task } from '../runtime/task.js';
+import { Task } from '../runtime/task/task.js';
 import { isKyotoPath, plainLocation, sourceLocation } from '../runtime/location.js';
 
 /** Captures that may be taken back to back. */

@@ -74,6 +74,13 @@ export const handoff = {
   /** The context of the task being polled, or null outside any task. */
   cx: null as Context | null,
   /**
+   * Set when a future polled at a `yield*` threw (the error is thrown into the generator there,
+   * out of the task's sight): the task keeps it in case an abort interrupts the unwinding.
+   */
+  threw: false,
+  /** What it threw (valid while `threw`). */
+  thrown: undefined as unknown,
+  /**
    * When set (by the console), called each time a future suspends a task through `yield*`, while
    * the generator frames that awaited it are still on the stack (for await-chain dumps).
    */
@@ -163,7 +170,14 @@ export abstract class Future<T> implements Iterator<Future<unknown>, T, unknown>
         `${this.constructor.name} was awaited with yield* outside a kyoto task; run the generator with spawn(), rt.blockOn() or run()`,
       );
     }
-    const v = this.poll(cx);
+    let v: Poll<T>;
+    try {
+      v = this.poll(cx);
+    } catch (e) {
+      handoff.threw = true;
+      handoff.thrown = e;
+      throw e;
+    }
     if (v !== Pending) {
       DONE.value = v;
       return DONE as IteratorResult<Future<unknown>, T>;

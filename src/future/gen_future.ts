@@ -4,17 +4,14 @@
  * without spawning a task.
  * @module
  */
-import { Future, Pending, RESUME, handoff, type Context, type Gen, type Poll } from './future.js';
+import { Future, Pending, handoff, type Context, type Gen, type Poll } from './future.js';
+import { STEP_NEXT, STEP_START, STEP_THROW, step, stepOut } from './gen_step.js';
 
 /** Runs async cleanup that a dropped generator future still had to do (set by the runtime). */
 export const cleanupHooks = {
   /** Drives `gen` (already returning) to completion on the current or default runtime. */
   finishCleanup: null as ((gen: Generator<unknown, unknown, unknown>, awaiting: Future<unknown>) => void) | null,
 };
-
-const START = 0;
-const NEXT = 1;
-const THROW = 2;
 
 /** @internal A generator polled as a future. */
 export class GenFuture<T> extends Future<T> {
@@ -48,48 +45,34 @@ export class GenFuture<T> extends Future<T> {
       let input: unknown;
       if (!this.started) {
         this.started = true;
-        mode = START;
+        mode = STEP_START;
         input = undefined;
       } else {
         const f = this.awaiting;
         if (f === null) return Pending;
         try {
           input = f.poll(cx);
-          mode = NEXT;
+          mode = STEP_NEXT;
         } catch (e) {
           input = e;
-          mode = THROW;
+          mode = STEP_THROW;
         }
         if (input === Pending) return Pending;
         this.awaiting = null;
       }
-      for (;;) {
-        let r: IteratorResult<unknown, T>;
-        try {
-          if (mode === NEXT) {
-            handoff.value = input;
-            r = gen.next(RESUME);
-          } else if (mode === START) r = gen.next();
-          else r = gen.throw(input);
-        } catch (e) {
-          this.gen = null;
-          handoff.yielded = null;
-          throw e;
-        }
-        if (r.done === true) {
-          this.gen = null;
-          return r.value;
-        }
-        const f = r.value;
-        if (f !== handoff.yielded || f === null) {
-          mode = THROW;
-          input = new TypeError('a generator future yielded a value that is not a future; await futures with yield*');
-          continue;
-        }
-        handoff.yielded = null;
-        this.awaiting = f as Future<unknown>;
-        return Pending;
+      let next: Future<unknown> | null;
+      try {
+        next = step(gen as Generator<unknown, unknown, unknown>, mode, input, null);
+      } catch (e) {
+        this.gen = null;
+        throw e;
       }
+      if (next === null) {
+        this.gen = null;
+        return stepOut.value as T;
+      }
+      this.awaiting = next;
+      return Pending;
     } finally {
       handoff.cx = prevCx;
     }

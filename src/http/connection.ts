@@ -7,18 +7,20 @@
  * - A parse error answers its status (400, 431) and closes; nothing after it is parsed.
  * - A client that leaves before the response was sent aborts the request task (its `finally`
  *   runs, `req.signal` aborts); the connection counts status 499 and waits for the task to end.
- * - A handler error is a 500 and goes to `onUnhandledTaskError`; `PayloadTooLargeError` is a
- *   413, `HttpParseError` from the body its own status, both then close the connection.
+ * - A handler error is a 500 and goes to `onUnhandledTaskError`; an escaped `Elapsed` (a
+ *   `timeout` that ran out) is a 503; `PayloadTooLargeError` is a 413 and `HttpParseError` from
+ *   the body its own status, and those three close the connection.
  * - An unread body is drained up to `maxBodyBytes` to keep the connection; beyond it, or when
  *   100-continue was never sent, the response says `Connection: close`.
  * @module
  */
 import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
 import { spawnNamed } from '../runtime/spawn.js';
-import type { JoinHandle } from '../runtime/task.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
 import type { TcpStream } from '../net/tcp.js';
 import { reportHandlerError } from './report.js';
 import { JoinError } from '../task/join_error.js';
+import { Elapsed } from '../time/timeout.js';
 import { ACTIVE, Conn, IDLE, type ConnHost } from './conn.js';
 import { ClientDisconnectedError, HttpParseError, PayloadTooLargeError } from './errors.js';
 import { HttpHeaders } from './headers.js';
@@ -84,6 +86,7 @@ class Settled extends Future<void> {
 
 function statusOf(err: unknown): number {
   if (err instanceof PayloadTooLargeError) return 413;
+  if (err instanceof Elapsed) return 503; // a `timeout` around the handler's work ran out
   if (err instanceof HttpParseError) return err.status;
   return 500;
 }
@@ -153,7 +156,7 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
         const status = statusOf(cause);
         if (status === 500) reportHandlerError(cause, h);
         else c.closeAfter = true;
-        res = new Response(status === 500 ? 'Internal Server Error' : String(cause instanceof Error ? cause.message : cause), { status });
+        res = new Response(status === 500 ? 'Internal Server Error' : status === 503 ? 'Service Unavailable' : String(cause instanceof Error ? cause.message : cause), { status });
       } else if (out instanceof Response) res = out;
       else if (typeof globalThis.Response === 'function' && out instanceof globalThis.Response) res = fromFetchResponse(out);
       else {

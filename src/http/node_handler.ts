@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SocketAddr } from '../net/addr.js';
 import { Runtime } from '../runtime/runtime.js';
-import type { JoinHandle } from '../runtime/task.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { fromReadable, toReadable } from '../stream/readable.js';
 import type { Stream, StreamPoll } from '../stream/stream.js';
 import type { Context } from '../future/future.js';

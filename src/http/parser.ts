@@ -100,8 +100,11 @@ export class HeadParser {
     const limit = this.maxHeaderBytes;
     for (;;) {
       const lineStart = start + this.scan;
-      const lf = buf.indexOf(LF, lineStart);
-      if (lf < 0) {
+      // A byte loop beats Buffer#indexOf's argument dispatch on header-sized lines.
+      const len = buf.length;
+      let lf = lineStart;
+      while (lf < len && buf[lf] !== LF) lf++;
+      if (lf === len) {
         if (buf.length - start > limit) throw new HttpParseError(431, `request head is larger than maxHeaderBytes (${limit})`);
         return NEED_MORE;
       }

@@ -9,6 +9,8 @@
  *   than `requestTimeoutMs` gets 408 and is closed; an idle keep-alive connection is closed
  *   after `keepAliveTimeoutMs`.
  * - Beyond `maxConnections`, accepted connections are closed at once (counted in `refused`).
+ * - The console lists the server as an `http-server` resource with its counts by status (499:
+ *   the client left first).
  * - `shutdown({ graceMs })` stops accepting, closes idle connections at once, lets in-flight
  *   requests finish (their responses say `Connection: close`), aborts what is left after
  *   `graceMs`, and completes when every connection task has ended. `opts.signal` does the same.
@@ -19,8 +21,9 @@ import { future } from '../future/gen_future.js';
 import type { SocketAddr } from '../net/addr.js';
 import { TcpListener, type TcpStream } from '../net/tcp.js';
 import { spawnNamed } from '../runtime/spawn.js';
-import type { JoinHandle } from '../runtime/task.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { sleep } from '../time/sleep.js';
+import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
 import { HEAD, IDLE, type Conn } from './conn.js';
 import { serveConnection, type Handler, type ServerCore } from './connection.js';
 import { config, type Config, type ServeOptions } from './options.js';
@@ -55,7 +58,7 @@ export interface ShutdownOptions {
  * yield* server.shutdown({ graceMs: 1000 });
  * ```
  */
-export class HttpServer implements ServerCore {
+export class HttpServer implements ServerCore, TrackedResource {
   /** @internal */ now = Date.now();
   /** @internal */ draining = false;
   /** @internal */ readonly conns = new Set<Conn>();
@@ -75,7 +78,20 @@ export class HttpServer implements ServerCore {
     /** @internal */ readonly handler: Handler<unknown[]>,
     /** @internal */ readonly args: unknown[],
     private readonly listener: TcpListener,
-  ) {}
+  ) {
+    trackResource(this);
+  }
+
+  /** @internal the console's resource view: connections and responses by status (499 included). */
+  resourceInfo(): ResourceInfo {
+    const details: Record<string, number | string | boolean> = {
+      openConnections: this.conns.size,
+      requests: this.requests,
+      draining: this.draining,
+    };
+    for (const [k, v] of this.statuses) details[`status${k}`] = v;
+    return { kind: 'http-server', label: `http://${this.addr.toString()}`, waiters: 0, details };
+  }
 
   /** @internal */
   get maxHeaderBytes(): number {

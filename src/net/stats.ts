@@ -8,7 +8,7 @@
  * test/net/unix_udp.test.ts (drops) and connections.test.ts (refusals).
  * @module
  */
-import type { Driver } from '../runtime/executor.js';
+import type { Driver } from '../runtime/driver.js';
 import { addIoMetrics } from '../runtime/io/counters.js';
 import { Runtime } from '../runtime/runtime.js';
 

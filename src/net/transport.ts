@@ -7,7 +7,7 @@
  * afterwards. Tested in test/net/sys.test.ts.
  * @module
  */
-import type { Driver } from '../runtime/executor.js';
+import type { Driver } from '../runtime/driver.js';
 import { Runtime } from '../runtime/runtime.js';
 import { nodeTransport } from './node_sys.js';
 import type { Transport } from './sys.js';

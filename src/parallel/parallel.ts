@@ -3,7 +3,7 @@
  * thread of a multi-thread runtime.
  * @module
  */
-import type { JoinHandle } from '../runtime/task.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { registerTask, lookupTask, UnknownTaskError, type TaskEntry } from '../runtime/scheduler/multi_thread/registry.js';
 import { currentContext } from '../runtime/scheduler/multi_thread/current.js';
 import '../runtime/scheduler/multi_thread/pool.js';

@@ -3,7 +3,7 @@
  * @module
  */
 import { Runtime } from '../runtime/runtime.js';
-import type { JoinHandle } from '../runtime/task.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { blockingPoolOf } from '../runtime/blocking/blocking_pool.js';
 import { lookupTask } from '../runtime/scheduler/multi_thread/registry.js';
 import { threadState } from '../runtime/scheduler/multi_thread/current.js';

@@ -20,10 +20,10 @@
  * @module
  */
 import { promiseWaits } from '../future/promise.js';
-import { DeadlockError } from '../task/join_error.js';
-import type { Executor } from './executor.js';
+import { DeadlockError } from './task/join_error.js';
+import type { Executor } from './scheduler/current_thread/executor.js';
 import { describeImpossibleWaits } from './resources.js';
-import type { Task } from './task.js';
+import type { Task } from './task/task.js';
 
 // Handles Node keeps for stdio: never a source of wakes for kyoto tasks.
 const STDIO = new Set(['PipeWrap', 'TTYWrap', 'TCPSocketWrap']);

@@ -7,7 +7,7 @@
  * test/console/dump.test.ts.
  * @module
  */
-import type { Driver } from './executor.js';
+import type { Driver } from './driver.js';
 import type { TaskSnapshot } from './snapshot.js';
 
 /** What a dump reads from a runtime. */

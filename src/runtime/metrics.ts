@@ -2,7 +2,7 @@
  * Runtime metrics, named after Tokio's RuntimeMetrics (in camelCase).
  * @module
  */
-import type { Executor } from './executor.js';
+import type { Executor } from './scheduler/current_thread/executor.js';
 import { promiseWaits } from '../future/promise.js';
 
 /** Figures of one worker (the current-thread runtime has one). */

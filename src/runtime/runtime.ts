@@ -10,8 +10,10 @@
  * @module
  */
 import { NoRuntimeError, type Future } from '../future/future.js';
-import { JoinError } from '../task/join_error.js';
-import { Executor, activeExecutor, type Driver, type ExecutorOptions } from './executor.js';
+import { JoinError } from './task/join_error.js';
+import { context } from './context.js';
+import type { Driver } from './driver.js';
+import { Executor, type ExecutorOptions } from './scheduler/current_thread/executor.js';
 import { metaFor, namedMeta } from './location.js';
 import { checkBody, type AnyFn, type BodyArgs, type BodyOutput, type SpawnBody } from './spawn_body.js';
 import { snapshotTask, type TaskSnapshot } from './snapshot.js';
@@ -20,7 +22,8 @@ import { RootSet, soleRootExecutor } from './deadlock.js';
 import { describeRuntime } from './dump.js';
 import { RuntimeShutdownError, Shutdown } from './shutdown.js';
 import { GenFuture, cleanupHooks } from '../future/gen_future.js';
-import { JOIN_INTEREST, Task, currentTask, type JoinHandle } from './task.js';
+import { Task } from './task/task.js';
+import type { JoinHandle } from './task/join_handle.js';
 
 export { RuntimeShutdownError } from './shutdown.js';
 export type { AnyFn, BodyArgs, BodyOutput } from './spawn_body.js';
@@ -83,7 +86,7 @@ export class Runtime {
     this.options = opts;
     const ex = new Executor(opts);
     this.executor = ex;
-    (ex as { runtime?: Runtime }).runtime = this;
+    ex.runtime = this;
     this.roots = new RootSet(ex, () => this.describeTasks());
     this.shutdownCtl = new Shutdown(ex, () => this.roots.forget());
     ex.onTaskFinished = (t) => {
@@ -119,8 +122,8 @@ export class Runtime {
    * ```
    */
   static tryCurrent(): Runtime | null {
-    const ex = activeExecutor as (Executor & { runtime?: Runtime }) | null;
-    return ex?.runtime ?? null;
+    const ex = context.executor;
+    return ex === null ? null : (ex.runtime as Runtime | null);
   }
 
   /**
@@ -172,7 +175,8 @@ export class Runtime {
     checkBody(body);
     const ex = this.executor;
     const meta = name === null ? metaFor(body) : namedMeta(body, name);
-    const parent = currentTask === null ? 0 : currentTask.id;
+    const cur = context.task;
+    const parent = cur === null ? 0 : cur.id;
     const task = new Task<unknown>(
       ex,
       body as (...a: unknown[]) => unknown,
@@ -199,7 +203,7 @@ export class Runtime {
   blockOn<B extends AnyFn | Future<unknown>>(body: B, ...args: BodyArgs<B>): Promise<BodyOutput<B>> {
     return new Promise<BodyOutput<B>>((resolve, reject) => {
       const task = this.spawnTask(null, body as SpawnBody, args);
-      task.state |= JOIN_INTEREST;
+      task.markJoinInterest();
       this.roots.add(task, reject);
       task.then(resolve as (v: unknown) => void, (e: unknown) => {
         reject(e instanceof JoinError && e.isPanic() ? e.cause : e);

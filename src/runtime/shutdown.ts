@@ -9,7 +9,7 @@
  * from completing. Proved by test/core/runtime_split.test.ts and test/task/cancel.test.ts.
  * @module
  */
-import type { Executor } from './executor.js';
+import type { Executor } from './scheduler/current_thread/executor.js';
 
 /**
  * Thrown when spawning on a runtime that has shut down.

@@ -2,18 +2,7 @@
  * Per-task snapshots for `rt.tasks()`, dumps and the console.
  * @module
  */
-import {
-  ABORTED,
-  CANCELLED,
-  CANCELLING,
-  COMPLETE,
-  FAILED,
-  FUTURE_BODY,
-  LOST_WAKER,
-  NOTIFIED,
-  RUNNING,
-  type Task,
-} from './task.js';
+import type { Task } from './task/task.js';
 import { F_BUSY, F_CREATED, F_LAST_WAKE, F_SCHED, I_PARENT, I_POLLS, I_SELF_WAKES, I_WAKES } from './task_stats.js';
 
 /** What `rt.tasks()` reports for one task. */
@@ -45,17 +34,16 @@ export interface TaskSnapshot {
 
 /** @internal */
 export function snapshotTask(t: Task<unknown>): TaskSnapshot {
-  const st = t.state;
   const stats = t.rt.stats;
   const slot = t.slot;
   const live = slot >= 0;
   return {
     id: t.id,
     name: t.name,
-    kind: (st & FUTURE_BODY) !== 0 ? 'future' : 'task',
+    kind: t.isFutureBody() ? 'future' : 'task',
     location: t.meta.location,
     parent: live ? stats.i(slot, I_PARENT) : 0,
-    state: stateOf(st),
+    state: t.phase(),
     polls: live ? stats.i(slot, I_POLLS) : 0,
     wakes: live ? stats.i(slot, I_WAKES) : 0,
     selfWakes: live ? stats.i(slot, I_SELF_WAKES) : 0,
@@ -63,15 +51,7 @@ export function snapshotTask(t: Task<unknown>): TaskSnapshot {
     scheduledMs: live ? stats.f(slot, F_SCHED) : 0,
     createdAt: live ? stats.f(slot, F_CREATED) : 0,
     lastWakeAt: live ? stats.f(slot, F_LAST_WAKE) : 0,
-    awaiting: t.awaiting === null ? ((st & FUTURE_BODY) !== 0 && (st & COMPLETE) === 0 ? (t.body as object).constructor.name : '') : t.awaiting.constructor.name,
-    lostWaker: (st & LOST_WAKER) !== 0,
+    awaiting: t.awaitRoot()?.constructor.name ?? '',
+    lostWaker: t.hasLostWaker(),
   };
-}
-
-function stateOf(st: number): TaskSnapshot['state'] {
-  if ((st & COMPLETE) !== 0) return (st & ABORTED) !== 0 ? 'cancelled' : (st & FAILED) !== 0 ? 'failed' : 'done';
-  if ((st & RUNNING) !== 0) return 'running';
-  if ((st & CANCELLING) !== 0 || (st & CANCELLED) !== 0) return 'cancelling';
-  if ((st & NOTIFIED) !== 0) return 'scheduled';
-  return 'idle';
 }

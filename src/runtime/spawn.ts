@@ -9,7 +9,8 @@
 import type { Future } from '../future/future.js';
 import { Runtime } from './runtime.js';
 import type { AnyFn, BodyArgs, BodyOutput, SpawnBody } from './spawn_body.js';
-import type { JoinHandle, Task } from './task.js';
+import type { JoinHandle } from './task/join_handle.js';
+import type { Task } from './task/task.js';
 
 const NO_ARGS: readonly unknown[] = [];
 // A reused one-element array: spawnTask copies the single argument into the task at once.

@@ -1,6 +1,11 @@
 /**
- * Per-task instrumentation, stored outside the task objects in a slab of typed arrays so that a
- * task stays one small object. A slot is taken at spawn and given back when the task finishes.
+ * Per-task instrumentation and lint flags, stored outside the task objects in a slab of typed
+ * arrays so that a task stays one small object. A slot is taken at spawn and given back when the
+ * task finishes.
+ *
+ * Invariants (test/core/task.test.ts): a slot's columns and flags are zeroed when it is taken;
+ * `owner[slot]` is the live task in it, undefined once released. Lint flags take one byte per
+ * slot (not a column of 32-bit words) to keep a pending task's typed-array share at ~73 bytes.
  * @module
  */
 
@@ -16,11 +21,15 @@ export const I_POLLS = 1;
 export const I_WAKES = 2;
 export const I_SELF_WAKES = 3;
 const I = 4;
+/** Lint flags (one byte per slot). */
+/** The last poll returned Pending without reading `cx.waker`. */
+export const FLAG_LOST_WAKER = 1;
 
 /** @internal A growable slab of task slots; `owner[slot]` is the live object in that slot. */
 export class StatsSlab<T> {
   f64: Float64Array;
   i32: Int32Array;
+  flags: Uint8Array;
   owner: (T | undefined)[];
   private free: number[] = [];
   private top = 0;
@@ -30,6 +39,7 @@ export class StatsSlab<T> {
   constructor(capacity = 1024) {
     this.f64 = new Float64Array(capacity * F);
     this.i32 = new Int32Array(capacity * I);
+    this.flags = new Uint8Array(capacity);
     this.owner = new Array<T | undefined>(capacity).fill(undefined);
   }
 
@@ -54,6 +64,7 @@ export class StatsSlab<T> {
     i32[i + I_POLLS] = 0;
     i32[i + I_WAKES] = 0;
     i32[i + I_SELF_WAKES] = 0;
+    this.flags[slot] = 0;
     this.live++;
     return slot;
   }
@@ -72,6 +83,9 @@ export class StatsSlab<T> {
     const i32 = new Int32Array(cap * I);
     i32.set(this.i32);
     this.i32 = i32;
+    const flags = new Uint8Array(cap);
+    flags.set(this.flags);
+    this.flags = flags;
     const old = this.owner.length;
     this.owner.length = cap;
     this.owner.fill(undefined, old);
@@ -100,5 +114,12 @@ export class StatsSlab<T> {
   }
   incI(slot: number, col: number): void {
     this.i32[slot * I + col]!++;
+  }
+  flag(slot: number, bit: number): boolean {
+    return (this.flags[slot]! & bit) !== 0;
+  }
+  setFlag(slot: number, bit: number, on: boolean): void {
+    const f = this.flags[slot]!;
+    this.flags[slot] = on ? f | bit : f & ~bit;
   }
 }

@@ -6,7 +6,7 @@
  * any task). Tested in test/net/signal.test.ts.
  * @module
  */
-import type { Driver } from '../runtime/executor.js';
+import type { Driver } from '../runtime/driver.js';
 import { Runtime } from '../runtime/runtime.js';
 
 /** The key of the signal counters in the runtime's driver registry. */

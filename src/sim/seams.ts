@@ -14,7 +14,7 @@
  * @module
  */
 import type { Runtime } from '../runtime/runtime.js';
-import type { Task } from '../runtime/task.js';
+import type { Task } from '../runtime/task/task.js';
 import { TIME_KEY, TimeDriver } from '../runtime/time/driver.js';
 
 /** A ready task as the simulator sees it. */

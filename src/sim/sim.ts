@@ -14,7 +14,7 @@
  * @module
  */
 import type { Future } from '../future/future.js';
-import type { JoinHandle } from '../runtime/task.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { Runtime, type BodyArgs, type BodyOutput } from '../runtime/runtime.js';
 import '../console/dump.js';
 import { setAwaitTracing } from '../console/trace.js';

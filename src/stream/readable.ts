@@ -5,7 +5,7 @@
 import { Readable, type ReadableOptions } from 'node:stream';
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { Runtime } from '../runtime/runtime.js';
-import type { JoinHandle } from '../runtime/task.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { pollProceed } from '../runtime/coop.js';
 import { Done, Stream, type EachResult, type StreamPoll } from './stream.js';
 import { describe } from './errors.js';

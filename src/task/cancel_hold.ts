@@ -5,11 +5,12 @@
  * is aborted while holds are registered, the task does not unwind: its body is not polled at all;
  * instead each hold's `pollHeld` is called (with the task as context) until every hold reports that
  * it finished. Only then does cancellation proceed as usual (the awaited future is dropped and the
- * `finally` blocks run). The gate is installed in the core task (`cancelGate`).
+ * `finally` blocks run). The gate is installed in the runtime context (`context.cancelHold`).
  * @module
  */
 import { Runtime } from '../runtime/runtime.js';
-import { CANCELLED, CANCELLING, COMPLETE, cancelGate, type Task } from '../runtime/task.js';
+import { context, type ContextTask } from '../runtime/context.js';
+import type { Task } from '../runtime/task/task.js';
 
 /** @internal A section that an abort of its task waits for. */
 export interface CancelHold {
@@ -41,12 +42,7 @@ export function releaseHold(task: Task<unknown>, hold: CancelHold): void {
   if (set === undefined || !set.delete(hold)) return;
   if (set.size > 0) return;
   holds.delete(task);
-  if ((task.state & (CANCELLED | CANCELLING | COMPLETE)) === CANCELLED) task.wakeByRef();
-}
-
-/** @internal True while `task` has holds (tests and dumps). */
-export function holdCount(task: Task<unknown>): number {
-  return holds.get(task)?.size ?? 0;
+  if (task.abortWaiting()) task.wakeByRef();
 }
 
 /**
@@ -93,4 +89,4 @@ function held(task: Task<unknown>): boolean {
   return false;
 }
 
-cancelGate.held = held;
+context.cancelHold = held as (task: ContextTask) => boolean;

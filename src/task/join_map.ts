@@ -16,7 +16,7 @@ import { WakerBase } from '../future/waker.js';
 import { pollProceed } from '../runtime/coop.js';
 import { Runtime, type BodyArgs } from '../runtime/runtime.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
-import type { Task } from '../runtime/task.js';
+import type { Task } from '../runtime/task/task.js';
 import { JoinError } from './join_error.js';
 import type { AbortHandle, BodyOf } from './join_set.js';
 

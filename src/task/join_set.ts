@@ -9,7 +9,7 @@ import { pollProceed } from '../runtime/coop.js';
 import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
 import { Runtime, type BodyArgs } from '../runtime/runtime.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
-import type { Task } from '../runtime/task.js';
+import type { Task } from '../runtime/task/task.js';
 import { TaskGroup, type GroupEntry, type GroupOwner } from './task_group.js';
 
 /**

@@ -8,7 +8,9 @@ import { GenFuture, cleanupHooks, fromGenerator } from '../future/gen_future.js'
 import { Runtime, type BodyArgs, type BodyOutput } from '../runtime/runtime.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
 import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
-import { currentTask, type JoinHandle, type Task } from '../runtime/task.js';
+import { context } from '../runtime/context.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
+import type { Task } from '../runtime/task/task.js';
 import { acquireHold, releaseHold, reportLostError, type CancelHold } from './cancel_hold.js';
 import { combineErrors } from './into_future.js';
 import { shieldDepth } from './shield.js';
@@ -174,7 +176,7 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner,
     if (this.waker === null || !this.waker.willWake(w)) this.waker = w.clone();
     if (!this.started) {
       this.started = true;
-      const t = currentTask;
+      const t = context.task as Task<unknown> | null;
       // Inside a shielded section the scope is driven to completion by the shield: no hold.
       if (t !== null && shieldDepth.n === 0) {
         this.holder = t;

@@ -4,7 +4,8 @@
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { Runtime } from '../runtime/runtime.js';
-import { currentTask, type Task } from '../runtime/task.js';
+import { context } from '../runtime/context.js';
+import type { Task } from '../runtime/task/task.js';
 import { acquireHold, onHeldError, releaseHold, type CancelHold } from './cancel_hold.js';
 import { intoFuture, type IntoFuture } from './into_future.js';
 import { enterFrames, exitFrames, localStack, type LocalFrame } from './task_local.js';
@@ -44,7 +45,7 @@ export class Shield<T> extends Future<T> implements CancelHold {
     if (this.state === IDLE) {
       this.state = ACTIVE;
       this.locals = localStack.top;
-      const t = currentTask;
+      const t = context.task as Task<unknown> | null;
       if (t !== null && shieldDepth.n === 0) {
         this.task = t;
         acquireHold(t, this);

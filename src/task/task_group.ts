@@ -6,7 +6,7 @@
  */
 import type { Context, Waker } from '../future/future.js';
 import { WakerBase } from '../future/waker.js';
-import { ABORTED, COMPLETE, FAILED, JOIN_INTEREST, type Task } from '../runtime/task.js';
+import type { Task } from '../runtime/task/task.js';
 
 /** @internal Told when a member task finished. */
 export interface GroupOwner {
@@ -39,7 +39,7 @@ export class GroupEntry extends WakerBase implements Context {
 
   /** The task failed (its body threw). */
   failed(): boolean {
-    return (this.task.state & (FAILED | ABORTED)) === FAILED;
+    return this.task.failed();
   }
 }
 
@@ -65,8 +65,7 @@ export class TaskGroup {
     if (h !== null) h.prev = e;
     this.runningHead = e;
     this.running++;
-    if ((task.state & COMPLETE) !== 0) {
-      task.state |= JOIN_INTEREST;
+    if (task.markJoinInterest()) {
       this.moveToDone(e);
     } else {
       // Registers `e` as joiner; the handle is pending, so this cannot throw.
@@ -119,7 +118,7 @@ export class TaskGroup {
       e.group = null;
       e.where = NO_LIST;
       e.prev = e.next = null;
-      e.task.state &= ~JOIN_INTEREST;
+      e.task.dropJoinInterest();
       e = n;
     }
     for (let e = this.doneHead; e !== null; ) {

@@ -17,7 +17,8 @@ import { Future, Pending, type Context, type Poll, type Waker } from '../future/
 import { WakerBase } from '../future/waker.js';
 import { Runtime, type BodyArgs, type BodyOutput } from '../runtime/runtime.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
-import { JOIN_INTEREST, type JoinHandle, type Task } from '../runtime/task.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
+import type { Task } from '../runtime/task/task.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFn = (...args: any[]) => any;
@@ -27,11 +28,7 @@ type AnyFn = (...args: any[]) => any;
  * awaits stays reported). @internal
  */
 export function watchCompletion(task: Task<unknown>, cx: Context): boolean {
-  const had = (task.state & JOIN_INTEREST) !== 0;
-  const ready = task.isFinished();
-  if (!ready) task.poll(cx);
-  if (!had) task.state &= ~JOIN_INTEREST;
-  return ready;
+  return task.watchCompletion(cx);
 }
 
 /** The per-task completion waker: tells the tracker once, then is garbage with the task. */

@@ -89,7 +89,7 @@ test('per-task histograms are not kept without the console', async () => {
   const p = new Parked('Recv', '');
   const h = rt.spawn(pollsThenWait, 3, p);
   await new Promise((r) => setTimeout(r, 5));
-  assert.equal(rt.executor.pollHook, null);
+  assert.equal(rt.executor.probe, null);
   p.release();
   await h;
   await rt.shutdown();

@@ -258,7 +258,8 @@ test('sampled timing: with timingMask 15 exactly one poll in 16 is timed', async
 test('the console samples timing when polls are tiny and reports recurring untimed blocking', async () => {
   await withConsole({}, async (rt) => {
     const ex = rt.executor;
-    const hook = ex.drainHook!;
+    const probe = ex.probe!;
+    const hook = (drainMs: number, polls: number, timedMs: number): void => probe.afterDrain(drainMs, polls, timedMs);
     assert.equal(ex.timingMask, 0, 'every poll is timed at first');
     hook(20, 2048, 2); // 10 µs per poll on average
     assert.equal(ex.timingMask, 15, 'short polls: one in 16 is timed');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Runtime, fromIterable, fromPromise, run, sleep, type Gen } from '../../src/index.js';
+import { Runtime, fromIterable, fromPromise, run, sleep, timeout, type Gen } from '../../src/index.js';
 import { Response, serve, type HttpRequest } from '../../src/http/index.js';
 import { rawExchange, statuses } from './helpers.js';
 
@@ -172,6 +172,38 @@ test('req.upgrade(): 101, then the handler owns the TcpStream (bytes after the h
     const out = yield* fromPromise(rawExchange(srv.port, `GET /ws HTTP/1.1\r\n${H}Connection: Upgrade\r\nUpgrade: echo\r\n\r\nhello.`));
     assert.match(out, /^HTTP\/1\.1 101 Switching Protocols\r\nupgrade: echo\r\nconnection: Upgrade\r\n\r\n/);
     assert.ok(out.endsWith('HELLO.'), out);
+    yield* srv.shutdown({ graceMs: 100 });
+  });
+});
+
+test('the console lists the server as an http-server resource with counts by status', async () => {
+  const { listResources } = await import('../../src/index.js');
+  const { resourceRegistry } = await import('../../src/runtime/resources.js');
+  const was = resourceRegistry.enabled;
+  resourceRegistry.enabled = true;
+  try {
+    await run(function* () {
+      const srv = yield* serve({ port: 0 }, echo);
+      yield* fromPromise(rawExchange(srv.port, `GET / HTTP/1.1\r\n${H}Connection: close\r\n\r\n`));
+      const info = listResources().find((r) => r.kind === 'http-server');
+      assert.ok(info !== undefined);
+      assert.equal(info.details?.['status200'], 1);
+      yield* srv.shutdown({ graceMs: 100 });
+    });
+  } finally {
+    resourceRegistry.enabled = was;
+  }
+});
+
+test('a timeout around the handler body that runs out gives 503', async () => {
+  function* slow(_req: HttpRequest): Gen<Response> {
+    yield* timeout(10, sleep(60_000));
+    return new Response('never');
+  }
+  await run(function* () {
+    const srv = yield* serve({ port: 0 }, slow);
+    const out = yield* fromPromise(rawExchange(srv.port, `GET / HTTP/1.1\r\n${H}\r\n`));
+    assert.deepEqual(statuses(out), [503]);
     yield* srv.shutdown({ graceMs: 100 });
   });
 });

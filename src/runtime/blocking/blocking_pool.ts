@@ -9,7 +9,7 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
-import type { Driver } from '../executor.js';
+import type { Driver } from '../driver.js';
 import { RuntimeShutdownError, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { RemoteHandle, type HandleOwner } from '../scheduler/multi_thread/remote_handle.js';
 import type { TaskEntry } from '../scheduler/multi_thread/registry.js';

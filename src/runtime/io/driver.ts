@@ -7,7 +7,7 @@
  * runtime shuts down.
  * @module
  */
-import type { Driver } from '../executor.js';
+import type { Driver } from '../driver.js';
 import { Runtime } from '../runtime.js';
 import type { Registration, RegistrationHost } from './registration.js';
 import { addIoMetrics, newIoCounters, type IoCounters } from './counters.js';

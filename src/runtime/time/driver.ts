@@ -2,7 +2,7 @@
  * The time driver of a runtime: its clock, its wheel, and the single Node timer that wakes the
  * wheel at the earliest deadline.
  *
- * - Clock: `performance.now()` (plus a skew once paused time has been resumed), or a frozen
+ * - Clock: `context.clock` (`runtime/clock.ts`: `performance.now()` unless a virtual clock was installed), plus a skew once paused time has been resumed, or a frozen
  *   value while paused.
  * - At most one Node timer is armed, for the start of the earliest occupied wheel slot. When it
  *   fires, the wheel is processed up to the current tick (entries never fire before their
@@ -17,7 +17,10 @@
  * @module
  */
 import type { Waker } from '../../future/future.js';
-import { activeExecutor, type Driver, type Executor } from '../executor.js';
+import { context } from '../context.js';
+import type { Clock, ClockTimer } from '../clock.js';
+import type { Driver } from '../driver.js';
+import type { Executor } from '../scheduler/current_thread/executor.js';
 import { Runtime, registerRuntimeExtension } from '../runtime.js';
 import { slab } from './slab.js';
 import { Wheel } from './wheel.js';
@@ -63,7 +66,9 @@ export class TimeDriver implements Driver {
   private frozen = 0;
   private skew = 0;
   private last = 0;
-  private nodeTimer: ReturnType<typeof setTimeout> | null = null;
+  private nodeTimer: ClockTimer | null = null;
+  /** Where time is read and the host timer armed (`context.clock` when the driver was made). */
+  private readonly clock: Clock;
   private armedTick = Infinity;
   private advancePending = false;
   private closed = false;
@@ -82,7 +87,8 @@ export class TimeDriver implements Driver {
   autoAdvanceCount = 0;
 
   constructor(private readonly executor: Executor | null) {
-    this.origin = Math.floor(performance.now());
+    this.clock = executor?.hostClock ?? context.clock;
+    this.origin = Math.floor(this.clock.now());
     this.last = this.origin;
     const id = allocId();
     this.wheel = new Wheel(0, id);
@@ -92,7 +98,7 @@ export class TimeDriver implements Driver {
   /** The clock, in ms on the `performance.now()` scale. */
   now(): number {
     if (this.paused) return this.frozen;
-    const t = performance.now() + this.skew;
+    const t = this.clock.now() + this.skew;
     this.last = t;
     return t;
   }
@@ -123,7 +129,7 @@ export class TimeDriver implements Driver {
       const at = this.wheel.slotStartOf(e);
       if (at < this.armedTick) this.armNode(at);
       else if (!this.refed) {
-        (this.nodeTimer as ReturnType<typeof setTimeout>).ref();
+        (this.nodeTimer as ClockTimer).ref();
         this.refed = true;
       }
     }
@@ -182,7 +188,7 @@ export class TimeDriver implements Driver {
   /** Lets the clock run again from where it stands. Idempotent. */
   resume(): void {
     if (!this.paused) return;
-    this.skew = this.frozen - performance.now();
+    this.skew = this.frozen - this.clock.now();
     this.paused = false;
     this.fire(Math.floor(this.now() - this.origin));
     this.rearm();
@@ -240,12 +246,12 @@ export class TimeDriver implements Driver {
   // ---- internals -------------------------------------------------------------------------
 
   private armNode(tick: number): void {
-    if (this.nodeTimer !== null) clearTimeout(this.nodeTimer);
-    const delay = this.origin + tick - this.skew - performance.now();
+    if (this.nodeTimer !== null) this.clock.clearTimer(this.nodeTimer);
+    const delay = this.origin + tick - this.skew - this.clock.now();
     this.armedTick = tick;
     // Node caps a delay at 2^31 - 1 ms (and turns a larger one into 1 ms): a far slot is
     // reached in steps, each early wake-up firing nothing and re-arming.
-    this.nodeTimer = setTimeout(this.onTimerFn, delay <= 0 ? 0 : delay >= MAX_NODE_DELAY ? MAX_NODE_DELAY : Math.ceil(delay));
+    this.nodeTimer = this.clock.setTimer(this.onTimerFn, delay <= 0 ? 0 : delay >= MAX_NODE_DELAY ? MAX_NODE_DELAY : Math.ceil(delay));
     this.refed = true;
   }
 
@@ -259,7 +265,7 @@ export class TimeDriver implements Driver {
 
   private disarmNode(): void {
     if (this.nodeTimer !== null) {
-      clearTimeout(this.nodeTimer);
+      this.clock.clearTimer(this.nodeTimer);
       this.nodeTimer = null;
     }
     this.armedTick = Infinity;
@@ -331,7 +337,7 @@ let cacheDrv: TimeDriver | null = null;
 
 /** The time driver of the runtime polling the caller, else of the default runtime. */
 export function currentDriver(): TimeDriver {
-  const ex = activeExecutor;
+  const ex = context.executor as Executor | null;
   if (ex !== null && ex === cacheEx) return cacheDrv as TimeDriver;
   const d = timeDriver(Runtime.tryCurrent() ?? Runtime.default());
   if (ex !== null) {
@@ -343,8 +349,8 @@ export function currentDriver(): TimeDriver {
 
 /** The current clock: the polling runtime's (paused-aware), else `performance.now()`. */
 export function clockNow(): number {
-  const ex = activeExecutor;
-  if (ex === null) return performance.now();
+  const ex = context.executor as Executor | null;
+  if (ex === null) return context.clock.now();
   if (ex === cacheEx) return (cacheDrv as TimeDriver).now();
   return currentDriver().now();
 }

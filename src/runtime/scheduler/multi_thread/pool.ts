@@ -11,7 +11,7 @@
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { Driver } from '../../executor.js';
+import type { Driver } from '../../driver.js';
 import { Runtime, RuntimeShutdownError, registerRuntimeExtension, type RuntimeOptions } from '../../runtime.js';
 import {
   G_IDLE,

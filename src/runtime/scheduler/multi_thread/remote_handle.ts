@@ -5,9 +5,10 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../../../future/future.js';
-import { JoinError } from '../../../task/join_error.js';
-import type { JoinHandle } from '../../task.js';
+import { JoinError } from '../../task/join_error.js';
+import type { JoinHandle } from '../../task/join_handle.js';
 import { nextTaskId } from '../../task/id.js';
+import { joinPromise, registerJoiner, wakeJoiners } from '../../task/join_waiters.js';
 
 /** The part of the thread context a handle calls back into. */
 export interface HandleOwner {
@@ -26,8 +27,8 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
   slot = -1;
   state = H_PENDING;
   value: unknown = undefined;
-  private joiner: Waker | null = null;
-  private waiters: Waker[] | null = null;
+  /** Who awaits it (`join_waiters.ts`, shared with local tasks). */
+  joiner: Waker | null = null;
   /** Waiting for a free slot: where its encoded arguments are in the pending arena, else -1. */
   pendingOff = -1;
   pendingLen = 0;
@@ -50,17 +51,12 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
     this.observed = true;
     const st = this.state;
     if (st !== H_PENDING) return this.outcome();
-    const w = cx.waker;
-    const j = this.joiner;
-    if (j === null) this.joiner = w.clone();
-    else if (!j.willWake(w)) {
-      const list = (this.waiters ??= []);
-      if (!list.some((x) => x.willWake(w))) list.push(w.clone());
-    }
+    registerJoiner(this, cx.waker);
     return Pending;
   }
 
-  private outcome(): T {
+  /** @internal The output, or throws the JoinError; only once finished. */
+  outcome(): T {
     const st = this.state;
     if (st === H_OK) return this.value as T;
     if (st === H_CANCELLED) throw new JoinError('cancelled', this.id, this.name, this.value);
@@ -84,12 +80,7 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
     this.slot = -1;
     this.pendingOff = -1;
     this.inline = null;
-    const j = this.joiner;
-    this.joiner = null;
-    if (j !== null) j.wake();
-    const ws = this.waiters;
-    this.waiters = null;
-    if (ws !== null) for (const w of ws) w.wake();
+    wakeJoiners(this);
   }
 
   override then<R1 = T, R2 = never>(
@@ -97,50 +88,6 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     this.observed = true;
-    return new Promise<T>((resolve, reject) => {
-      if (this.state !== H_PENDING) settleInto(this, resolve, reject);
-      else {
-        const w = new PromiseWaker(this as RemoteHandle<unknown>, resolve as (v: unknown) => void, reject);
-        if (this.joiner === null) this.joiner = w;
-        else (this.waiters ??= []).push(w);
-      }
-    }).then(onFulfilled, onRejected);
-  }
-
-  /** @internal */
-  outcomeOrThrow(): T {
-    return this.outcome();
-  }
-}
-
-function settleInto<T>(h: RemoteHandle<T>, resolve: (v: T) => void, reject: (e: unknown) => void): void {
-  let v: T;
-  try {
-    v = h.outcomeOrThrow();
-  } catch (e) {
-    reject(e);
-    return;
-  }
-  resolve(v);
-}
-
-/** Bridges a handle's completion to the promise of `then`. */
-class PromiseWaker implements Waker {
-  constructor(
-    private readonly h: RemoteHandle<unknown>,
-    private readonly resolve: (v: unknown) => void,
-    private readonly reject: (e: unknown) => void,
-  ) {}
-  wake(): void {
-    settleInto(this.h, this.resolve, this.reject);
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
+    return joinPromise<T>(this).then(onFulfilled, onRejected);
   }
 }

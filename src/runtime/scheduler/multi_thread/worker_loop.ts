@@ -10,13 +10,13 @@
  * `Atomics.waitAsync` on its signal word, so its event loop keeps running timers and I/O.
  * @module
  */
-import type { Driver } from '../../executor.js';
+import type { Driver } from '../../driver.js';
 import type { Runtime } from '../../runtime.js';
-import { JoinError } from '../../../task/join_error.js';
+import { JoinError } from '../../task/join_error.js';
 import { fromPromise } from '../../../future/promise.js';
 import { Future, type Context, type Poll, type Waker } from '../../../future/future.js';
 import type { RemoteHandle } from './remote_handle.js';
-import type { Task } from '../../task.js';
+import type { Task } from '../../task/task.js';
 import {
   G_IDLE,
   G_SEARCHING,

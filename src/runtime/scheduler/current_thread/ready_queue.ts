@@ -1,6 +1,10 @@
 /**
- * The executor's FIFO ready queue: a growable ring buffer (no allocation per push) with, beside
- * each entry, the time it was scheduled (for the scheduled-to-polled latency).
+ * The current-thread executor's ready queue: a growable ring buffer (no allocation per push)
+ * with, beside each entry, the time it was scheduled (for the scheduled-to-polled latency).
+ *
+ * Invariants (test/core/scheduler.property.test.ts): `shift` returns entries in push order;
+ * `takeAt(i)` removes the i-th oldest and keeps the others in order (a seeded next-task choice
+ * uses it); the capacity is a power of two and only grows; no entry is lost when it grows.
  * @module
  */
 
@@ -44,11 +48,32 @@ export class ReadyQueue<T> {
     return item;
   }
 
-  /** Removes every entry, returning them oldest first. */
-  drainAll(): T[] {
-    const out: T[] = [];
-    for (let x = this.shift(); x !== undefined; x = this.shift()) out.push(x);
-    return out;
+  /** The i-th oldest entry (0: the head), without removing it. */
+  peek(i: number): T | undefined {
+    if (i < 0 || i >= this.length) return undefined;
+    return this.buf[(this.head + i) & this.mask];
+  }
+
+  /**
+   * Removes the i-th oldest entry (O(i): the older ones move up by one); undefined when out of
+   * range. Sets `lastAt`.
+   */
+  takeAt(i: number): T | undefined {
+    if (i === 0) return this.shift();
+    if (i < 0 || i >= this.length) return undefined;
+    const mask = this.mask;
+    const j = (this.head + i) & mask;
+    const item = this.buf[j];
+    this.lastAt = this.at[j]!;
+    for (let k = i; k > 0; k--) {
+      const to = (this.head + k) & mask;
+      const from = (this.head + k - 1) & mask;
+      this.buf[to] = this.buf[from];
+      this.at[to] = this.at[from]!;
+    }
+    this.buf[this.head] = undefined;
+    this.head = (this.head + 1) & mask;
+    return item;
   }
 
   private grow(): void {
