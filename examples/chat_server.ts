@@ -13,8 +13,8 @@ import {
   BroadcastSender,
   CancellationToken,
   IoError,
-  JoinSet,
   Lagged,
+  TaskTracker,
   TcpListener,
   TcpStream,
   broadcast,
@@ -74,13 +74,14 @@ export function* chatClient(stream: TcpStream, tx: BroadcastSender<ChatMessage>,
 /**
  * Runs the chat server on `listener` until `shutdown` is ready, then closes everything and
  * gives the number of clients served. `capacity`: messages a slow client may fall behind by
- * before it misses some (it is told how many).
+ * before it misses some (it is told how many). Client tasks are tracked by `clients`, a
+ * `TaskTracker`: it keeps nothing of a client that left, so a long-running server does not grow
+ * with every connection it ever had, and shutdown can still wait for the ones still connected.
  */
-export function* chatServer(listener: TcpListener, shutdown: Future<void>, capacity = 256) {
+export function* chatServer(listener: TcpListener, shutdown: Future<void>, capacity = 256, clients = new TaskTracker()) {
   const [tx, first] = broadcast<ChatMessage>(capacity);
   first.close();
   const stop = new CancellationToken();
-  const clients = new JoinSet<void>();
   let served = 0;
   try {
     for (;;) {
@@ -96,7 +97,8 @@ export function* chatServer(listener: TcpListener, shutdown: Future<void>, capac
   }
   listener.close();
   stop.cancel();
-  yield* clients.joinAll();
+  clients.close();
+  yield* clients.wait(); // every client said goodbye and closed its connection
   tx.close();
   return served;
 }

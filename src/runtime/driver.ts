@@ -15,10 +15,12 @@ export interface Driver {
   /** Lines for deadlock reports and dumps: what the driver is holding (timers, sockets). */
   describe?(): string[];
   /**
-   * Called once when the runtime shuts down, after every task finished. A returned promise
-   * (worker threads terminating, say) is awaited before `rt.shutdown()` resolves.
+   * Called once when the runtime shuts down, after every task finished (or the grace period of
+   * `rt.shutdown({ timeoutMs })` ended: then `deadline` is that `performance.now()` time). A
+   * returned promise (worker threads terminating, say) is awaited before `rt.shutdown()`
+   * resolves, until the deadline at most.
    */
-  shutdown?(): void | Promise<void>;
+  shutdown?(deadline?: number): void | Promise<void>;
   /** Adds the driver's figures to the runtime metrics. */
   metrics?(into: Record<string, unknown>): void;
   /**

@@ -27,11 +27,28 @@ export const MAX_CAPTURES = 1_000;
 
 /** Shared per body function: its name and where it was first spawned. */
 export class TaskMeta {
+  private mapped: boolean;
   constructor(
     readonly name: string,
-    /** `file:line:col` of the first spawn of this body, or '' when not captured. */
-    readonly location: string,
-  ) {}
+    /** Where V8 placed the first spawn (compiled position until mapped), or ''. */
+    private loc: string,
+    mapped = false,
+  ) {
+    this.mapped = mapped || loc === '';
+  }
+
+  /**
+   * `file:line:col` of the first spawn of this body in the user's source, or '' when not
+   * captured. Mapped through source maps on first read (not at spawn: no file is read on the
+   * spawn path, which also keeps simulated hosts free of real I/O).
+   */
+  get location(): string {
+    if (!this.mapped) {
+      this.mapped = true;
+      this.loc = sourceLocation(this.loc);
+    }
+    return this.loc;
+  }
 }
 
 const byFn = new WeakMap<object, TaskMeta>();
@@ -69,7 +86,7 @@ export function metaFor(body: object): TaskMeta {
 /** Metadata for `spawnNamed`: the body's meta with the given name. */
 export function namedMeta(body: object, name: string): TaskMeta {
   const base = metaFor(body);
-  return base.name === name ? base : new TaskMeta(name, base.location);
+  return base.name === name ? base : new TaskMeta(name, base.location, true);
 }
 
 /** True for a path inside kyoto's own sources, compiled or source-mapped. */
@@ -79,7 +96,10 @@ export function isKyotoPath(path: string): boolean {
 
 const FRAME_LOC = /\(?((?:file:\/\/|\/|node:)[^()\s]+:\d+:\d+)\)?\s*$/;
 
-/** The first stack frame outside kyoto's own sources, as `file:line:col` of the user's source. */
+/**
+ * The first stack frame outside kyoto's own sources, as `file:line:col` as V8 reports it (map it
+ * with `sourceLocation`).
+ */
 export function captureLocation(): string {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
@@ -89,7 +109,7 @@ export function captureLocation(): string {
   return firstUserLocation(holder.stack ?? '');
 }
 
-/** The first frame of `stack` outside kyoto and Node, mapped to the user's source; '' if none. */
+/** The first frame of `stack` outside kyoto and Node (not yet source-mapped); '' if none. */
 export function firstUserLocation(stack: string): string {
   const lines = stack.split('\n');
   for (let i = 1; i < lines.length; i++) {
@@ -99,7 +119,7 @@ export function firstUserLocation(stack: string): string {
     if (loc.startsWith('node:')) continue;
     const where = plainLocation(loc);
     if (isKyotoPath(where)) continue;
-    return sourceLocation(where);
+    return where;
   }
   return '';
 }

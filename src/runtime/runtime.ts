@@ -21,11 +21,32 @@ import { collectMetrics, type RuntimeMetrics } from './metrics.js';
 import { RootSet, soleRootExecutor } from './deadlock.js';
 import { describeRuntime } from './dump.js';
 import { RuntimeShutdownError, Shutdown } from './shutdown.js';
+import { checkRuntimeOptions } from './options.js';
+import { checkDuration } from '../util/args.js';
 import { GenFuture, cleanupHooks } from '../future/gen_future.js';
 import { Task } from './task/task.js';
 import type { JoinHandle } from './task/join_handle.js';
 
 export { RuntimeShutdownError } from './shutdown.js';
+export { RuntimeOptionsError } from './options.js';
+
+/** Options of `rt.blockOnWith(opts, body, ...args)`. */
+export interface BlockOnOptions {
+  /** Aborting it aborts the root task (its `finally` blocks run); the promise then rejects. */
+  signal?: AbortSignal;
+  /** The root task's name (console, errors, `tasks()`). */
+  name?: string;
+}
+
+/** Options of `rt.shutdown(opts)`. */
+export interface ShutdownOptions {
+  /**
+   * Grace period (ms) for tasks to unwind. When it ends, tasks still unwinding are abandoned,
+   * every socket, listener and timer is closed, and the promise resolves. Default: wait as long
+   * as it takes.
+   */
+  timeoutMs?: number;
+}
 export type { AnyFn, BodyArgs, BodyOutput } from './spawn_body.js';
 
 /** Options of `new Runtime(opts)`; later modules add theirs (time, console, multi-thread). */
@@ -83,6 +104,7 @@ export class Runtime {
   readonly shutdownCtl: Shutdown;
 
   constructor(opts: RuntimeOptions = {}) {
+    checkRuntimeOptions(opts);
     this.options = opts;
     const ex = new Executor(opts);
     this.executor = ex;
@@ -201,27 +223,77 @@ export class Runtime {
    * ```
    */
   blockOn<B extends AnyFn | Future<unknown>>(body: B, ...args: BodyArgs<B>): Promise<BodyOutput<B>> {
-    return new Promise<BodyOutput<B>>((resolve, reject) => {
-      const task = this.spawnTask(null, body as SpawnBody, args);
+    return this.root(null, null, body as SpawnBody, args) as Promise<BodyOutput<B>>;
+  }
+
+  /**
+   * Like `blockOn`, with options: when `signal` aborts, the root task is aborted (its `finally`
+   * blocks run, async ones included) and the promise rejects with the cancelled `JoinError`. This
+   * ties a kyoto task to a request's lifetime; `name` names the task.
+   *
+   * @example
+   * ```ts
+   * http.createServer((req, res) => {
+   *   const ctrl = new AbortController();
+   *   res.on('close', () => ctrl.abort()); // the client went away
+   *   rt.blockOnWith({ signal: ctrl.signal, name: 'GET /report' }, buildReport, req.url).then(
+   *     (body) => res.end(body),
+   *     (e) => { if (!ctrl.signal.aborted) res.writeHead(500).end(String(e)); },
+   *   );
+   * });
+   * ```
+   */
+  blockOnWith<B extends AnyFn | Future<unknown>>(opts: BlockOnOptions, body: B, ...args: BodyArgs<B>): Promise<BodyOutput<B>> {
+    if (opts === null || typeof opts !== 'object') throw new TypeError('blockOnWith(opts, body, ...args): opts must be an object');
+    const { signal, name } = opts;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new TypeError('blockOnWith: opts.signal must be an AbortSignal');
+    }
+    if (name !== undefined && typeof name !== 'string') throw new TypeError('blockOnWith: opts.name must be a string');
+    return this.root(name ?? null, signal ?? null, body as SpawnBody, args) as Promise<BodyOutput<B>>;
+  }
+
+  private root(name: string | null, signal: AbortSignal | null, body: SpawnBody, args: readonly unknown[]): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      const task = this.spawnTask(name, body, args);
       task.markJoinInterest();
       this.roots.add(task, reject);
-      task.then(resolve as (v: unknown) => void, (e: unknown) => {
-        reject(e instanceof JoinError && e.isPanic() ? e.cause : e);
-      });
+      let onAbort: (() => void) | null = null;
+      if (signal !== null) {
+        if (signal.aborted) task.abort();
+        else {
+          onAbort = () => task.abort();
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
+      }
+      task.then(
+        (v: unknown) => {
+          if (onAbort !== null) signal!.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          if (onAbort !== null) signal!.removeEventListener('abort', onAbort);
+          reject(e instanceof JoinError && e.isPanic() ? e.cause : e);
+        },
+      );
     });
   }
 
   /**
    * Cancels every task (their `finally` blocks run, async cleanup included) and resolves once
-   * all of them finished. Spawning afterwards throws `RuntimeShutdownError`.
+   * all of them finished. With `timeoutMs`, tasks still unwinding after that grace period are
+   * abandoned: every socket, listener and timer is closed and the promise resolves. Spawning
+   * afterwards throws `RuntimeShutdownError`.
    *
    * @example
    * ```ts
-   * process.on('SIGTERM', () => void rt.shutdown());
+   * process.on('SIGTERM', () => void rt.shutdown({ timeoutMs: 5_000 }));
    * ```
    */
-  shutdown(): Promise<void> {
-    return this.shutdownCtl.begin();
+  shutdown(opts?: ShutdownOptions): Promise<void> {
+    const ms = opts?.timeoutMs;
+    if (ms !== undefined) checkDuration('rt.shutdown', ms, 'timeoutMs');
+    return this.shutdownCtl.begin(ms);
   }
 
   /**
