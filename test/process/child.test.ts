@@ -147,3 +147,14 @@ test('writing to a child that closed its stdin gives IoError EPIPE, not a crash'
 test('no zombies are left after the children above', () => {
   assert.deepEqual(zombieChildren(), []);
 });
+
+test('uid and gid run the child as the given ids (here: our own, which needs no privilege)', async () => {
+  const uid = process.getuid!(), gid = process.getgid!();
+  await run(function* () {
+    const out = yield* new Command('sh').args(['-c', 'echo $(id -u) $(id -g)']).uid(uid).gid(gid).output();
+    assert.equal(out.stdout.toString(), `${uid} ${gid}\n`);
+  });
+  if (uid !== 0) {
+    assert.throws(() => new Command('true').uid(0).spawn(), (e: unknown) => e instanceof IoError && e.code === 'EPERM');
+  }
+});
