@@ -13,6 +13,7 @@ import type { TaskInfo } from '../runtime/driver.js';
 import type { Executor } from '../runtime/scheduler/current_thread/executor.js';
 import { NoopProbe, type Probe } from '../runtime/probe.js';
 import { setAwaitTracing, traceTurnEnded } from './trace.js';
+import { unpolledSampling, unwatchUnpolled, watchUnpolled } from './unpolled.js';
 import { formatDuration } from './chain.js';
 import { LintStore, blockingMessage, lintConfig, neverYieldedMessage, resourceLints, stateLints, type Lint, type LintConfig, type LintOptions } from './lints.js';
 
@@ -203,6 +204,7 @@ export class Instrument {
     resourceRegistry.enabled = true;
     resourceEvents.sendWithoutReceivers = onSendWithoutReceivers;
     setAwaitTracing(true);
+    watchUnpolled(this.rt, this);
   }
 
   /** Restores the runtime as it was. */
@@ -220,7 +222,22 @@ export class Instrument {
       resourceEvents.sendWithoutReceivers = null;
     }
     setAwaitTracing(false);
+    unwatchUnpolled(this.rt);
     this.extras = [];
+  }
+
+  /** @internal A sampled future created at `location` was collected without ever being polled. */
+  unpolledFuture(what: string, location: string, taskId: number, taskName: string): void {
+    this.store.add(`unpolled-future:${location}`, {
+      kind: 'unpolled-future',
+      severity: 'warning',
+      taskId,
+      taskName,
+      location,
+      message: `a ${what} created at ${location} in task ${taskName} (id ${taskId}) was dropped without ever being polled: a missing yield* (or await)? Futures do nothing until awaited. (Sampled: the console watches one future in ${unpolledSampling.every} created in tasks.)`,
+      value: 0,
+      at: performance.now(),
+    });
   }
 
   isAttached(): boolean {

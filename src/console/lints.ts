@@ -21,7 +21,8 @@ export type LintKind =
   | 'unawaited-failure'
   | 'channel-no-receivers'
   | 'semaphore-oversized-acquire'
-  | 'broadcast-lagged';
+  | 'broadcast-lagged'
+  | 'unpolled-future';
 
 /** One problem found by the console. */
 export interface Lint {

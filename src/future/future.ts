@@ -133,6 +133,12 @@ export class NoRuntimeError extends Error {
  * ```
  */
 export abstract class Future<T> implements Iterator<Future<unknown>, T, unknown>, PromiseLike<T>, Disposable {
+  constructor() {
+    // One load and compare per future unless the console watches (sampled) for unpolled ones.
+    const created = futureHooks.created;
+    if (created !== null) created(this as Future<unknown>);
+  }
+
   /** Advances the future: the value when ready, else `Pending` after registering `cx.waker`. */
   abstract poll(cx: Context): Poll<T>;
 
@@ -229,6 +235,14 @@ export abstract class Future<T> implements Iterator<Future<unknown>, T, unknown>
     return p.then(onFulfilled, onRejected);
   }
 }
+
+/**
+ * @internal Set by the console while it runs: told of each future created (it samples them to
+ * report those dropped without ever being polled; see `console/unpolled.ts`).
+ */
+export const futureHooks = {
+  created: null as ((fut: Future<unknown>) => void) | null,
+};
 
 /** The promise of each future that was awaited from async code (a future runs once). */
 const running = new WeakMap<Future<unknown>, Promise<unknown>>();

@@ -11,6 +11,8 @@ export { asAsyncRead, asAsyncWrite } from './compat.js';
 export { BufReader } from './buf_reader.js';
 export { stdin, stdout, stderr, Stdin, Stdout, Stderr } from './stdio.js';
 export type { BufReaderOptions } from './buf_reader.js';
+export { BufWriter } from './buf_writer.js';
+export type { BufWriterOptions } from './buf_writer.js';
 export { read, readChunk } from './util/read.js';
 export { readExact } from './util/read_exact.js';
 export { readToEnd } from './util/read_to_end.js';

@@ -18,7 +18,4 @@ export { explore, replaySeed } from './explore.js';
 export type { ExploreOptions, ExploreResult, DeterminismReport, SimBuild } from './explore.js';
 export type { Strategy } from './strategy.js';
 export { Rng } from './prng.js';
-export { SimTcpStream } from './net/tcp_stream.js';
-export { SimTcpListener } from './net/tcp_listener.js';
-export { SimUdpSocket } from './net/udp.js';
 export { SIM_EPOCH_MS } from './determinism.js';

@@ -30,4 +30,12 @@ export class HostNode {
     readonly rt: Runtime,
     readonly time: SimTimeDriver,
   ) {}
+
+  /** The machine dies: sockets reset (peers see it), tasks dropped (cancelled). */
+  crash(): void {
+    this.alive = false;
+    for (const e of [...this.endpoints]) e.crash();
+    this.endpoints.clear();
+    void this.rt.shutdown();
+  }
 }

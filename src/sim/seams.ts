@@ -2,43 +2,76 @@
  * The one place where the simulator reaches into kyoto's runtime: it takes over when and in
  * which order a host runtime's ready tasks are polled, and gives each host a virtual clock.
  *
- * - Scheduling: the host runtime's executor hands every woken task to `onReady` instead of its
- *   own ready queue (so no microtask or `setImmediate` drain is ever scheduled for it), and
- *   `pollOne` polls exactly the task the simulator chose, with the runtime's usual poll
- *   machinery (current task, coop budget, completion hooks).
+ * - Scheduling, through the executor's seams: `drainScheduling` that never schedules a drain
+ *   (no microtask, no `setImmediate`), and a `nextTask` choice that takes the task the simulator
+ *   picked; `pollAt` then runs exactly one poll with `tick(1)`, with the runtime's usual poll
+ *   machinery (current task, coop budget, completion hooks). Ready tasks stay in the host's own
+ *   ready queue; the simulator reads them with `readyCount`/`readyAt`, and hears of spawns and
+ *   wakes (for its trace) through a `Probe`.
  * - Time: `SimTimeDriver` is the host's time driver: a paused clock that never auto-advances;
  *   the simulator moves every host's clock to the same virtual time with `advanceTo`.
+ * - Network: not here — kyoto's own transport seam (`setTransport`, src/net/sys.ts) takes
+ *   `src/sim/net/transport.ts`.
  *
- * Invariants: after `attach`, the executor's own queue is empty between polls; a host's clock
- * only moves by `advanceTo`. Proved by test/sim/scheduler.test.ts and test/sim/time.test.ts.
+ * Invariants: after `attach`, a host polls only inside `pollAt`, one task per call; a host's
+ * clock only moves by `advanceTo`. Proved by test/sim/scheduler.test.ts and test/sim/time.test.ts.
  * @module
  */
 import type { Runtime } from '../runtime/runtime.js';
+import type { DrainScheduling } from '../runtime/scheduler/current_thread/executor.js';
+import { NoopProbe } from '../runtime/probe.js';
 import type { Task } from '../runtime/task/task.js';
 import { TIME_KEY, TimeDriver } from '../runtime/time/driver.js';
 
 /** A ready task as the simulator sees it. */
 export type SimTask = Task<unknown>;
 
+/** Drains never run by themselves: the simulator steps each host with `tick`. */
+const SIM_DRAINS: DrainScheduling = { soon: () => {}, later: () => {} };
+
 /**
- * Routes the runtime's wakes to `onReady` (the simulator's ready set). Must be called before
- * anything is spawned on `rt`.
+ * Takes over when `rt` polls (through the executor's `drainScheduling` seam) and which task it
+ * polls (its `nextTask` seam): the index that `pollAt` sets. Call before anything is spawned.
  */
-export function attach(rt: Runtime, onReady: (task: SimTask) => void): void {
-  const ex = rt.executor as unknown as { schedule(task: SimTask): void };
-  ex.schedule = onReady;
-}
-
-/** Polls `task` once on its runtime (which `attach` took over). */
-export function pollOne(rt: Runtime, task: SimTask): void {
+export function attach(rt: Runtime, onReady: (task: SimTask, spawned: boolean) => void): void {
   const ex = rt.executor;
-  ex.queue.push(task, 0);
-  ex.drain();
+  ex.drainScheduling = SIM_DRAINS;
+  ex.setProbe(new SimProbe(onReady));
+  const pick = { i: 0 };
+  picks.set(ex, pick);
+  ex.nextTask = (q) => q.takeAt(pick.i);
 }
 
-/** True once `task` completed (any outcome). */
-export function isDone(task: SimTask): boolean {
-  return task.isFinished();
+const picks = new WeakMap<object, { i: number }>();
+
+/** Reports spawns and wakes (for the trace) through the executor's probe seam. */
+class SimProbe extends NoopProbe {
+  constructor(private readonly onReady: (task: SimTask, spawned: boolean) => void) {
+    super();
+  }
+  override onSpawn(task: SimTask): void {
+    this.onReady(task, true);
+  }
+  override onWake(task: SimTask): void {
+    this.onReady(task, false);
+  }
+}
+
+/** Ready tasks of `rt`, in its queue's order. */
+export function readyCount(rt: Runtime): number {
+  return rt.executor.queue.length;
+}
+
+/** The i-th ready task of `rt`. */
+export function readyAt(rt: Runtime, i: number): SimTask {
+  return rt.executor.queue.peek(i)!;
+}
+
+/** Polls the i-th ready task of `rt` (one poll, synchronously). */
+export function pollAt(rt: Runtime, i: number): void {
+  const ex = rt.executor;
+  picks.get(ex)!.i = i;
+  ex.tick(1);
 }
 
 /** Live tasks of `rt`. */

@@ -23,15 +23,17 @@ import { SimError, type SimErrorKind } from './error.js';
 import { Rng } from './prng.js';
 import { Trace, Ev } from './trace.js';
 import { makeChooser, type Chooser } from './strategy.js';
-import { attach, installClock, liveTasks, pollOne, type SimTask } from './seams.js';
+import { attach, installClock, liveTasks, pollAt, readyAt, type SimTask } from './seams.js';
 import { patch } from './determinism.js';
 import { ambient, resolveOptions, type ResolvedOptions, type SimOptions } from './options.js';
 import { SimNet } from './net/network.js';
-import { installNet } from './net/install.js';
+import { ReadySet } from './ready_set.js';
+import { Timeline } from './timeline.js';
+import { HostTable, watchClient, type AnyFn, type HostSpec } from './hosts.js';
+import { simTransport } from './net/transport.js';
+import { setTransport } from '../net/transport.js';
 import { checkDeterminism, type DeterminismReport, type SimBuild } from './explore.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyFn = (...args: any[]) => any;
 
 /** What `sim.run()` resolves with. */
 export interface SimResult {
@@ -42,26 +44,6 @@ export interface SimResult {
   readonly seed: number;
   /** Hash of the sequence of polls, wakes, messages and timer firings (16 hex digits). */
   readonly traceHash: string;
-}
-
-interface HostSpec {
-  readonly name: string;
-  readonly index: number;
-  readonly client: boolean;
-  readonly body: AnyFn | Future<unknown>;
-  readonly args: readonly unknown[];
-  node: HostNode | null;
-  generation: number;
-  handle: JoinHandle<unknown> | null;
-  /** Client: its body finished (or the client crashed for good). */
-  finished: boolean;
-  settled: PromiseLike<void> | null;
-}
-
-interface AtEvent {
-  readonly at: number;
-  readonly seq: number;
-  readonly fn: () => void;
 }
 
 let running: Sim | null = null;
@@ -93,17 +75,11 @@ export class Sim {
   private readonly rng: Rng;
   private readonly chooser: Chooser;
   private readonly net: SimNet;
-  private readonly hosts = new Map<string, HostSpec>();
-  private readonly order: HostSpec[] = [];
+  private readonly hosts = new HostTable();
+  private readonly order: HostSpec[] = this.hosts.order;
   private nodes: HostNode[] = [];
-  private readonly rNode: HostNode[] = [];
-  private readonly rTask: SimTask[] = [];
-  private readonly rKey: number[] = [];
-  private len = 0;
-  private readonly keys = new Map<SimTask, number>();
-  private nextKey = 0;
-  private readonly atEvents: AtEvent[] = [];
-  private atSeq = 0;
+  private readonly ready = new ReadySet();
+  private readonly timeline = new Timeline();
   private now = 0;
   private steps = 0;
   private current: HostNode | null = null;
@@ -123,7 +99,6 @@ export class Sim {
     this.net = new SimNet(
       {
         now: () => this.now,
-        polling: () => this.current,
         nodeOf: (i) => this.order[i]?.node ?? null,
         trace: this.trace,
       },
@@ -182,7 +157,6 @@ export class Sim {
       pollingHost: () => this.current?.name ?? null,
       realIo: (call, host) => this.realIo(call, host),
     });
-    const unnet = installNet(this.net);
     // Source lines in deadlock reports cost ~2 µs per suspension: on for a single run and a
     // replay, off while explore sweeps seeds.
     const tracing = !ambient.exploring;
@@ -196,7 +170,6 @@ export class Sim {
     } finally {
       await this.teardown();
       if (tracing) setAwaitTracing(false);
-      unnet();
       restore();
       this.state = 'done';
       running = null;
@@ -231,7 +204,7 @@ export class Sim {
    */
   partition(a: string, b: string): void {
     this.fault(1, a, b);
-    this.net.partition(this.spec(a).index, this.spec(b).index);
+    this.net.partition(this.hosts.get(a).index, this.hosts.get(b).index);
   }
 
   /**
@@ -244,7 +217,7 @@ export class Sim {
    */
   repair(a: string, b: string): void {
     this.fault(2, a, b);
-    this.net.repair(this.spec(a).index, this.spec(b).index);
+    this.net.repair(this.hosts.get(a).index, this.hosts.get(b).index);
   }
 
   /**
@@ -257,7 +230,7 @@ export class Sim {
    */
   hold(a: string, b: string): void {
     this.fault(3, a, b);
-    this.net.hold(this.spec(a).index, this.spec(b).index);
+    this.net.hold(this.hosts.get(a).index, this.hosts.get(b).index);
   }
 
   /**
@@ -270,7 +243,7 @@ export class Sim {
    */
   release(a: string, b: string): void {
     this.fault(4, a, b);
-    this.net.release(this.spec(a).index, this.spec(b).index);
+    this.net.release(this.hosts.get(a).index, this.hosts.get(b).index);
   }
 
   /**
@@ -283,7 +256,7 @@ export class Sim {
    * ```
    */
   crash(name: string): void {
-    const h = this.spec(name);
+    const h = this.hosts.get(name);
     this.later(() => this.crashNow(h, false));
   }
 
@@ -297,7 +270,7 @@ export class Sim {
    * ```
    */
   bounce(name: string): void {
-    const h = this.spec(name);
+    const h = this.hosts.get(name);
     this.later(() => {
       this.crashNow(h, true);
       this.boot(h);
@@ -314,11 +287,7 @@ export class Sim {
    */
   at(ms: number, fn: () => void): this {
     if (!(ms >= 0) || typeof fn !== 'function') throw new TypeError('sim.at(ms, fn): ms must be >= 0 and fn a function');
-    const e: AtEvent = { at: Math.ceil(ms), seq: this.atSeq++, fn };
-    const a = this.atEvents;
-    let i = a.length;
-    while (i > 0 && (a[i - 1]!.at > e.at || (a[i - 1]!.at === e.at && a[i - 1]!.seq > e.seq))) i--;
-    a.splice(i, 0, e);
+    this.timeline.add(ms, fn);
     return this;
   }
 
@@ -338,25 +307,13 @@ export class Sim {
 
   private add(name: string, client: boolean, body: AnyFn | Future<unknown>, args: readonly unknown[]): this {
     if (this.state !== 'new') throw new Error(`kyoto sim: add ${client ? 'client' : 'host'} ${name} before run()`);
-    if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(name)) {
-      throw new TypeError(`sim host name must be letters, digits, '_', '.' or '-', got ${JSON.stringify(name)}`);
-    }
-    if (this.hosts.has(name)) throw new Error(`kyoto sim: a host named ${name} already exists`);
-    const h: HostSpec = { name, index: this.order.length, client, body, args: [...args], node: null, generation: 0, handle: null, finished: false, settled: null };
-    this.hosts.set(name, h);
-    this.order.push(h);
+    const h = this.hosts.add(name, client, body, args);
     this.net.addHost(name, h.index);
     return this;
   }
 
-  private spec(name: string): HostSpec {
-    const h = this.hosts.get(name);
-    if (h === undefined) throw new Error(`kyoto sim: no host named ${JSON.stringify(name)} (hosts: ${[...this.hosts.keys()].join(', ')})`);
-    return h;
-  }
-
   private fault(kind: number, a: string, b: string): void {
-    this.trace.event(Ev.Fault, kind, this.spec(a).index, this.spec(b).index);
+    this.trace.event(Ev.Fault, kind, this.hosts.get(a).index, this.hosts.get(b).index);
   }
 
   /** Runs `op` now, or after the current poll if a task is being polled. */
@@ -374,25 +331,17 @@ export class Sim {
         if (node !== null && node.alive) this.fail('unhandled-task-error', h.name, e, `task ${info.name} failed and nobody awaited it`);
       },
     });
-    attach(rt, (t) => this.onReady(node!, t));
+    attach(rt, (t, spawned) => this.onReady(node!, t, spawned));
     node = new HostNode(h.name, h.index, h.generation, rt, installClock(rt));
+    setTransport(rt, simTransport(this.net, node));
     this.nodes.push(node);
     h.node = node;
     h.finished = false;
     const handle = rt.spawnNamed(h.name, h.body as AnyFn, ...(h.args as never[])) as JoinHandle<unknown>;
     h.handle = handle;
     if (h.client) {
-      const gen = h.generation;
-      h.settled = handle.then(
-        () => {
-          if (h.generation === gen) h.finished = true;
-        },
-        (e: unknown) => {
-          if (h.generation !== gen || !node!.alive) return;
-          h.finished = true;
-          const cause = e instanceof Error && e.name === 'JoinError' && e.cause !== undefined ? e.cause : e;
-          this.fail('client-failed', h.name, cause, `client ${h.name} failed: ${String((cause as Error)?.message ?? cause)}`);
-        },
+      watchClient(h, node, handle, (cause) =>
+        this.fail('client-failed', h.name, cause, `client ${h.name} failed: ${String((cause as Error)?.message ?? cause)}`),
       );
     }
   }
@@ -401,56 +350,32 @@ export class Sim {
     const node = h.node;
     if (node === null || !node.alive) return;
     this.trace.event(Ev.Fault, restarting ? 6 : 5, h.index, h.generation);
-    node.alive = false;
     h.node = null;
-    for (const e of [...node.endpoints]) e.crash();
-    node.endpoints.clear();
+    node.crash();
     this.net.dropWaitingFrom(h.index);
     if (h.client && !restarting) h.finished = true;
-    void node.rt.shutdown();
   }
 
-  private onReady(node: HostNode, task: SimTask): void {
-    let key = this.keys.get(task);
-    if (key === undefined) {
-      key = ++this.nextKey;
-      this.keys.set(task, key);
-      this.trace.event(Ev.Spawn, node.index, key);
-    } else this.trace.event(Ev.Wake, node.index, key);
-    const i = this.len++;
-    this.rNode[i] = node;
-    this.rTask[i] = task;
-    this.rKey[i] = key;
+  private onReady(node: HostNode, task: SimTask, spawned: boolean): void {
+    this.trace.event(spawned ? Ev.Spawn : Ev.Wake, node.index, this.ready.key(task)[0]);
   }
 
   private step(): void {
-    const i = this.chooser.choose(this.rKey, this.len, this.steps);
-    const node = this.rNode[i]!;
-    const task = this.rTask[i]!;
-    const key = this.rKey[i]!;
-    const last = --this.len;
-    this.rNode[i] = this.rNode[last]!;
-    this.rTask[i] = this.rTask[last]!;
-    this.rKey[i] = this.rKey[last]!;
+    const r = this.ready;
+    const i = this.chooser.choose(r.keys, r.length, this.steps);
+    const node = r.nodes[i]!;
+    const at = r.idx[i]!;
+    const task = readyAt(node.rt, at);
     this.steps++;
-    this.trace.event(Ev.Poll, node.index, key);
+    this.trace.event(Ev.Poll, node.index, r.keys[i]!);
     this.current = node;
     try {
-      pollOne(node.rt, task);
+      pollAt(node.rt, at);
     } finally {
       this.current = null;
     }
-    if (task.isFinished()) this.keys.delete(task);
+    if (task.isFinished()) r.finished(task);
     if (this.deferred.length > 0) for (const op of this.deferred.splice(0)) op();
-  }
-
-  private clientsPending(): boolean {
-    for (const h of this.order) if (h.client && !h.finished) return true;
-    return false;
-  }
-
-  private hasClients(): boolean {
-    return this.order.some((h) => h.client);
   }
 
   /** The main loop: poll while anything is ready, else move time to the next event. */
@@ -459,7 +384,7 @@ export class Sim {
     let stall = 0;
     for (;;) {
       if (this.failure !== null) return;
-      if (this.len > 0) {
+      if (this.ready.collect(this.nodes) > 0) {
         if (this.steps >= maxSteps) {
           this.fail('max-steps', null, undefined, `maxSteps (${maxSteps}) reached: a livelock, or raise maxSteps`);
           return;
@@ -470,34 +395,35 @@ export class Sim {
         continue;
       }
       await macroTurn();
-      if (this.failure !== null || this.len > 0) continue;
-      if (this.state === 'running' && this.hasClients() && !this.clientsPending()) return;
+      if (this.failure !== null || this.ready.collect(this.nodes) > 0) continue;
+      if (this.state === 'running' && this.hosts.hasClients() && !this.hosts.clientsPending()) return;
       if (this.state === 'teardown' && this.nodes.every((n) => liveTasks(n.rt) === 0)) return;
       let t = this.nextEventTime();
       if (t === Infinity) {
-        if (this.state === 'running' && this.clientsPending()) this.deadlock();
+        if (this.state === 'running' && this.hosts.clientsPending()) this.deadlock();
         return;
       }
       const tick = this.opts.tickMs;
       t = Math.max(this.now, Math.ceil(t / tick) * tick);
-      if (t === this.now && ++stall > 3) t = this.now + tick;
-      else if (t > this.now) stall = 0;
+      // Something claims to be due now yet nothing happens (a wheel slot that only cascades):
+      // after a few such turns, move on by a tick rather than spin.
+      if (t === this.now && stall > 3) t = this.now + tick;
       if (this.state === 'teardown' && t > this.teardownUntil) return;
       if (t > this.opts.durationMs && this.state === 'running') {
         this.now = this.opts.durationMs;
-        if (this.clientsPending()) {
+        if (this.hosts.clientsPending()) {
           this.fail('duration', null, undefined, `durationMs (${this.opts.durationMs}) elapsed while clients were still running`);
         }
         return;
       }
-      this.advanceTo(t);
+      stall = this.advanceTo(t) === 0 ? stall + 1 : 0;
     }
   }
 
   private nextEventTime(): number {
     let t = this.net.nextAt();
-    const e = this.atEvents[0];
-    if (e !== undefined && e.at < t) t = e.at;
+    const e = this.timeline.nextAt();
+    if (e < t) t = e;
     for (const n of this.nodes) {
       const d = n.time.nextDeadline();
       if (d < t) t = d;
@@ -505,39 +431,34 @@ export class Sim {
     return t;
   }
 
-  private advanceTo(t: number): void {
+  /** Moves virtual time to `t` and delivers what is due; returns how many events happened. */
+  private advanceTo(t: number): number {
+    let n = 0;
     if (t > this.now) {
       this.now = t;
       this.trace.event(Ev.Advance, t);
     }
-    while (this.atEvents.length > 0 && this.atEvents[0]!.at <= t) {
-      const e = this.atEvents.shift()!;
+    for (let e = this.timeline.takeDue(t); e !== null; e = this.timeline.takeDue(t)) {
+      n++;
       try {
         e.fn();
       } catch (err) {
         this.fail('bad-usage', null, err, `the function given to sim.at(${e.at}) threw`);
       }
     }
-    this.net.deliverUntil(t);
-    this.nodes = this.nodes.filter((n) => n.alive || liveTasks(n.rt) > 0);
-    for (const n of this.nodes) {
-      const fired = n.time.advanceTo(t);
-      if (fired > 0) this.trace.event(Ev.Timer, n.index, fired);
+    n += this.net.deliverUntil(t);
+    this.nodes = this.nodes.filter((x) => x.alive || liveTasks(x.rt) > 0);
+    for (const node of this.nodes) {
+      const fired = node.time.advanceTo(t);
+      if (fired > 0) this.trace.event(Ev.Timer, node.index, fired);
+      n += fired;
     }
+    return n;
   }
 
   private deadlock(): void {
-    const stuck: Record<string, string[]> = {};
-    const lines: string[] = [];
-    for (const h of this.order) {
-      const n = h.node;
-      if (n === null || liveTasks(n.rt) === 0) continue;
-      const d = n.rt.dump().split('\n');
-      stuck[h.name] = d;
-      lines.push(`host ${h.name}:`, ...d.map((l) => `  ${l}`));
-    }
+    const { stuck, lines, blocked } = this.hosts.stuck();
     lines.push(...this.net.describe());
-    const blocked = this.order.filter((h) => h.client && !h.finished).map((h) => h.name);
     this.fail(
       'deadlock',
       blocked[0] ?? null,
@@ -548,8 +469,7 @@ export class Sim {
   }
 
   private realIo(call: string, host: string): Error {
-    const e = this.fail('real-io', host, undefined, `${call} inside simulated host ${host}: real I/O escapes the simulation; use kyoto's net APIs (simulated) or move it outside the Sim`);
-    return e;
+    return this.fail('real-io', host, undefined, `${call} inside simulated host ${host}: real I/O escapes the simulation; use kyoto's net APIs (simulated) or move it outside the Sim`);
   }
 
   private fail(kind: SimErrorKind, host: string | null, cause: unknown, message: string, stuck?: Record<string, string[]>): SimError {
@@ -562,13 +482,7 @@ export class Sim {
   private async teardown(): Promise<void> {
     this.state = 'teardown';
     this.teardownUntil = this.now + TEARDOWN_MS;
-    for (const h of this.order) {
-      const n = h.node;
-      if (n === null) continue;
-      n.alive = false;
-      for (const e of [...n.endpoints]) e.crash();
-      void n.rt.shutdown();
-    }
+    for (const h of this.order) h.node?.crash();
     const saved = this.failure;
     this.failure = null;
     try {

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { Sim, SimError, SIM_EPOCH_MS } from '../../src/sim/index.js';
 import { Instant, mpsc, sleep, spawn, yieldNow, type Gen } from '../../src/index.js';
+import { buildKv } from '../../examples/sim_kv.js';
 
 function* chatter(id: number, tx: mpsc.Sender<string>): Gen<void> {
   using _tx = tx;
@@ -44,6 +45,12 @@ test('Sim.checkDeterminism finds no divergence in a deterministic scenario', asy
   assert.equal(r.deterministic, true, JSON.stringify(r.firstDivergence));
   assert.equal(r.traceHashes[0], r.traceHashes[1]);
   assert.ok(r.events[0] > 0);
+});
+
+test('Sim.checkDeterminism: three hosts with partitions and a crash replay event for event', async () => {
+  const r = await Sim.checkDeterminism((seed) => buildKv('quorum', seed), 3);
+  assert.equal(r.deterministic, true, JSON.stringify(r.firstDivergence));
+  assert.ok(r.events[0] > 100, `${r.events[0]} events`);
 });
 
 test('Sim.checkDeterminism reports the first divergence of a scenario that leaks real nondeterminism', async () => {

@@ -22,7 +22,8 @@ test('streams: bytes arrive in order, half-close gives EOF and the other directi
     .host('srv', echoOnce)
     .client('cli', function* () {
       const s = yield* TcpStream.connect('srv:9000');
-      assert.equal(`${s.peerAddr()}`, '10.0.0.1:9000');
+      assert.equal(s.peerAddr().port, 9000);
+      assert.ok(s instanceof TcpStream, 'kyoto\'s own TcpStream, over the simulated transport');
       for (const part of ['ab', 'cd', 'ef', 'gh', 'ij']) yield* s.writeAll(Buffer.from(part));
       yield* s.shutdown();
       const out: Buffer[] = [];

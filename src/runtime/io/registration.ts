@@ -10,6 +10,7 @@
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../../future/future.js';
 import { pollProceed } from '../coop.js';
+import { WakerSlot } from '../../future/waker_slot.js';
 import type { IoCounters } from './counters.js';
 
 /**
@@ -65,8 +66,10 @@ export class Registration {
   readiness = 0;
   /** Why the resource failed, once ERROR is set. */
   error: Error | null = null;
-  reader: Waker | null = null;
-  writer: Waker | null = null;
+  /** The waker of the task waiting to read (or accept, or receive). */
+  readonly readerSlot = new WakerSlot();
+  /** The waker of the task waiting to write. */
+  readonly writerSlot = new WakerSlot();
   /** Intrusive list links of the driver's open registrations (O(1) removal). */
   prev: Registration | null = null;
   next: Registration | null = null;
@@ -133,6 +136,16 @@ export class Registration {
     this.setReadiness(ERROR);
   }
 
+  /** The reader's waker, or null. */
+  get reader(): Waker | null {
+    return this.readerSlot.waker;
+  }
+
+  /** The writer's waker, or null. */
+  get writer(): Waker | null {
+    return this.writerSlot.waker;
+  }
+
   /**
    * @example
    * ```ts
@@ -140,11 +153,7 @@ export class Registration {
    * ```
    */
   wakeReader(): void {
-    const w = this.reader;
-    if (w !== null) {
-      this.reader = null;
-      w.wake();
-    }
+    this.readerSlot.wake();
   }
 
   /**
@@ -154,11 +163,7 @@ export class Registration {
    * ```
    */
   wakeWriter(): void {
-    const w = this.writer;
-    if (w !== null) {
-      this.writer = null;
-      w.wake();
-    }
+    this.writerSlot.wake();
   }
 
   /**
@@ -170,8 +175,7 @@ export class Registration {
    * ```
    */
   registerReader(cx: Context): void {
-    const w = this.reader;
-    if (w === null || !w.willWake(cx.waker)) this.reader = cx.waker.clone();
+    this.readerSlot.register(cx);
   }
 
   /**
@@ -183,8 +187,7 @@ export class Registration {
    * ```
    */
   registerWriter(cx: Context): void {
-    const w = this.writer;
-    if (w === null || !w.willWake(cx.waker)) this.writer = cx.waker.clone();
+    this.writerSlot.register(cx);
   }
 
   /**

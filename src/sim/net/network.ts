@@ -31,8 +31,6 @@ export type { Flow };
 export interface NetHost {
   /** Virtual time, ms. */
   now(): number;
-  /** The incarnation being polled (the caller of a socket operation), or null. */
-  polling(): HostNode | null;
   /** The live incarnation of host `index`, or null while it is down. */
   nodeOf(index: number): HostNode | null;
   readonly trace: Trace;
