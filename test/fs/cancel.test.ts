@@ -12,6 +12,10 @@ const cx = contextFromWaker(noopWaker());
 const big = join(dir, 'big.bin');
 nfs.writeFileSync(big, Buffer.alloc(1 << 20, 1));
 
+/**
+ * Waits until at most `base` descriptors are open (a count taken before may include closes still
+ * in flight on the thread pool, so "at most", not "exactly").
+ */
 async function fdsBackTo(base: number): Promise<number> {
   let n = openFds();
   // Closes run on the thread pool: wait for them (bounded; generous for a loaded machine).
@@ -37,7 +41,8 @@ test('a whole-file helper dropped at any step releases its descriptor', async ()
       assert.equal(f.poll(cx), Pending, `${name} does not finish synchronously`);
       for (let i = 0; i < turns; i++) await tick();
       f.drop();
-      assert.equal(await fdsBackTo(base), base, `${name} dropped after ${turns} turns leaked a descriptor`);
+      const n = await fdsBackTo(base);
+      assert.ok(n <= base, `${name} dropped after ${turns} turns leaked a descriptor (${n} open, ${base} before)`);
     }
   }
 });
@@ -58,7 +63,8 @@ test('an aborted task reading a file leaves no descriptor open', async () => {
       }
     }
   });
-  assert.equal(await fdsBackTo(base), base);
+  const n = await fdsBackTo(base);
+  assert.ok(n <= base, `${n} descriptors open, ${base} before`);
 });
 
 test('a dropped File.read loses no bytes and does not move the cursor', async () => {

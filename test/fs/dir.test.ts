@@ -77,5 +77,5 @@ test('a readDir stream dropped early closes its directory handle', async () => {
     await new Promise((r) => setTimeout(r, 5));
     n = openFds();
   }
-  assert.equal(n, base);
+  assert.ok(n <= base, `${n} descriptors open, ${base} before`);
 });
