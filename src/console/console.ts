@@ -7,7 +7,8 @@ import { Runtime, RuntimeShutdownError, registerRuntimeExtension, type RuntimeOp
 import type { Driver } from '../runtime/driver.js';
 import { ConsoleConfigError, isLoopback, parseConsoleAddress, resolveConsoleOptions, type ConsoleOptions, type ResolvedConsoleOptions } from './config.js';
 import { Instrument } from './instrument.js';
-import { ConsoleServer } from './server.js';
+// The HTTP server and the web UI load only when a console starts (they are most of its weight).
+import type { ConsoleServer } from './server.js';
 import { consoleState, lintsOf, taskDetail, type ConsoleState, type TaskDetail } from './state.js';
 import { formatDump } from './dump.js';
 import type { Lint } from './lints.js';
@@ -52,7 +53,7 @@ export class RuntimeConsole {
   readonly ready: Promise<string>;
   readonly options: ResolvedConsoleOptions;
   private readonly instrument: Instrument;
-  private readonly server: ConsoleServer;
+  private server: ConsoleServer | null = null;
   private urlText: string | null = null;
   private closing: Promise<void> | null = null;
 
@@ -64,24 +65,28 @@ export class RuntimeConsole {
     this.options = opts;
     this.instrument = new Instrument(rt, opts);
     this.instrument.attach();
-    this.server = new ConsoleServer(rt, opts);
     if (!isLoopback(opts.host)) {
       console.warn(
         `kyoto console: listening on ${opts.host}, not loopback: anyone who can reach this address sees task names, source paths and await chains, without authentication.`,
       );
     }
-    this.ready = this.server.listen().then(
-      (port) => {
-        const h = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-        this.urlText = `http://${h}:${port}/`;
-        return this.urlText;
-      },
-      (e: unknown) => {
-        console.error(`kyoto console: cannot listen on ${opts.host}:${opts.port}: ${e instanceof Error ? e.message : String(e)}`);
-        this.instrument.detach();
-        throw e;
-      },
-    );
+    this.ready = import('./server.js')
+      .then(({ ConsoleServer }) => {
+        this.server = new ConsoleServer(rt, opts);
+        return this.server.listen();
+      })
+      .then(
+        (port) => {
+          const h = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+          this.urlText = `http://${h}:${port}/`;
+          return this.urlText;
+        },
+        (e: unknown) => {
+          console.error(`kyoto console: cannot listen on ${opts.host}:${opts.port}: ${e instanceof Error ? e.message : String(e)}`);
+          this.instrument.detach();
+          throw e;
+        },
+      );
     this.ready.catch(() => {});
   }
 
@@ -92,12 +97,12 @@ export class RuntimeConsole {
 
   /** The bound port once listening, else 0. */
   get port(): number {
-    return this.server.boundPort;
+    return this.server?.boundPort ?? 0;
   }
 
   /** Connected event-stream clients. */
   get clients(): number {
-    return this.server.clientCount;
+    return this.server?.clientCount ?? 0;
   }
 
   /** The state the clients are sent. */
@@ -127,7 +132,10 @@ export class RuntimeConsole {
     live.delete(this);
     if (consoles.get(this.rt) === this) consoles.delete(this.rt);
     updateSignal();
-    this.closing = this.server.close();
+    this.closing = this.ready.then(
+      () => this.server?.close(),
+      () => this.server?.close(),
+    );
     return this.closing;
   }
 }

@@ -5,6 +5,14 @@
  * Routes: `GET /` (web UI), `/app.js`, `/api/state`, `/api/events` (SSE, `event: state`),
  * `/api/tasks/:id`, `/api/lints`, `/api/dump` (text). The server, its sockets and its timer are
  * unref'd: the console never keeps a process alive, nor hides a deadlock from `blockOn`.
+ *
+ * Backpressure (test/console/sse_backpressure.test.ts): each frame is a whole snapshot, so a
+ * client whose socket has not drained the previous frame is simply skipped (frames coalesce: it
+ * gets the newest state once it drains), and a client whose buffer exceeds `maxBufferedBytes`, or
+ * that stays undrained for `stallTicks` updates in a row, is closed. What one slow or stalled
+ * client holds is therefore bounded by about one frame plus `maxBufferedBytes`.
+ * Why these numbers: 4 MiB is several frames of a 1,000-task runtime; 40 updates is 10 s at the
+ * fastest interval, long enough for a browser tab that is briefly busy.
  * @module
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,10 +24,31 @@ import { formatDump } from './dump.js';
 import { PAGE_HTML } from './ui/page.js';
 import { APP_JS } from './ui/app.js';
 
+/** One event-stream subscriber and its flow state. */
+interface Client {
+  readonly res: ServerResponse;
+  /** The last write did not drain yet: frames are skipped until it does. */
+  blocked: boolean;
+  /** Updates skipped in a row while blocked. */
+  skipped: number;
+}
+
+/** @internal Per-client limits of the event stream (see the module comment). */
+export interface SseLimits {
+  maxBufferedBytes: number;
+  stallTicks: number;
+}
+
 /** @internal */
 export class ConsoleServer {
   private readonly server: Server;
-  private readonly clients = new Set<ServerResponse>();
+  private readonly clients = new Map<ServerResponse, Client>();
+  /** Per-client limits (tests lower them). */
+  readonly limits: SseLimits = { maxBufferedBytes: 4 * 1024 * 1024, stallTicks: 40 };
+  /** Frames not sent to a client because it had not drained the previous one. */
+  framesSkipped = 0;
+  /** Clients closed for being too slow. */
+  clientsClosed = 0;
   private timer: NodeJS.Timeout | null = null;
   private port = 0;
   private closed = false;
@@ -63,7 +92,7 @@ export class ConsoleServer {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     this.stopTimer();
-    for (const c of this.clients) c.end();
+    for (const c of this.clients.keys()) c.end();
     this.clients.clear();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
@@ -110,16 +139,40 @@ export class ConsoleServer {
       connection: 'keep-alive',
     });
     res.write(`retry: 1000\n\n`);
-    this.clients.add(res);
+    const client: Client = { res, blocked: false, skipped: 0 };
+    this.clients.set(res, client);
     req.on('close', () => {
       this.clients.delete(res);
       if (this.clients.size === 0) this.stopTimer();
     });
-    res.write(this.frame());
+    res.on('drain', () => {
+      client.blocked = false;
+      client.skipped = 0;
+    });
+    this.send(client, this.frame());
     if (this.timer === null) {
       this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
       this.timer.unref();
     }
+  }
+
+  /** Writes a frame to a client that keeps up; skips or closes one that does not. */
+  private send(c: Client, data: string): void {
+    const res = c.res;
+    if (c.blocked) {
+      this.framesSkipped++;
+      if (++c.skipped >= this.limits.stallTicks || res.writableLength > this.limits.maxBufferedBytes) this.drop(c);
+      return;
+    }
+    if (!res.write(data)) c.blocked = true;
+    if (res.writableLength > this.limits.maxBufferedBytes) this.drop(c);
+  }
+
+  private drop(c: Client): void {
+    this.clientsClosed++;
+    this.clients.delete(c.res);
+    c.res.destroy();
+    if (this.clients.size === 0) this.stopTimer();
   }
 
   private frame(): string {
@@ -135,7 +188,7 @@ export class ConsoleServer {
     } catch (e) {
       data = `event: error\ndata: ${JSON.stringify(String(e))}\n\n`;
     }
-    for (const c of this.clients) c.write(data);
+    for (const c of [...this.clients.values()]) this.send(c, data);
   }
 
   private stopTimer(): void {

@@ -18,6 +18,7 @@ import { asAsyncRead, type FutureRead } from './compat.js';
 import { UntilFuture } from './buf_reader_futures.js';
 import type { AsyncBufRead, AsyncRead } from './traits.js';
 import { ReadChunkFuture, ReadFuture } from './util/read.js';
+import { checkInt } from '../util/args.js';
 
 /** Options of `new BufReader(reader, opts)`. */
 export interface BufReaderOptions {
@@ -60,9 +61,8 @@ export class BufReader<R extends AsyncRead | FutureRead = AsyncRead> implements 
     readonly inner: R,
     opts: BufReaderOptions = {},
   ) {
-    this.capacity = opts.capacity ?? 8192;
+    this.capacity = checkInt('BufReader capacity', opts.capacity ?? 8192, 1, 0x40000000);
     this.maxLength = opts.maxLength ?? 64 * 1024;
-    if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError(`BufReader capacity must be an integer >= 1, got ${String(opts.capacity)}`);
     if (!(this.maxLength >= 1)) throw new RangeError(`BufReader maxLength must be >= 1, got ${String(opts.maxLength)}`);
     this.src = asAsyncRead(inner);
   }

@@ -14,6 +14,7 @@
 import { Pending, type Context, type Poll } from '../future/future.js';
 import { asAsyncWrite, type FutureWrite } from './compat.js';
 import type { AsyncWrite } from './traits.js';
+import { checkInt } from '../util/args.js';
 
 /** Options of `new BufWriter(writer, opts)`. */
 export interface BufWriterOptions {
@@ -46,8 +47,7 @@ export class BufWriter<W extends AsyncWrite | FutureWrite = AsyncWrite> implemen
     readonly inner: W,
     opts: BufWriterOptions = {},
   ) {
-    this.capacity = opts.capacity ?? 8192;
-    if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError(`BufWriter capacity must be an integer >= 1, got ${String(opts.capacity)}`);
+    this.capacity = checkInt('BufWriter capacity', opts.capacity ?? 8192, 1, 0x40000000);
     this.sink = asAsyncWrite(inner);
   }
 

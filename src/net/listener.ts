@@ -19,9 +19,10 @@ import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { IoError, toIoError } from '../io/error.js';
 import { WakerSlot } from '../future/waker_slot.js';
 import { PolledAfterCompletionError } from '../util/errors.js';
-import { Ring } from './ring.js';
+import { Ring } from '../util/ring.js';
 import type { RawListener, RawListenerEvents, RawStream } from './sys.js';
 import { netStats, type NetStats } from './stats.js';
+import { checkInt } from '../util/args.js';
 
 /** Default bound of the accept queue (and the kernel backlog asked for). */
 export const DEFAULT_BACKLOG = 1024;
@@ -34,9 +35,7 @@ export interface ListenerOptions {
 
 /** @internal */
 export function checkBacklog(opts: ListenerOptions | undefined): number {
-  const b = opts?.backlog ?? DEFAULT_BACKLOG;
-  if (!Number.isInteger(b) || b < 1) throw new RangeError(`backlog must be an integer >= 1, got ${String(b)}`);
-  return b;
+  return checkInt('backlog', opts?.backlog ?? DEFAULT_BACKLOG, 1, 0x7fffffff);
 }
 
 /**
@@ -64,7 +63,7 @@ export abstract class SocketListener implements RegistrationOwner, RawListenerEv
     kind: string,
     backlog: number,
   ) {
-    this.queue = new Ring<RawStream>(backlog);
+    this.queue = new Ring<RawStream>(16, backlog);
     this.reg = new Registration(kind, ioDriver(), this);
     this.stats = netStats();
     raw.attach(this);

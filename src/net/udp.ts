@@ -20,10 +20,11 @@ import { READABLE, Registration, WRITABLE, type RegistrationOwner } from '../run
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { IoError, toIoError } from '../io/error.js';
 import { SocketAddr, formatAddr, parseAddr, type ToSocketAddr } from './addr.js';
-import { Ring } from './ring.js';
+import { Ring } from '../util/ring.js';
 import type { RawUdp, RawUdpEvents } from './sys.js';
 import { netStats, type NetStats } from './stats.js';
 import { RecvFuture, SendFuture, UdpBindFuture, UdpConnectFuture, type Datagram } from './udp_futures.js';
+import { checkInt } from '../util/args.js';
 
 /**
  * Largest UDP payload: 65,535 bytes of IP datagram less the IP header (20 bytes for IPv4) and
@@ -42,8 +43,7 @@ export interface UdpOptions {
 }
 
 function checkUdpOptions(opts: UdpOptions): [number, number] {
-  const q = opts.recvQueue ?? 1024;
-  if (!Number.isInteger(q) || q < 1) throw new RangeError(`recvQueue must be an integer >= 1, got ${String(q)}`);
+  const q = checkInt('recvQueue', opts.recvQueue ?? 1024, 1, 0x7fffffff);
   const sl = opts.sendQueueBytes ?? 256 * 1024;
   if (!(sl > 0)) throw new RangeError(`sendQueueBytes must be > 0, got ${String(sl)}`);
   return [q, sl];
@@ -81,7 +81,7 @@ export class UdpSocket implements RegistrationOwner, RawUdpEvents {
     opts: UdpOptions,
   ) {
     const [q, sl] = checkUdpOptions(opts);
-    this.queue = new Ring<Datagram>(q);
+    this.queue = new Ring<Datagram>(16, q);
     this.sendLimit = sl;
     const a = raw.address();
     this.local = new SocketAddr(a.address, a.port);

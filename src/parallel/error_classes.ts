@@ -11,6 +11,7 @@
 import { registerErrorClass } from '../runtime/scheduler/multi_thread/error_wire.js';
 import { ParallelArgumentError, WorkerDiedError } from '../runtime/scheduler/multi_thread/errors.js';
 import { DuplicateTaskError, UnknownTaskError } from '../runtime/scheduler/multi_thread/registry.js';
+import { EntryModuleTaskError } from '../runtime/scheduler/multi_thread/entry_guard.js';
 import { NoParallelRuntimeError } from '../runtime/scheduler/multi_thread/current.js';
 import { ParallelHeapExhaustedError } from '../runtime/scheduler/multi_thread/heap.js';
 import { RuntimeShutdownError } from '../runtime/shutdown.js';
@@ -37,6 +38,7 @@ for (const C of [
   DuplicateTaskError,
   UnknownTaskError,
   NoParallelRuntimeError,
+  EntryModuleTaskError,
   ParallelHeapExhaustedError,
   RuntimeShutdownError,
   ClockError,

@@ -7,6 +7,7 @@ export { parallel, parallelTask } from './parallel.js';
 export type { ParallelTask, SpawnOptions } from './parallel.js';
 export { DuplicateTaskError, UnknownTaskError } from '../runtime/scheduler/multi_thread/registry.js';
 export { ParallelArgumentError, WorkerDiedError } from '../runtime/scheduler/multi_thread/errors.js';
+export { EntryModuleTaskError } from '../runtime/scheduler/multi_thread/entry_guard.js';
 export { NoParallelRuntimeError } from '../runtime/scheduler/multi_thread/current.js';
 export { ParallelHeapExhaustedError } from '../runtime/scheduler/multi_thread/heap.js';
 export type { ParallelWorkerMetrics } from '../runtime/scheduler/multi_thread/pool.js';

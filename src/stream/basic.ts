@@ -2,26 +2,26 @@
  * The per-item combinators: `map`, `filter`, `filterMap`, `take`, `takeWhile`, `skip`, `chain`.
  *
  * Each one returns the upstream's value as it is, so a pipeline of them allocates nothing per
- * item. Each holds its upstream in a field that `drop()` clears before dropping it, which makes
- * drop idempotent and guarantees the source's drop runs exactly once.
+ * item. The one-input stages are `BatchStage`s (`stage.ts`): the base holds the upstream, drops
+ * it exactly once and forwards batches to their `accept`.
  * @module
  */
 import { Pending, type Context } from '../future/future.js';
 import { Done, Stream, impl, isSignal, type Consumer, type EachResult, type StreamPoll } from './stream.js';
 import { checkCount, checkFn } from './errors.js';
+import { BatchStage } from './stage.js';
 
 /** @internal Drops `s` if it is not null. */
 function dropUp(s: Stream<unknown> | null): void {
   if (s !== null) s.drop();
 }
 
-class MapStream<T, U> extends Stream<U> {
-  private down: Consumer<U> | null = null;
+class MapStream<T, U> extends BatchStage<T, U> {
   constructor(
-    private up: Stream<T> | null,
+    up: Stream<T>,
     private readonly f: (v: T) => U,
   ) {
-    super();
+    super(up);
   }
   pollNext(cx: Context): StreamPoll<U> {
     const up = this.up;
@@ -30,30 +30,18 @@ class MapStream<T, U> extends Stream<U> {
     if (isSignal(v)) return v;
     return this.f(v);
   }
-  override pollEach(cx: Context, down: Consumer<U>): EachResult {
-    const up = this.up;
-    if (up === null) return Done;
-    this.down = down;
-    return up.pollEach(cx, this);
-  }
   /** @internal batch path: one upstream value */
   accept(v: T): boolean {
     return (this.down as Consumer<U>).accept(this.f(v));
   }
-  override drop(): void {
-    const up = this.up;
-    this.up = null;
-    dropUp(up);
-  }
 }
 
-class FilterStream<T> extends Stream<T> {
-  private down: Consumer<T> | null = null;
+class FilterStream<T> extends BatchStage<T, T> {
   constructor(
-    private up: Stream<T> | null,
+    up: Stream<T>,
     private readonly f: (v: T) => boolean,
   ) {
-    super();
+    super(up);
   }
   pollNext(cx: Context): StreamPoll<T> {
     const up = this.up;
@@ -64,30 +52,18 @@ class FilterStream<T> extends Stream<T> {
       if (isSignal(v) || f(v)) return v;
     }
   }
-  override pollEach(cx: Context, down: Consumer<T>): EachResult {
-    const up = this.up;
-    if (up === null) return Done;
-    this.down = down;
-    return up.pollEach(cx, this);
-  }
   /** @internal batch path: one upstream value */
   accept(v: T): boolean {
     return !this.f(v) || (this.down as Consumer<T>).accept(v);
   }
-  override drop(): void {
-    const up = this.up;
-    this.up = null;
-    dropUp(up);
-  }
 }
 
-class FilterMapStream<T, U> extends Stream<U> {
-  private down: Consumer<U> | null = null;
+class FilterMapStream<T, U> extends BatchStage<T, U> {
   constructor(
-    private up: Stream<T> | null,
+    up: Stream<T>,
     private readonly f: (v: T) => U | undefined,
   ) {
-    super();
+    super(up);
   }
   pollNext(cx: Context): StreamPoll<U> {
     const up = this.up;
@@ -100,31 +76,19 @@ class FilterMapStream<T, U> extends Stream<U> {
       if (u !== undefined) return u;
     }
   }
-  override pollEach(cx: Context, down: Consumer<U>): EachResult {
-    const up = this.up;
-    if (up === null) return Done;
-    this.down = down;
-    return up.pollEach(cx, this);
-  }
   /** @internal batch path: one upstream value */
   accept(v: T): boolean {
     const u = this.f(v);
     return u === undefined || (this.down as Consumer<U>).accept(u);
   }
-  override drop(): void {
-    const up = this.up;
-    this.up = null;
-    dropUp(up);
-  }
 }
 
-class TakeStream<T> extends Stream<T> {
-  private down: Consumer<T> | null = null;
+class TakeStream<T> extends BatchStage<T, T> {
   constructor(
-    private up: Stream<T> | null,
+    up: Stream<T>,
     private left: number,
   ) {
-    super();
+    super(up);
   }
   pollNext(cx: Context): StreamPoll<T> {
     const up = this.up;
@@ -162,21 +126,15 @@ class TakeStream<T> extends Stream<T> {
     const last = --this.left <= 0;
     return (this.down as Consumer<T>).accept(v) && !last;
   }
-  override drop(): void {
-    const up = this.up;
-    this.up = null;
-    dropUp(up);
-  }
 }
 
-class TakeWhileStream<T> extends Stream<T> {
-  private down: Consumer<T> | null = null;
+class TakeWhileStream<T> extends BatchStage<T, T> {
   private stopped = false;
   constructor(
-    private up: Stream<T> | null,
+    up: Stream<T>,
     private readonly f: (v: T) => boolean,
   ) {
-    super();
+    super(up);
   }
   pollNext(cx: Context): StreamPoll<T> {
     const up = this.up;
@@ -206,20 +164,14 @@ class TakeWhileStream<T> extends Stream<T> {
     this.stopped = true;
     return false;
   }
-  override drop(): void {
-    const up = this.up;
-    this.up = null;
-    dropUp(up);
-  }
 }
 
-class SkipStream<T> extends Stream<T> {
-  private down: Consumer<T> | null = null;
+class SkipStream<T> extends BatchStage<T, T> {
   constructor(
-    private up: Stream<T> | null,
+    up: Stream<T>,
     private left: number,
   ) {
-    super();
+    super(up);
   }
   pollNext(cx: Context): StreamPoll<T> {
     const up = this.up;
@@ -231,12 +183,6 @@ class SkipStream<T> extends Stream<T> {
     }
     return up.pollNext(cx);
   }
-  override pollEach(cx: Context, down: Consumer<T>): EachResult {
-    const up = this.up;
-    if (up === null) return Done;
-    this.down = down;
-    return up.pollEach(cx, this);
-  }
   /** @internal batch path: one upstream value */
   accept(v: T): boolean {
     if (this.left > 0) {
@@ -244,11 +190,6 @@ class SkipStream<T> extends Stream<T> {
       return true;
     }
     return (this.down as Consumer<T>).accept(v);
-  }
-  override drop(): void {
-    const up = this.up;
-    this.up = null;
-    dropUp(up);
   }
 }
 

@@ -6,6 +6,7 @@
  * a value costs no allocation here beyond what the futures themselves allocate.
  * @module
  */
+import { WakerSlot } from '../future/waker_slot.js';
 import { Future, Pending, type Context, type Waker } from '../future/future.js';
 import { fromPromise } from '../future/promise.js';
 import { fromGenerator } from '../future/gen_future.js';
@@ -13,7 +14,7 @@ import { ready } from '../future/helpers.js';
 import { WakerBase } from '../future/waker.js';
 import { Done, Stream, impl, type Awaitable, type ForEachResult, type StreamPoll } from './stream.js';
 import { checkCount, checkFn, describe } from './errors.js';
-import { Deque } from './deque.js';
+import { Ring } from '../util/ring.js';
 
 /** @internal Turns a future, promise or generator into a future. */
 export function toFuture<U>(x: Awaitable<U>, what: string): Future<U> {
@@ -52,10 +53,10 @@ class BufferStream<U> extends Stream<U> {
   /** Every slot made so far (at most `n`). */
   private readonly slots: Slot[] = [];
   /** Slots whose future was woken (or is new) and must be polled. */
-  private readonly ready = new Deque<Slot>();
+  private readonly ready = new Ring<Slot>();
   /** Ordered mode: the in-flight slots in stream order. */
-  private readonly order: Deque<Slot> | null;
-  private parent: Waker | null = null;
+  private readonly order: Ring<Slot> | null;
+  private readonly parent = new WakerSlot();
   private dropped = false;
 
   constructor(
@@ -65,7 +66,7 @@ class BufferStream<U> extends Stream<U> {
     ordered: boolean,
   ) {
     super();
-    this.order = ordered ? new Deque<Slot>() : null;
+    this.order = ordered ? new Ring<Slot>() : null;
   }
 
   /** @internal Called by a slot's waker. */
@@ -73,13 +74,12 @@ class BufferStream<U> extends Stream<U> {
     if (slot.queued || slot.fut === null) return;
     slot.queued = true;
     this.ready.push(slot);
-    this.parent?.wakeByRef();
+    this.parent.wakeByRef();
   }
 
   pollNext(cx: Context): StreamPoll<U> {
     if (this.dropped) return Done;
-    const w = cx.waker;
-    if (this.parent === null || !this.parent.willWake(w)) this.parent = w.clone();
+    this.parent.register(cx);
     try {
       return this.step(cx);
     } catch (e) {
@@ -144,7 +144,7 @@ class BufferStream<U> extends Stream<U> {
     }
     if (this.inFlight === 0 && this.up === null) {
       this.dropped = true;
-      this.parent = null;
+      this.parent.clear();
       return Done;
     }
     if (ready.length > 0) cx.waker.wakeByRef();
@@ -165,7 +165,7 @@ class BufferStream<U> extends Stream<U> {
   override drop(): void {
     if (this.dropped && this.up === null && this.inFlight === 0) return;
     this.dropped = true;
-    this.parent = null;
+    this.parent.clear();
     const up = this.up;
     this.up = null;
     this.ready.clear();

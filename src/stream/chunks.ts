@@ -3,17 +3,18 @@
  * @module
  */
 import { Pending, type Context, type Future } from '../future/future.js';
-import { Done, Stream, impl, type StreamPoll } from './stream.js';
+import { Done, impl, type Stream, type StreamPoll } from './stream.js';
+import { Stage } from './stage.js';
 import { checkCount, checkMs } from './errors.js';
 import { delay } from './clock.js';
 
-class ChunksStream<T> extends Stream<T[]> {
+class ChunksStream<T> extends Stage<T, T[]> {
   private buf: T[] = [];
   constructor(
-    private up: Stream<T> | null,
+    up: Stream<T>,
     private readonly n: number,
   ) {
-    super();
+    super(up);
   }
   pollNext(cx: Context): StreamPoll<T[]> {
     const up = this.up;
@@ -42,24 +43,21 @@ class ChunksStream<T> extends Stream<T[]> {
     this.buf = [];
     return buf;
   }
-  override drop(): void {
-    const up = this.up;
-    this.up = null;
+  protected override release(): void {
     this.buf = [];
-    up?.drop();
   }
 }
 
-class ChunksTimeoutStream<T> extends Stream<T[]> {
+class ChunksTimeoutStream<T> extends Stage<T, T[]> {
   private buf: T[] = [];
   /** Started when the first value of a chunk arrives. */
   private timer: Future<void> | null = null;
   constructor(
-    private up: Stream<T> | null,
+    up: Stream<T>,
     private readonly n: number,
     private readonly ms: number,
   ) {
-    super();
+    super(up);
   }
   pollNext(cx: Context): StreamPoll<T[]> {
     const up = this.up;
@@ -91,17 +89,11 @@ class ChunksTimeoutStream<T> extends Stream<T[]> {
     this.buf = [];
     return buf;
   }
-  override drop(): void {
-    const up = this.up;
+  protected override release(): void {
     const t = this.timer;
-    this.up = null;
     this.timer = null;
     this.buf = [];
-    try {
-      t?.drop();
-    } finally {
-      up?.drop();
-    }
+    t?.drop();
   }
 }
 

@@ -2,6 +2,7 @@
  * Node stream interop: `fromReadable(readable)` and `toReadable(stream)`.
  * @module
  */
+import { WakerSlot } from '../future/waker_slot.js';
 import { Readable, type ReadableOptions } from 'node:stream';
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { Runtime } from '../runtime/runtime.js';
@@ -33,7 +34,7 @@ const ENDED = 2;
 
 class ReadableStream<T> extends Stream<T> {
   private state = IDLE;
-  private waker: Waker | null = null;
+  private readonly slot = new WakerSlot();
   private error: unknown = undefined;
   private failed = false;
   private ended = false;
@@ -59,9 +60,7 @@ class ReadableStream<T> extends Stream<T> {
   }
 
   private wakeUp(): void {
-    const w = this.waker;
-    this.waker = null;
-    w?.wake();
+    this.slot.wake();
   }
 
   pollNext(cx: Context): StreamPoll<T> {
@@ -96,8 +95,7 @@ class ReadableStream<T> extends Stream<T> {
       if (e !== null && e !== undefined) throw e;
       return Done;
     }
-    const w = cx.waker;
-    if (this.waker === null || !this.waker.willWake(w)) this.waker = w.clone();
+    this.slot.register(cx);
     return Pending;
   }
 
@@ -105,7 +103,7 @@ class ReadableStream<T> extends Stream<T> {
     if (this.state === ENDED) return;
     const wasReading = this.state === READING;
     this.state = ENDED;
-    this.waker = null;
+    this.slot.clear();
     const r = this.r;
     if (wasReading) {
       r.off('readable', this.onReadable);

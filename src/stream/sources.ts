@@ -2,6 +2,7 @@
  * Generic sources: `fromIterable` and `fromAsyncIterable`.
  * @module
  */
+import { WakerSlot } from '../future/waker_slot.js';
 import { Pending, type Context, type Waker } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { promiseWaits } from '../future/promise.js';
@@ -158,7 +159,7 @@ class AsyncIterableStream<T> extends Stream<T> {
   private failed = false;
   private result: IteratorResult<T> | undefined = undefined;
   private error: unknown = undefined;
-  private waker: Waker | null = null;
+  private readonly slot = new WakerSlot();
   // Bound once per stream, not per item.
   private readonly onValue = (r: IteratorResult<T>): void => this.settle(false, r, undefined);
   private readonly onError = (e: unknown): void => this.settle(true, undefined, e);
@@ -175,9 +176,7 @@ class AsyncIterableStream<T> extends Stream<T> {
     this.failed = failed;
     this.result = r;
     this.error = e;
-    const w = this.waker;
-    this.waker = null;
-    w?.wake();
+    this.slot.wake();
   }
 
   pollNext(cx: Context): StreamPoll<T> {
@@ -223,8 +222,7 @@ class AsyncIterableStream<T> extends Stream<T> {
       this.inFlight = true;
       p.then(this.onValue, this.onError);
     }
-    const w = cx.waker;
-    if (this.waker === null || !this.waker.willWake(w)) this.waker = w.clone();
+    this.slot.register(cx);
     return Pending;
   }
 
@@ -232,7 +230,7 @@ class AsyncIterableStream<T> extends Stream<T> {
     const it = this.it;
     this.it = null;
     this.state = FINISHED;
-    this.waker = null;
+    this.slot.clear();
     this.result = undefined;
     this.hasResult = false;
     if (callReturn && it !== null && typeof it.return === 'function') {

@@ -1,92 +1,117 @@
 /**
  * Terminal futures: `fold`, `collect`, `forEach`, `forEachConcurrent`.
  *
- * Each pulls its stream until `Done` and then drops it; if the stream (or a callback) throws,
- * the stream is dropped and the error is thrown at the `yield*`. Dropping the future drops the
- * stream.
+ * Each is a `Terminal`: it pulls its stream until `Done` and then drops it; if the stream (or a
+ * callback) throws, the stream is dropped and the error is thrown at the `yield*`. Dropping the
+ * future drops the stream (exactly once). Proved by `test/stream/combinators.test.ts` and
+ * `test/stream/property.test.ts`.
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { Done, Stream, impl, type Awaitable, type Consumer, type EachResult, type ForEachResult } from './stream.js';
+import { Done, impl, type Awaitable, type Consumer, type EachResult, type ForEachResult, type Stream } from './stream.js';
 import { checkFn } from './errors.js';
 import { concurrentCalls, toFuture } from './buffered.js';
 import { PolledAfterCompletionError } from '../util/errors.js';
 
-class FoldFuture<T, A> extends Future<A> {
+/**
+ * @internal The base of the terminal futures: it is the consumer of its stream's batches, pulls
+ * until `Done`, then drops the stream (exactly once, also when the stream or a callback throws)
+ * and returns `result()`.
+ */
+abstract class Terminal<T, R> extends Future<R> implements Consumer<T> {
   constructor(
-    private s: Stream<T> | null,
-    private acc: A,
-    private readonly f: (acc: A, v: T) => A,
+    protected s: Stream<T> | null,
+    private readonly what: string,
   ) {
     super();
   }
-  /** @internal batch path */
+  /** One value of a batch; false stops the batch. */
+  abstract accept(v: T): boolean;
+  /** The output, once the stream ended. */
+  protected abstract result(): R;
+  /** What the future holds besides the stream; default nothing. */
+  protected release(): void {}
+
+  poll(cx: Context): Poll<R> {
+    const s = this.s;
+    if (s === null) throw new PolledAfterCompletionError(this.what);
+    let r: EachResult;
+    try {
+      do r = s.pollEach(cx, this);
+      while (r === undefined);
+    } catch (e) {
+      this.drop();
+      throw e;
+    }
+    if (r === Pending) return Pending;
+    const out = this.result();
+    this.drop();
+    return out;
+  }
+
+  /** @internal Polled-after-completion check for subclasses that poll on their own. */
+  protected stream(): Stream<T> {
+    const s = this.s;
+    if (s === null) throw new PolledAfterCompletionError(this.what);
+    return s;
+  }
+
+  override drop(): void {
+    const s = this.s;
+    this.s = null;
+    try {
+      this.release();
+    } finally {
+      s?.drop();
+    }
+  }
+}
+
+class FoldFuture<T, A> extends Terminal<T, A> {
+  constructor(
+    s: Stream<T>,
+    private acc: A,
+    private readonly f: (acc: A, v: T) => A,
+  ) {
+    super(s, 'fold()');
+  }
   accept(v: T): boolean {
     this.acc = this.f(this.acc, v);
     return true;
   }
-  poll(cx: Context): Poll<A> {
-    const s = this.s;
-    if (s === null) throw new PolledAfterCompletionError('fold()');
-    let r: EachResult;
-    try {
-      do r = s.pollEach(cx, this);
-      while (r === undefined);
-    } catch (e) {
-      this.drop();
-      throw e;
-    }
-    if (r === Pending) return Pending;
-    // `acc` is left in place: storing another type in the field (undefined, say) would make V8
-    // box every number written to it afterwards, one allocation per value.
-    this.drop();
+  // `acc` is left in place after completion: storing another type in the field (undefined, say)
+  // would make V8 box every number written to it afterwards, one allocation per value.
+  protected result(): A {
     return this.acc;
-  }
-  override drop(): void {
-    const s = this.s;
-    this.s = null;
-    s?.drop();
   }
 }
 
-class CollectFuture<T> extends Future<T[]> {
+class CollectFuture<T> extends Terminal<T, T[]> {
   private out: T[] = [];
-  /** @internal batch path */
+  constructor(s: Stream<T>) {
+    super(s, 'collect()');
+  }
   accept(v: T): boolean {
     this.out.push(v);
     return true;
   }
-  constructor(private s: Stream<T> | null) {
-    super();
+  protected result(): T[] {
+    return this.out;
   }
-  poll(cx: Context): Poll<T[]> {
-    const s = this.s;
-    if (s === null) throw new PolledAfterCompletionError('collect()');
-    let r: EachResult;
-    try {
-      do r = s.pollEach(cx, this);
-      while (r === undefined);
-    } catch (e) {
-      this.drop();
-      throw e;
-    }
-    if (r === Pending) return Pending;
-    const out = this.out;
-    this.drop();
-    return out;
-  }
-  override drop(): void {
-    const s = this.s;
-    this.s = null;
+  protected override release(): void {
     this.out = [];
-    s?.drop();
   }
 }
 
-class ForEachFuture<T> extends Future<void> {
+class ForEachFuture<T> extends Terminal<T, void> {
   /** What the callback returned for the current value, still being awaited. */
   private cur: Future<unknown> | null = null;
-  /** @internal batch path */
+  constructor(
+    s: Stream<T>,
+    private readonly f: (v: T) => ForEachResult,
+  ) {
+    super(s, 'forEach()');
+  }
   accept(v: T): boolean {
     const r = this.f(v);
     if (r === undefined) return true;
@@ -94,15 +119,10 @@ class ForEachFuture<T> extends Future<void> {
     this.cur = toFuture(r as Awaitable<unknown>, 'forEach(f)');
     return false;
   }
-  constructor(
-    private s: Stream<T> | null,
-    private readonly f: (v: T) => ForEachResult,
-  ) {
-    super();
-  }
-  poll(cx: Context): Poll<void> {
-    const s = this.s;
-    if (s === null) throw new PolledAfterCompletionError('forEach()');
+  protected result(): void {}
+  /** Like the base, but awaits what the callback returned between batches. */
+  override poll(cx: Context): Poll<void> {
+    const s = this.stream();
     try {
       for (;;) {
         const cur = this.cur;
@@ -121,51 +141,22 @@ class ForEachFuture<T> extends Future<void> {
     this.drop();
     return undefined;
   }
-  override drop(): void {
-    const s = this.s;
+  protected override release(): void {
     const cur = this.cur;
-    this.s = null;
     this.cur = null;
-    try {
-      cur?.drop();
-    } finally {
-      s?.drop();
-    }
+    cur?.drop();
   }
 }
 
-/** Accepts and discards every value. */
-const DISCARD: Consumer<unknown> = {
+/** Pulls a stream to its end, discarding the values. */
+class DrainFuture extends Terminal<unknown, void> {
+  constructor(s: Stream<unknown>) {
+    super(s, 'forEachConcurrent()');
+  }
   accept(): boolean {
     return true;
-  },
-};
-
-/** Pulls a stream to its end, discarding the values. */
-class DrainFuture extends Future<void> {
-  constructor(private s: Stream<unknown> | null) {
-    super();
   }
-  poll(cx: Context): Poll<void> {
-    const s = this.s;
-    if (s === null) throw new PolledAfterCompletionError('forEachConcurrent()');
-    let r: EachResult;
-    try {
-      do r = s.pollEach(cx, DISCARD);
-      while (r === undefined);
-    } catch (e) {
-      this.drop();
-      throw e;
-    }
-    if (r === Pending) return Pending;
-    this.drop();
-    return undefined;
-  }
-  override drop(): void {
-    const s = this.s;
-    this.s = null;
-    s?.drop();
-  }
+  protected result(): void {}
 }
 
 impl.fold = (s, init, f) => {

@@ -3,18 +3,19 @@
  * @module
  */
 import { Pending, type Context, type Future } from '../future/future.js';
-import { Done, Stream, impl, type StreamPoll } from './stream.js';
+import { Done, impl, type Stream, type StreamPoll } from './stream.js';
+import { Stage } from './stage.js';
 import { StreamTimeoutError, checkMs } from './errors.js';
 import { delay } from './clock.js';
 
-class ThrottleStream<T> extends Stream<T> {
+class ThrottleStream<T> extends Stage<T, T> {
   /** Running between a value and the moment the upstream may be polled again. */
   private gap: Future<void> | null = null;
   constructor(
-    private up: Stream<T> | null,
+    up: Stream<T>,
     private readonly ms: number,
   ) {
-    super();
+    super(up);
   }
   pollNext(cx: Context): StreamPoll<T> {
     const up = this.up;
@@ -33,27 +34,21 @@ class ThrottleStream<T> extends Stream<T> {
     if (this.ms > 0) this.gap = delay(this.ms);
     return v;
   }
-  override drop(): void {
-    const up = this.up;
+  protected override release(): void {
     const gap = this.gap;
-    this.up = null;
     this.gap = null;
-    try {
-      gap?.drop();
-    } finally {
-      up?.drop();
-    }
+    gap?.drop();
   }
 }
 
-class TimeoutStream<T> extends Stream<T> {
+class TimeoutStream<T> extends Stage<T, T> {
   /** The deadline of the value being waited for; started by the first poll that finds none. */
   private timer: Future<void> | null = null;
   constructor(
-    private up: Stream<T> | null,
+    up: Stream<T>,
     private readonly ms: number,
   ) {
-    super();
+    super(up);
   }
   pollNext(cx: Context): StreamPoll<T> {
     const up = this.up;
@@ -77,14 +72,8 @@ class TimeoutStream<T> extends Stream<T> {
       t.drop();
     }
   }
-  override drop(): void {
-    const up = this.up;
-    this.up = null;
-    try {
-      this.clearTimer();
-    } finally {
-      up?.drop();
-    }
+  protected override release(): void {
+    this.clearTimer();
   }
 }
 

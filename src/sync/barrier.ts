@@ -2,11 +2,11 @@
  * `Barrier(n)`: `n` tasks wait until all of them arrived.
  * @module
  */
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
-import { pollProceed } from '../runtime/coop.js';
+import { Pending, type Context, type Future, type Poll } from '../future/future.js';
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { checkCount, polledAfterCompletion } from './errors.js';
-import { WaiterList, type WaiterNode } from './waiter_list.js';
+import { WaiterList } from './waiter_list.js';
+import { DONE, GRANTED, INIT, QUEUED, WaiterFuture, grantAll } from './waiter_future.js';
 
 /**
  * What `Barrier.wait()` gives: exactly one task per round is the leader.
@@ -33,54 +33,30 @@ export class BarrierWaitResult {
 const LEADER = new BarrierWaitResult(true);
 const FOLLOWER = new BarrierWaitResult(false);
 
-const INIT = 0;
-const WAITING = 1;
-const RELEASED = 2;
-const DONE = 3;
-
-class BarrierWait extends Future<BarrierWaitResult> implements WaiterNode {
-  wPrev: WaiterNode | null = null;
-  wNext: WaiterNode | null = null;
-  wList: WaiterList<WaiterNode> | null = null;
-  waker: Waker | null = null;
-  state = INIT;
-
+/** A `Barrier.wait()`: QUEUED while waiting for the round, GRANTED when it completed. */
+class BarrierWait extends WaiterFuture<BarrierWaitResult> {
   constructor(readonly b: Barrier) {
     super();
   }
 
   poll(cx: Context): Poll<BarrierWaitResult> {
     const st = this.state;
-    if (st === RELEASED) {
-      if (!pollProceed(cx)) return Pending;
-      this.state = DONE;
-      return FOLLOWER;
-    }
+    if (st === GRANTED) return this.complete(cx) ? FOLLOWER : Pending;
     if (st === INIT) {
       const b = this.b;
       if (b.arrived + 1 >= b.n) {
-        if (!pollProceed(cx)) return Pending;
-        this.state = DONE;
+        if (!this.complete(cx)) return Pending;
         b.arrived = 0;
         b.generation++;
-        for (let h = b.waiters.shift(); h !== null; h = b.waiters.shift()) {
-          h.state = RELEASED;
-          const w = h.waker;
-          h.waker = null;
-          w?.wake();
-        }
+        grantAll(b.waiters);
         return LEADER;
       }
       b.arrived++;
-      this.state = WAITING;
-      this.waker = cx.waker.clone();
-      b.waiters.push(this);
+      this.enqueue(b.waiters, cx);
       return Pending;
     }
-    if (st === WAITING) {
-      const w = cx.waker;
-      const cur = this.waker;
-      if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+    if (st === QUEUED) {
+      this.slot.register(cx);
       return Pending;
     }
     throw polledAfterCompletion('Barrier.wait()');
@@ -88,12 +64,10 @@ class BarrierWait extends Future<BarrierWaitResult> implements WaiterNode {
 
   /** A waiter dropped before the round completed withdraws its arrival (O(1)). */
   override drop(): void {
-    if (this.state === WAITING) {
+    if (this.finish() === QUEUED) {
       this.b.waiters.remove(this);
       this.b.arrived--;
     }
-    this.state = DONE;
-    this.waker = null;
   }
 }
 

@@ -14,21 +14,15 @@
  *   deadlock reports and the console name it.
  * @module
  */
-import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { WakerSlot } from '../future/waker_slot.js';
-import { pollProceed } from '../runtime/coop.js';
+import { Pending, type Context, type Poll } from '../future/future.js';
 import { AcquireError, polledAfterCompletion } from './errors.js';
 import { WaiterList, type WaiterNode } from './waiter_list.js';
+import { GRANTED, INIT, QUEUED, WaiterFuture } from './waiter_future.js';
 import { impossibleWaits } from '../runtime/resources.js';
 
 /** Largest permit count a semaphore can hold. */
 export const MAX_PERMITS = 0x3fffffff;
 
-const INIT = 0;
-const QUEUED = 1;
-const GRANTED = 2;
-const DONE = 3;
-const DROPPED = 4;
 
 /** @internal */
 export class BatchSemaphore {
@@ -90,9 +84,8 @@ export class BatchSemaphore {
       this.assigned -= h.have;
       h.have = h.needed;
       void q.shift();
-      h.state = GRANTED;
       impossibleWaits.delete(h);
-      h.slot.wake();
+      h.grant();
     }
   }
 
@@ -104,7 +97,7 @@ export class BatchSemaphore {
       this.assigned -= h.have;
       h.have = 0;
       impossibleWaits.delete(h);
-      h.slot.wake();
+      h.wake();
     }
   }
 }
@@ -113,12 +106,7 @@ export class BatchSemaphore {
  * @internal A pending acquisition of `needed` permits. Subclasses turn the permits into their
  * result (a permit, a guard) in `acquired()`.
  */
-export abstract class Acquire<R> extends Future<R> implements WaiterNode {
-  wPrev: WaiterNode | null = null;
-  wNext: WaiterNode | null = null;
-  wList: WaiterList<WaiterNode> | null = null;
-  readonly slot = new WakerSlot();
-  state = INIT;
+export abstract class Acquire<R> extends WaiterFuture<R> {
   /** Permits gathered while at the head of the queue. */
   have = 0;
   readonly sem: BatchSemaphore;
@@ -140,33 +128,25 @@ export abstract class Acquire<R> extends Future<R> implements WaiterNode {
   poll(cx: Context): Poll<R> {
     const st = this.state;
     const sem = this.sem;
-    if (st === GRANTED) {
-      if (!pollProceed(cx)) return Pending;
-      this.state = DONE;
-      return this.acquired();
-    }
+    if (st === GRANTED) return this.complete(cx) ? this.acquired() : Pending;
     if (st === INIT) {
       if (sem.closed) {
-        this.state = DONE;
+        this.finish();
         throw this.closedError();
       }
       if (sem.waiters.head === null && sem.permits >= this.needed) {
-        if (!pollProceed(cx)) return Pending;
+        if (!this.complete(cx)) return Pending;
         sem.permits -= this.needed;
-        this.state = DONE;
         return this.acquired();
       }
-      this.state = QUEUED;
-      this.slot.register(cx);
-      sem.waiters.push(this);
+      this.enqueue(sem.waiters as WaiterList<WaiterNode>, cx);
       if (this.needed > sem.total) impossibleWaits.add(this);
       if (sem.waiters.head === this) sem.assign();
       return Pending;
     }
     if (st === QUEUED) {
       if (sem.closed) {
-        this.state = DONE;
-        this.slot.clear();
+        this.finish();
         throw this.closedError();
       }
       this.slot.register(cx);
@@ -180,9 +160,7 @@ export abstract class Acquire<R> extends Future<R> implements WaiterNode {
    * next waiters through); a granted waiter that never saw its permits hands them on.
    */
   override drop(): void {
-    const st = this.state;
-    this.state = DROPPED;
-    this.slot.clear();
+    const st = this.finish();
     const sem = this.sem;
     if (st === QUEUED) {
       impossibleWaits.delete(this);

@@ -17,13 +17,9 @@ import { WakerSlot } from '../future/waker_slot.js';
 import { pollProceed } from '../runtime/coop.js';
 import { reportSendWithoutReceivers } from '../runtime/resources.js';
 import { SendError, polledAfterCompletion } from './errors.js';
-import { Ring } from './ring.js';
+import { Ring } from '../util/ring.js';
 import { WaiterList, type WaiterNode } from './waiter_list.js';
-
-const INIT = 0;
-const QUEUED = 1;
-const GRANTED = 2;
-const DONE = 3;
+import { GRANTED, INIT, QUEUED, WaiterFuture, wakeAll } from './waiter_future.js';
 
 /** @internal */
 export class Chan<T> {
@@ -64,8 +60,7 @@ export class Chan<T> {
     for (let h = q.head; h !== null && this.buf.length + this.reserved < this.cap; h = q.head) {
       void q.shift();
       this.reserved++;
-      h.state = GRANTED;
-      h.slot.wake();
+      h.grant();
     }
   }
 
@@ -129,26 +124,20 @@ export class Chan<T> {
   closeRx(): void {
     if (this.rxClosed) return;
     this.rxClosed = true;
-    for (let h = this.sendWaiters.shift(); h !== null; h = this.sendWaiters.shift()) h.slot.wake();
+    wakeAll(this.sendWaiters);
     for (let h = this.closedWaiters.shift(); h !== null; h = this.closedWaiters.shift()) h.slot.wake();
     this.wakeRx();
   }
 }
 
 /** @internal A send or reserve waiting for a slot. */
-export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode {
-  wPrev: WaiterNode | null = null;
-  wNext: WaiterNode | null = null;
-  wList: WaiterList<WaiterNode> | null = null;
-  readonly slot = new WakerSlot();
-  state = INIT;
-
+export abstract class CapacityWait<T, R> extends WaiterFuture<R> {
   constructor(readonly chan: Chan<T>) {
     super();
   }
 
   /** Uses a slot that is free (fast path) or reserved for us (`reserved` true). */
-  protected abstract complete(reserved: boolean): R;
+  protected abstract use(reserved: boolean): R;
   /** The error for a closed channel (hands the value back). */
   protected abstract closedError(why: string): Error;
 
@@ -157,33 +146,24 @@ export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode
     const chan = this.chan;
     if (st === GRANTED) {
       if (chan.rxClosed) {
-        this.state = DONE;
+        this.finish();
         chan.reserved--;
         throw this.closedError('the receiver was closed');
       }
-      if (!pollProceed(cx)) return Pending;
-      this.state = DONE;
-      return this.complete(true);
+      return this.complete(cx) ? this.use(true) : Pending;
     }
     if (st === INIT) {
       if (chan.rxClosed) {
-        this.state = DONE;
+        this.finish();
         throw this.closedError('the receiver was closed');
       }
-      if (chan.hasRoom()) {
-        if (!pollProceed(cx)) return Pending;
-        this.state = DONE;
-        return this.complete(false);
-      }
-      this.state = QUEUED;
-      this.slot.register(cx);
-      chan.sendWaiters.push(this as CapacityWait<T, unknown>);
+      if (chan.hasRoom()) return this.complete(cx) ? this.use(false) : Pending;
+      this.enqueue(chan.sendWaiters as WaiterList<WaiterNode>, cx);
       return Pending;
     }
     if (st === QUEUED) {
       if (chan.rxClosed) {
-        this.state = DONE;
-        this.slot.clear();
+        this.finish();
         throw this.closedError('the receiver was closed');
       }
       this.slot.register(cx);
@@ -194,9 +174,7 @@ export abstract class CapacityWait<T, R> extends Future<R> implements WaiterNode
 
   /** Leaves the queue in O(1); a slot already reserved for it goes to the next waiter. */
   override drop(): void {
-    const st = this.state;
-    this.state = DONE;
-    this.slot.clear();
+    const st = this.finish();
     const chan = this.chan;
     if (st === QUEUED) {
       chan.sendWaiters.remove(this as CapacityWait<T, unknown>);
@@ -216,7 +194,7 @@ export class SendFut<T> extends CapacityWait<T, void> {
   ) {
     super(chan);
   }
-  protected complete(reserved: boolean): void {
+  protected use(reserved: boolean): void {
     const chan = this.chan;
     if (reserved) chan.reserved--;
     chan.push(this.value);
@@ -287,7 +265,7 @@ export class Permit<T> implements Disposable {
 
 /** @internal `sender.reserve()`. */
 export class ReserveFut<T> extends CapacityWait<T, Permit<T>> {
-  protected complete(reserved: boolean): Permit<T> {
+  protected use(reserved: boolean): Permit<T> {
     if (!reserved) this.chan.reserved++;
     return new Permit(this.chan);
   }
@@ -313,7 +291,7 @@ export class RecvManyFut<T> extends Future<number> {
       if (!pollProceed(cx)) return Pending;
       const n = Math.min(this.limit, buf.length);
       const out = this.out;
-      for (let i = 0; i < n; i++) out.push(buf.shift());
+      for (let i = 0; i < n; i++) out.push(buf.shift() as T);
       if (chan.sendWaiters.head !== null) chan.assign();
       if (chan.rxFut === this) chan.unregisterRx(this);
       return n;

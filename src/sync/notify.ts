@@ -2,24 +2,16 @@
  * `Notify`: wake one task or all of them, without data.
  * @module
  */
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
-import { pollProceed } from '../runtime/coop.js';
+import { Pending, type Context, type Future, type Poll } from '../future/future.js';
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { polledAfterCompletion } from './errors.js';
-import { WaiterList, type WaiterNode } from './waiter_list.js';
+import { WaiterList } from './waiter_list.js';
+import { GRANTED, INIT, QUEUED, WaiterFuture, grantAll } from './waiter_future.js';
 
-const INIT = 0;
-const WAITING = 1;
-const NOTIFIED_ONE = 2;
-const NOTIFIED_ALL = 3;
-const DONE = 4;
-
-class Notified extends Future<void> implements WaiterNode {
-  wPrev: WaiterNode | null = null;
-  wNext: WaiterNode | null = null;
-  wList: WaiterList<WaiterNode> | null = null;
-  waker: Waker | null = null;
-  state = INIT;
+/** A `notified()`: GRANTED by `notifyOne` (then `one` is true) or by `notifyWaiters`. */
+class Notified extends WaiterFuture<void> {
+  /** Granted by `notifyOne`: a drop before it was seen passes the notification on. */
+  one = false;
   readonly gen: number;
 
   constructor(readonly n: Notify) {
@@ -30,28 +22,19 @@ class Notified extends Future<void> implements WaiterNode {
   poll(cx: Context): Poll<void> {
     const st = this.state;
     const n = this.n;
-    if (st === NOTIFIED_ONE || st === NOTIFIED_ALL) {
-      if (!pollProceed(cx)) return Pending;
-      this.state = DONE;
-      return undefined;
-    }
+    if (st === GRANTED) return this.complete(cx) ? undefined : Pending;
     if (st === INIT) {
       // A notifyWaiters() since this future was created counts, even before the first poll.
       if (n.generation !== this.gen || n.permit) {
-        if (!pollProceed(cx)) return Pending;
+        if (!this.complete(cx)) return Pending;
         if (n.generation === this.gen) n.permit = false;
-        this.state = DONE;
         return undefined;
       }
-      this.state = WAITING;
-      this.waker = cx.waker.clone();
-      n.waiters.push(this);
+      this.enqueue(n.waiters, cx);
       return Pending;
     }
-    if (st === WAITING) {
-      const w = cx.waker;
-      const cur = this.waker;
-      if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+    if (st === QUEUED) {
+      this.slot.register(cx);
       return Pending;
     }
     throw polledAfterCompletion('Notify.notified()');
@@ -59,11 +42,9 @@ class Notified extends Future<void> implements WaiterNode {
 
   /** Leaves the queue in O(1); a `notifyOne` it received but never saw goes to the next waiter. */
   override drop(): void {
-    const st = this.state;
-    this.state = DONE;
-    this.waker = null;
-    if (st === WAITING) this.n.waiters.remove(this);
-    else if (st === NOTIFIED_ONE) this.n.notifyOne();
+    const st = this.finish();
+    if (st === QUEUED) this.n.waiters.remove(this);
+    else if (st === GRANTED && this.one) this.n.notifyOne();
   }
 }
 
@@ -119,10 +100,8 @@ export class Notify {
       this.permit = true;
       return;
     }
-    h.state = NOTIFIED_ONE;
-    const w = h.waker;
-    h.waker = null;
-    w?.wake();
+    h.one = true;
+    h.grant();
   }
 
   /**
@@ -135,12 +114,7 @@ export class Notify {
    */
   notifyWaiters(): void {
     this.generation++;
-    for (let h = this.waiters.shift(); h !== null; h = this.waiters.shift()) {
-      h.state = NOTIFIED_ALL;
-      const w = h.waker;
-      h.waker = null;
-      w?.wake();
-    }
+    grantAll(this.waiters);
   }
 
   resourceInfo(): ResourceInfo {

@@ -2,7 +2,8 @@
  * `oneshot<T>()`: a channel for exactly one value.
  * @module
  */
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { WakerSlot } from '../future/waker_slot.js';
 import { pollProceed } from '../runtime/coop.js';
 import { reportSendWithoutReceivers, trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { RecvError, SendError } from './errors.js';
@@ -27,7 +28,7 @@ export class OneshotReceiver<T> extends Future<T> {
   /** @internal 0 empty, 1 holds a value, 2 value taken */ st = 0;
   /** @internal */ txGone = false;
   /** @internal */ rxClosed = false;
-  /** @internal */ waker: Waker | null = null;
+  /** @internal */ readonly slot = new WakerSlot();
 
   constructor() {
     super();
@@ -43,9 +44,7 @@ export class OneshotReceiver<T> extends Future<T> {
     if (st === 2) throw new RecvError('oneshot value was already received');
     if (this.txGone) throw new RecvError('oneshot sender was closed without sending a value');
     if (this.rxClosed) throw new RecvError('oneshot receiver was closed before a value arrived');
-    const w = cx.waker;
-    const cur = this.waker;
-    if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+    this.slot.register(cx);
     return Pending;
   }
 
@@ -53,7 +52,7 @@ export class OneshotReceiver<T> extends Future<T> {
     const v = this.value as T;
     this.value = undefined;
     this.st = 2;
-    this.waker = null;
+    this.slot.clear();
     return v;
   }
 
@@ -112,12 +111,12 @@ export class OneshotReceiver<T> extends Future<T> {
 
   /** Cancellation of a pending `yield* rx`: forgets the waker; the value (if any) stays. */
   override drop(): void {
-    this.waker = null;
+    this.slot.clear();
   }
 
   /** `using rx = ...` closes the receiver at the end of the block. */
   override [Symbol.dispose](): void {
-    this.waker = null;
+    this.slot.clear();
     this.close();
   }
 
@@ -125,7 +124,7 @@ export class OneshotReceiver<T> extends Future<T> {
     return {
       kind: 'oneshot',
       label: this.st === 1 ? 'value ready' : this.st === 2 ? 'received' : 'empty',
-      waiters: this.waker === null ? 0 : 1,
+      waiters: this.slot.isRegistered ? 1 : 0,
       details: { senderClosed: this.txGone, receiverClosed: this.rxClosed },
     };
   }
@@ -165,11 +164,7 @@ export class OneshotSender<T> implements Disposable {
     this.rx = null;
     rx.value = value;
     rx.st = 1;
-    const w = rx.waker;
-    if (w !== null) {
-      rx.waker = null;
-      w.wake();
-    }
+    rx.slot.wake();
   }
 
   /**
@@ -197,11 +192,7 @@ export class OneshotSender<T> implements Disposable {
     if (rx === null) return;
     this.rx = null;
     rx.txGone = true;
-    const w = rx.waker;
-    if (w !== null) {
-      rx.waker = null;
-      w.wake();
-    }
+    rx.slot.wake();
   }
 
   [Symbol.dispose](): void {

@@ -88,8 +88,3 @@ export class WaiterList<N extends WaiterNode> {
     return out;
   }
 }
-
-/** @internal Keeps `cur` when it wakes the same task as `cx.waker`, else clones the new one. */
-export function updateWaker(cur: import('../future/future.js').Waker | null, w: import('../future/future.js').Waker): import('../future/future.js').Waker {
-  return cur !== null && cur.willWake(w) ? cur : w.clone();
-}

@@ -2,7 +2,8 @@
  * `watch<T>(initial)`: a single value that receivers observe, with change notification.
  * @module
  */
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { WakerSlot } from '../future/waker_slot.js';
 import { pollProceed } from '../runtime/coop.js';
 import { reportSendWithoutReceivers, trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { RecvError, SendError } from './errors.js';
@@ -17,11 +18,7 @@ class Shared<T> {
   constructor(public value: T) {}
 
   wakeAll(): void {
-    for (let h = this.waiters.shift(); h !== null; h = this.waiters.shift()) {
-      const w = h.waker;
-      h.waker = null;
-      w?.wake();
-    }
+    for (let h = this.waiters.shift(); h !== null; h = this.waiters.shift()) h.slot.wake();
   }
 }
 
@@ -29,7 +26,7 @@ class Changed<T> extends Future<void> implements WaiterNode {
   wPrev: WaiterNode | null = null;
   wNext: WaiterNode | null = null;
   wList: WaiterList<WaiterNode> | null = null;
-  waker: Waker | null = null;
+  readonly slot = new WakerSlot();
   constructor(readonly rx: WatchReceiver<T>) {
     super();
   }
@@ -40,7 +37,7 @@ class Changed<T> extends Future<void> implements WaiterNode {
     if (sh.version !== rx.seen) {
       if (!pollProceed(cx)) return Pending;
       sh.waiters.remove(this);
-      this.waker = null;
+      this.slot.clear();
       rx.seen = sh.version;
       return undefined;
     }
@@ -48,16 +45,14 @@ class Changed<T> extends Future<void> implements WaiterNode {
       sh.waiters.remove(this);
       throw new RecvError('watch sender was closed; the value will not change again');
     }
-    const w = cx.waker;
-    const cur = this.waker;
-    if (cur === null || !cur.willWake(w)) this.waker = w.clone();
+    this.slot.register(cx);
     if (!sh.waiters.has(this)) sh.waiters.push(this);
     return Pending;
   }
 
   /** Leaves the waiter list in O(1); the change stays unseen, so the next `changed()` sees it. */
   override drop(): void {
-    this.waker = null;
+    this.slot.clear();
     this.rx.shared.waiters.remove(this);
   }
 }

@@ -5,16 +5,18 @@
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
+import { WakerSlot } from '../future/waker_slot.js';
+import { WaiterList, type WaiterNode } from '../sync/waiter_list.js';
 import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
 import { intoFuture, type IntoFuture } from './into_future.js';
 import { PolledAfterCompletionError } from '../util/errors.js';
 
 /** A `cancelled()` waiter: linked into its token's list only while pending. */
-class Cancelled extends Future<void> {
-  prev: Cancelled | null = null;
-  next_: Cancelled | null = null;
-  linked = false;
-  waker: Waker | null = null;
+class Cancelled extends Future<void> implements WaiterNode {
+  wPrev: WaiterNode | null = null;
+  wNext: WaiterNode | null = null;
+  wList: WaiterList<WaiterNode> | null = null;
+  readonly slot = new WakerSlot();
   constructor(private readonly token: CancellationToken) {
     super();
   }
@@ -22,18 +24,17 @@ class Cancelled extends Future<void> {
     const tok = this.token;
     if (tok.isCancelled()) {
       if (!pollProceed(cx)) return Pending;
-      if (this.linked) tok.unlinkWaiter(this);
-      this.waker = null;
+      tok.waitList.remove(this);
+      this.slot.clear();
       return undefined;
     }
-    const w = cx.waker;
-    if (this.waker === null || !this.waker.willWake(w)) this.waker = w.clone();
-    if (!this.linked) tok.linkWaiter(this);
+    this.slot.register(cx);
+    if (this.wList === null) tok.waitList.push(this);
     return Pending;
   }
   override drop(): void {
-    if (this.linked) this.token.unlinkWaiter(this);
-    this.waker = null;
+    this.token.waitList.remove(this);
+    this.slot.clear();
   }
 }
 
@@ -96,8 +97,8 @@ class RunUntilCancelled<T> extends Future<T | undefined> {
 export class CancellationToken implements TrackedResource {
   private cancelledFlag = false;
   private reasonValue: unknown = undefined;
-  private waitHead: Cancelled | null = null;
-  private waiters = 0;
+  /** @internal `cancelled()` futures waiting for the cancellation. */
+  readonly waitList = new WaiterList<Cancelled>();
   private parent: CancellationToken | null = null;
   private firstChild: CancellationToken | null = null;
   private prevSibling: CancellationToken | null = null;
@@ -153,17 +154,7 @@ export class CancellationToken implements TrackedResource {
     // Detach from the parent: a cancelled child needs no more propagation.
     const p = this.parent;
     if (p !== null) p.unlinkChild(this);
-    for (let w = this.waitHead; w !== null; ) {
-      const n = w.next_;
-      w.linked = false;
-      w.prev = w.next_ = null;
-      const wk = w.waker;
-      w.waker = null;
-      wk?.wake();
-      w = n;
-    }
-    this.waitHead = null;
-    this.waiters = 0;
+    for (let w = this.waitList.shift(); w !== null; w = this.waitList.shift()) w.slot.wake();
     for (let c = this.firstChild; c !== null; ) {
       const n = c.nextSibling;
       c.parent = null;
@@ -290,29 +281,8 @@ export class CancellationToken implements TrackedResource {
     return {
       kind: 'cancellation-token',
       label: this.cancelledFlag ? 'cancelled' : 'active',
-      waiters: this.waiters,
+      waiters: this.waitList.length,
     };
-  }
-
-  /** @internal */
-  linkWaiter(w: Cancelled): void {
-    w.linked = true;
-    w.prev = null;
-    w.next_ = this.waitHead;
-    if (this.waitHead !== null) this.waitHead.prev = w;
-    this.waitHead = w;
-    this.waiters++;
-  }
-
-  /** @internal O(1). */
-  unlinkWaiter(w: Cancelled): void {
-    if (!w.linked) return;
-    w.linked = false;
-    if (w.prev !== null) w.prev.next_ = w.next_;
-    else this.waitHead = w.next_;
-    if (w.next_ !== null) w.next_.prev = w.prev;
-    w.prev = w.next_ = null;
-    this.waiters--;
   }
 
   private unlinkChild(c: CancellationToken): void {

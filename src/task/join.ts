@@ -3,6 +3,7 @@
  * drops the rest.
  * @module
  */
+import { WakerSlot } from '../future/waker_slot.js';
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { NO_ERROR, combineErrors, dropAll, intoFuture, type FutureOutput, type IntoFuture } from './into_future.js';
 import { PolledAfterCompletionError } from '../util/errors.js';
@@ -52,7 +53,7 @@ class Join<T extends unknown[]> extends Future<T> {
   private queued: Uint8Array | null = null;
   private woken: number[] = [];
   private spare: number[] = [];
-  private parent: Waker | null = null;
+  private readonly parent = new WakerSlot();
 
   constructor(
     futs: Future<unknown>[],
@@ -70,8 +71,7 @@ class Join<T extends unknown[]> extends Future<T> {
     if (futs.length <= INDEXED_ABOVE) {
       for (let i = 0; i < futs.length && this.left > 0; i++) this.pollChild(i, cx);
     } else {
-      const w = cx.waker;
-      if (this.parent === null || !this.parent.willWake(w)) this.parent = w.clone();
+      this.parent.register(cx);
       let children = this.children;
       if (children === null) {
         children = new Array<ChildWaker>(futs.length);
@@ -95,7 +95,7 @@ class Join<T extends unknown[]> extends Future<T> {
     }
     if (this.left > 0) return Pending;
     this.finished = true;
-    this.parent = null;
+    this.parent.clear();
     if (this.errors !== null) throw combineErrors(this.errors, 'join');
     return this.out as T;
   }
@@ -112,7 +112,7 @@ class Join<T extends unknown[]> extends Future<T> {
       if (this.failFast) {
         this.finished = true;
         this.left = 0;
-        this.parent = null;
+        this.parent.clear();
         dropAll(this.futs, -1); // the first error wins over an error thrown by a cleanup
         throw e;
       }
@@ -132,14 +132,14 @@ class Join<T extends unknown[]> extends Future<T> {
     if (queued[i] === 1) return;
     queued[i] = 1;
     this.woken.push(i);
-    this.parent?.wakeByRef();
+    this.parent.wakeByRef();
   }
 
   override drop(): void {
     if (this.finished) return;
     this.finished = true;
     this.left = 0;
-    this.parent = null;
+    this.parent.clear();
     const err = dropAll(this.futs, -1);
     if (err !== NO_ERROR) throw err;
   }

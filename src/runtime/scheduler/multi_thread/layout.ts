@@ -10,9 +10,11 @@
  */
 import { SharedDeque, dequeWords } from './deque.js';
 import { SharedMpmc, mpmcWords } from './mpmc.js';
+import { BuddyHeap } from './buddy.js';
+import { DEFAULT_SCHEDULER_CONFIG } from '../config.js';
 
-/** Local deque capacity (Tokio's 256). */
-export const DEQUE_CAPACITY = 256;
+/** Local deque capacity (the scheduler config's localQueueCapacity: part of the shared layout). */
+export const DEQUE_CAPACITY = DEFAULT_SCHEDULER_CONFIG.localQueueCapacity;
 
 // Global words.
 export const G_LOCK = 0;
@@ -20,8 +22,7 @@ export const G_SEARCHING = 1;
 export const G_IDLE = 2;
 export const G_KINDS = 3;
 export const G_SHUTDOWN = 4;
-export const G_HEAP_BUMP = 5;
-/** Free-list heads of the heap size classes. */
+/** Free-list heads of the payload heap's buddy orders (see buddy.ts). */
 export const G_FREE = 16;
 export const HEAP_CLASSES = 32;
 const GLOBAL_WORDS = G_FREE + HEAP_CLASSES;
@@ -34,6 +35,8 @@ export const T_LIFO = 2;
 /** Abort requests waiting for this thread's attention. */
 export const T_CANCELS = 3;
 export const T_SEARCHING = 4;
+/** Set by a worker once, after shutdown began, every task on it has finished. */
+export const T_DRAINED = 5;
 const T_DEQUE = 8;
 const THREAD_WORDS = T_DEQUE + dequeWords(DEQUE_CAPACITY) + 6;
 
@@ -110,6 +113,8 @@ export class Shared {
   readonly deques: SharedDeque[] = [];
   readonly inboxes: SharedMpmc[] = [];
   readonly inject: SharedMpmc;
+  /** The payload heap's allocator (use it under `lock`). */
+  readonly buddy: BuddyHeap;
   private readonly threadBase: number;
   readonly kindBase: number;
   readonly slotBase: number;
@@ -131,6 +136,7 @@ export class Shared {
       this.inboxes.push(new SharedMpmc(this.mem, l.inbox + t * mpmcWords(init.slotsPerThread), init.slotsPerThread));
     }
     this.inject = new SharedMpmc(this.mem, l.inject, l.injectCap);
+    this.buddy = new BuddyHeap(this.mem, G_FREE, this.heapWords, this.heap.length);
     this.kindBase = l.kinds;
     this.slotBase = l.slots;
   }
@@ -160,7 +166,7 @@ export class Shared {
     const s = new Shared(init);
     for (const q of s.inboxes) q.init();
     s.inject.init();
-    s.mem[G_HEAP_BUMP] = 8;
+    s.buddy.init();
     return init;
   }
 

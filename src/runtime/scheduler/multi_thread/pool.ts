@@ -33,6 +33,7 @@ import {
   S_STATE,
   Shared,
   T_CANCELS,
+  T_DRAINED,
   T_LIFO,
   T_PARKED,
   T_SEARCHING,
@@ -41,6 +42,7 @@ import {
 } from './layout.js';
 import { OUT_DIED, ThreadContext } from './thread_context.js';
 import { POOL_KEY, threadState } from './current.js';
+import { checkNotOnWorker } from './entry_guard.js';
 
 declare module '../../runtime.js' {
   interface RuntimeOptions {
@@ -89,6 +91,9 @@ export class MultiThreadPool implements Driver {
   private flushScheduled = false;
   private waiting = false;
   private closed = false;
+  /** Set once shutdown began: runs when every worker drained, or at the deadline. */
+  private finishShutdown: (() => void) | null = null;
+  private shutdownDone: Promise<void> | null = null;
   private busy = false;
   private readonly limits: ResourceLimits | undefined;
   private readonly flushFn = (): void => this.flush();
@@ -97,13 +102,15 @@ export class MultiThreadPool implements Driver {
     const sh = this.sh;
     Atomics.store(sh.mem, sh.tw(0, T_SIGNAL), 0);
     this.ctx.drainInbox();
-    this.armWait();
+    if (this.finishShutdown !== null && this.allDrained()) this.finishShutdown();
+    else this.armWait();
   };
 
   constructor(
     readonly rt: Runtime,
     opts: RuntimeOptions,
   ) {
+    checkNotOnWorker();
     const n = opts.workers ?? availableParallelism();
     if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`workers must be an integer in 1..256, got ${String(opts.workers)}`);
     const slots = opts.parallelSlots ?? 16384;
@@ -132,7 +139,7 @@ export class MultiThreadPool implements Driver {
 
   private startWorker(w: number): void {
     const opts: ConstructorParameters<typeof Worker>[1] = {
-      workerData: { init: this.sh.init, tid: w },
+      workerData: { init: this.sh.init, tid: w, config: { ...this.rt.executor.config } },
       name: `kyoto-worker-${w}`,
     };
     if (this.limits !== undefined) opts.resourceLimits = this.limits;
@@ -148,6 +155,7 @@ export class MultiThreadPool implements Driver {
         resolve();
         if (this.workers[w] === worker) this.workers[w] = null;
         if (!this.closed) this.recover(w, code);
+        else if (this.finishShutdown !== null && this.allDrained()) this.finishShutdown();
       });
     });
   }
@@ -177,6 +185,8 @@ export class MultiThreadPool implements Driver {
 
   private setBusy(b: boolean): void {
     this.busy = b;
+    // While shutting down the workers stay referenced: the pool waits for them to drain.
+    if (!b && this.finishShutdown !== null) return;
     for (const w of this.workers) {
       if (w === null) continue;
       if (b) w.ref();
@@ -187,7 +197,8 @@ export class MultiThreadPool implements Driver {
 
   /** Parks the main thread's inbox on its signal word (without blocking the event loop). */
   private armWait(): void {
-    if (this.waiting || this.closed || this.ctx.outstanding === 0) return;
+    if (this.waiting) return;
+    if (this.finishShutdown === null && (this.closed || this.ctx.outstanding === 0)) return;
     const sh = this.sh;
     const r = waitAsync(sh.mem, sh.tw(0, T_SIGNAL), 0);
     this.waiting = true;
@@ -316,21 +327,55 @@ export class MultiThreadPool implements Driver {
     into.parallelTasksInFlight = this.ctx.outstanding;
   }
 
-  shutdown(): Promise<void> {
+  /**
+   * Shuts the pool down: no task starts any more, queued ones are cancelled, and every worker
+   * aborts the tasks it is running (their `finally` blocks run there, async ones included).
+   * Once every worker has drained, or at `deadline` (a `performance.now()` time) if that comes
+   * first, handles still open fail with a cancelled `JoinError` whose cause is a
+   * `RuntimeShutdownError`, and the threads are terminated. Resolves when they have exited.
+   * Without a deadline it waits for the cleanup however long it takes (as the current-thread
+   * flavour does); a plain synchronous body cannot be interrupted and runs to its end.
+   */
+  shutdown(deadline?: number): Promise<void> {
+    if (this.shutdownDone !== null) return this.shutdownDone;
     this.closed = true;
     const i = threadState.pools.indexOf(this);
     if (i >= 0) threadState.pools.splice(i, 1);
-    Atomics.store(this.sh.mem, G_SHUTDOWN, 1);
-    this.ctx.failAll(new RuntimeShutdownError('the runtime shut down before this parallel task finished'));
-    const waits: Promise<unknown>[] = [];
-    for (let w = 1; w < this.workers.length; w++) {
-      const worker = this.workers[w];
-      if (worker !== null && worker !== undefined) {
-        void worker.terminate();
-        waits.push(this.exits[w]!);
-      }
+    const sh = this.sh;
+    Atomics.store(sh.mem, G_SHUTDOWN, 1);
+    this.ctx.abortAll();
+    for (const w of this.workers) w?.ref();
+    this.shutdownDone = new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | null = null;
+      this.finishShutdown = () => {
+        this.finishShutdown = null;
+        if (timer !== null) clearTimeout(timer);
+        this.ctx.failAll(new RuntimeShutdownError('the runtime shut down before this parallel task finished'));
+        const waits: Promise<unknown>[] = [];
+        for (let w = 1; w < this.workers.length; w++) {
+          const worker = this.workers[w];
+          if (worker !== null && worker !== undefined) {
+            void worker.terminate();
+            waits.push(this.exits[w]!);
+          }
+        }
+        void Promise.all(waits).then(() => resolve());
+      };
+      if (deadline !== undefined) timer = setTimeout(() => this.finishShutdown?.(), Math.max(0, deadline - performance.now()));
+      for (let w = 1; w <= sh.workers; w++) sh.wake(w);
+      if (this.allDrained()) this.finishShutdown();
+      else this.armWait();
+    });
+    return this.shutdownDone;
+  }
+
+  /** True when every live worker reported that nothing runs on it any more. */
+  private allDrained(): boolean {
+    const sh = this.sh;
+    for (let w = 1; w <= sh.workers; w++) {
+      if (this.workers[w] !== null && Atomics.load(sh.mem, sh.tw(w, T_DRAINED)) === 0) return false;
     }
-    return Promise.all(waits).then(() => undefined);
+    return true;
   }
 }
 

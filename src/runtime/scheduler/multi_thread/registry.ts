@@ -5,6 +5,7 @@
  * @module
  */
 import type { Shared } from './layout.js';
+import { checkNotEntryModule } from './entry_guard.js';
 
 /**
  * Thrown when a parallel task name is registered twice (names are global to the program).
@@ -62,6 +63,7 @@ export function registerTask(url: string, name: string, fn: (...args: never[]) =
       `parallel task ${JSON.stringify(name)} is already registered (by ${prev.url}); registered again by ${url}`,
     );
   }
+  checkNotEntryModule(url, name);
   const e: TaskEntry = { name, url, fn, isGenerator: fn instanceof (GeneratorFunction as new () => unknown), kind: -1, kindShared: null };
   byName.set(name, e);
   return e;

@@ -5,7 +5,7 @@
  * @module
  */
 import { Decoder, Encoder } from './codec.js';
-import { heapAlloc, heapFree } from './heap.js';
+import { heapAlloc, heapFree, ParallelHeapExhaustedError } from './heap.js';
 import {
   INLINE_BYTES,
   OUT_CANCELLED,
@@ -267,17 +267,45 @@ export class ThreadContext implements HandleOwner {
     if (outcome === OUT_ERR) enc.encodeOne(toWire(value));
     else if (outcome === OUT_CANCELLED) enc.encodeOne(undefined);
     else if (outcome === OUT_DIED) enc.encodeOne(String(value));
+    this.deliver(id, outcome, enc.buf, enc.len);
+  }
+
+  /**
+   * Places an encoded outcome in slot `id` and hands the slot back. A finished task is never
+   * failed for want of heap space: when the heap is busy, the result waits (retried every
+   * millisecond) until payloads in flight are freed. Only a result larger than the heap can
+   * ever hold fails the task, with an error saying so.
+   */
+  private deliver(id: number, outcome: number, buf: Uint8Array, len: number): void {
+    const sh = this.sh;
     try {
-      this.place(id, enc.buf, enc.len);
+      this.place(id, buf, len);
     } catch (e) {
-      outcome = OUT_ERR;
+      if (e instanceof ParallelHeapExhaustedError && e.transient) {
+        this.waitingResults.push({ id, outcome, bytes: buf.slice(0, len) });
+        if (this.retryTimer === null) this.retryTimer = setTimeout(this.retryFn, 1);
+        return;
+      }
+      const enc = this.enc;
       enc.encodeOne(toWire(e));
-      this.place(id, enc.buf, enc.len);
+      this.deliver(id, OUT_ERR, enc.buf, enc.len);
+      return;
     }
     sh.mem[sh.sw(id, S_OUTCOME)] = outcome;
     Atomics.store(sh.mem, sh.sw(id, S_STATE), ST_DONE);
     this.handBack(id);
   }
+
+  /** Results of finished tasks waiting for heap space (see `deliver`). */
+  private waitingResults: { id: number; outcome: number; bytes: Uint8Array }[] = [];
+  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly retryFn = (): void => {
+    this.retryTimer = null;
+    const list = this.waitingResults;
+    this.waitingResults = [];
+    for (const r of list) this.deliver(r.id, r.outcome, r.bytes, r.bytes.length);
+    if (this.deferWakes) this.flushWakes();
+  };
 
   /** Sends slot `id` to its owner (directly when the owner is this thread). */
   handBack(id: number): void {
@@ -359,6 +387,15 @@ export class ThreadContext implements HandleOwner {
       h.settle(kind, value);
     }
     if (this.pendingHead < this.pending.length) this.launchPending();
+  }
+
+  /** Aborts every task this thread spawned (runtime shutdown: queued ones settle at once). */
+  abortAll(): void {
+    for (let i = 0; i < this.handles.length; i++) {
+      const h = this.handles[i];
+      if (h !== undefined) this.abortHandle(h);
+    }
+    for (let i = this.pendingHead; i < this.pending.length; i++) this.abortHandle(this.pending[i]!);
   }
 
   /** Settles every handle still outstanding (runtime shutdown). */

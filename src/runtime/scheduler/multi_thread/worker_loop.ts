@@ -8,18 +8,25 @@
  * victim first, half of its tasks, with at most half of the workers searching at once). A task
  * taken is started here and stays here. When nothing is found the worker parks with
  * `Atomics.waitAsync` on its signal word, so its event loop keeps running timers and I/O.
+ * The file reads in that order: search, run, park. Every number above is a `SchedulerConfig`
+ * knob (src/runtime/scheduler/config.ts, with the reason for its value), the pool's runtime's
+ * `scheduler` option, sent to each worker. At shutdown the worker aborts everything it runs and
+ * reports when its tasks' `finally` blocks are done (`drain`). Proved by
+ * test/parallel/forkjoin.test.ts, parallel.test.ts, shutdown.test.ts and test/stress/.
  * @module
  */
 import type { Driver } from '../../driver.js';
 import type { Runtime } from '../../runtime.js';
+import { DEFAULT_SCHEDULER_CONFIG, type SchedulerConfig } from '../config.js';
 import { JoinError } from '../../task/join_error.js';
+import { CallFuture, InlineWatcher, SlotWatcher } from './task_watchers.js';
 import { fromPromise } from '../../../future/promise.js';
-import { Future, type Context, type Poll, type Waker } from '../../../future/future.js';
 import type { RemoteHandle } from './remote_handle.js';
 import type { Task } from '../../task/task.js';
 import {
   G_IDLE,
   G_SEARCHING,
+  G_SHUTDOWN,
   METRIC_WORDS,
   M_BUSY,
   M_NOOPS,
@@ -36,6 +43,7 @@ import {
   S_RUNNER,
   S_STATE,
   T_CANCELS,
+  T_DRAINED,
   T_LIFO,
   T_PARKED,
   T_SEARCHING,
@@ -46,10 +54,6 @@ import {
 import { OUT_CANCELLED, OUT_ERR, OUT_OK, type ThreadContext } from './thread_context.js';
 import { lookupTask, splitKey, UnknownTaskError, type TaskEntry } from './registry.js';
 
-const TICK_BUDGET = 61;
-const GLOBAL_INTERVAL = 61;
-const MAX_LIFO_POLLS = 3;
-const GLOBAL_BATCH = 128;
 
 const now = (): number => performance.now();
 
@@ -68,6 +72,10 @@ export class WorkerLoop implements Driver {
   /** Module URLs imported on this worker, with the error if the import failed. */
   private readonly imported = new Map<string, unknown>();
   private importing = false;
+  /** How many of those imports failed (0 on the fast path). */
+  private failedImports = 0;
+  /** Shutdown began: nothing new starts; set once the local runtime's tasks were aborted. */
+  private draining = false;
   private readonly m: number;
   private readonly tickFn = (): void => this.tick();
   private readonly onWake = (): void => {
@@ -78,6 +86,8 @@ export class WorkerLoop implements Driver {
   constructor(
     readonly ctx: ThreadContext,
     readonly rt: Runtime,
+    /** The multi-thread knobs (the pool's runtime's `scheduler` options, sent in workerData). */
+    private readonly cfg: Readonly<SchedulerConfig> = DEFAULT_SCHEDULER_CONFIG,
   ) {
     this.sh = ctx.sh;
     this.me = ctx.tid;
@@ -105,7 +115,7 @@ export class WorkerLoop implements Driver {
     setImmediate(this.tickFn);
   }
 
-  // ---- queues ------------------------------------------------------------------------------
+  // ---- search: where the next task comes from ----------------------------------------------
 
   /** A task spawned on this worker: into the LIFO slot; the previous occupant goes to the deque. */
   private pushLocal(id: number): void {
@@ -133,13 +143,13 @@ export class WorkerLoop implements Driver {
   }
 
   private next(): number {
-    if (this.importing) return -1;
+    if (this.importing || this.draining) return -1;
     const sh = this.sh;
     const mem = sh.mem;
     this.ticks++;
     const li = sh.tw(this.me, T_LIFO);
     if (mem[li] !== 0) {
-      if (this.lifoRun < MAX_LIFO_POLLS) {
+      if (this.lifoRun < this.cfg.maxLifoPolls) {
         const v = Atomics.exchange(mem, li, 0);
         if (v !== 0) {
           this.lifoRun++;
@@ -154,7 +164,7 @@ export class WorkerLoop implements Driver {
     }
     this.lifoRun = 0;
     let id = -1;
-    if (this.ticks % GLOBAL_INTERVAL === 0) id = this.takeGlobal();
+    if (this.ticks % this.cfg.globalQueueInterval === 0) id = this.takeGlobal();
     if (id < 0) id = sh.deques[this.me]!.pop();
     if (id < 0) id = this.takeGlobal();
     if (id < 0) id = this.steal();
@@ -168,7 +178,7 @@ export class WorkerLoop implements Driver {
     if (n === 0) return -1;
     const first = inj.pop();
     if (first < 0) return -1;
-    const want = Math.min(GLOBAL_BATCH, Math.ceil(n / sh.workers)) - 1;
+    const want = Math.min(this.cfg.globalBatch, Math.ceil(n / sh.workers)) - 1;
     const dq = sh.deques[this.me]!;
     let moved = 0;
     for (; moved < want; moved++) {
@@ -188,7 +198,7 @@ export class WorkerLoop implements Driver {
     const mem = sh.mem;
     const n = sh.workers;
     if (n < 2) return -1;
-    if (2 * Atomics.load(mem, G_SEARCHING) >= n) return -1;
+    if (this.cfg.searchingDivisor * Atomics.load(mem, G_SEARCHING) >= n) return -1;
     Atomics.add(mem, G_SEARCHING, 1);
     mem[sh.tw(this.me, T_SEARCHING)] = 1;
     const mine = sh.deques[this.me]!;
@@ -200,7 +210,7 @@ export class WorkerLoop implements Driver {
       const dq = sh.deques[v]!;
       let len = dq.len();
       if (len === 0) continue;
-      const half = (len + 1) >> 1;
+      const half = Math.ceil(len / this.cfg.stealDivisor);
       let got = 0;
       for (let tries = 0; got < half && tries < 2 * half; tries++) {
         const x = dq.steal();
@@ -226,7 +236,7 @@ export class WorkerLoop implements Driver {
     return first;
   }
 
-  // ---- running -----------------------------------------------------------------------------
+  // ---- run: one tick of local polls and task starts ----------------------------------------
 
   private tick(): void {
     this.tickPending = false;
@@ -239,11 +249,13 @@ export class WorkerLoop implements Driver {
     const t0 = now();
     this.ctx.drainInbox();
     if (Atomics.load(mem, sh.tw(this.me, T_CANCELS)) !== 0) this.processCancels();
+    if (!this.draining && Atomics.load(mem, G_SHUTDOWN) !== 0) this.drain();
     const ex = this.rt.executor;
     let n = 0;
     const ctx = this.ctx;
     let ts = t0;
-    while (n < TICK_BUDGET) {
+    const budget = this.cfg.workerTickPolls;
+    while (n < budget) {
       if (ex.queue.length > 0) ex.drain();
       else {
         const id = this.next();
@@ -265,7 +277,7 @@ export class WorkerLoop implements Driver {
     met[this.m + M_BUSY]! += now() - t0;
     met[this.m + M_POLLS] = ex.workerPollCount + this.plainRuns;
     this.inTick = false;
-    if (n >= TICK_BUDGET) this.requestTick();
+    if (n >= budget) this.requestTick();
     // Found work: look once more on the next turn (after timers and I/O) before parking.
     else if (n > 0) this.requestTick();
     else this.park();
@@ -317,6 +329,15 @@ export class WorkerLoop implements Driver {
       );
       return;
     }
+    if (this.failedImports !== 0) {
+      // Its module threw while loading here (after registering it): the task fails with that
+      // error rather than running in a half-initialised module.
+      const failure = this.imported.get(entry.url);
+      if (failure !== undefined) {
+        ctx.complete(id, OUT_ERR, failure);
+        return;
+      }
+    }
     if (entry.isGenerator) {
       this.watch(id, this.rt.spawnTask(entry.name, entry.fn as (...a: unknown[]) => unknown, args) as Task<unknown>);
       return;
@@ -342,6 +363,7 @@ export class WorkerLoop implements Driver {
     this.importing = true;
     const done = (err: unknown): void => {
       this.imported.set(url, err);
+      if (err !== undefined) this.failedImports++;
       this.importing = false;
       this.requestTick();
     };
@@ -391,6 +413,20 @@ export class WorkerLoop implements Driver {
     if (!this.inTick) this.ctx.flushWakes();
   }
 
+  /**
+   * Runtime shutdown: every task on this worker is aborted (its `finally` blocks run here) and
+   * the pool hears when none is left, so it terminates the thread only after their cleanup.
+   */
+  private drain(): void {
+    this.draining = true;
+    const sh = this.sh;
+    void this.rt.shutdown().then(() => {
+      this.ctx.flushWakes();
+      Atomics.store(sh.mem, sh.tw(this.me, T_DRAINED), 1);
+      sh.wake(0);
+    });
+  }
+
   private processCancels(): void {
     const sh = this.sh;
     Atomics.store(sh.mem, sh.tw(this.me, T_CANCELS), 0);
@@ -399,7 +435,7 @@ export class WorkerLoop implements Driver {
     }
   }
 
-  // ---- parking -----------------------------------------------------------------------------
+  // ---- park: nothing found, wait on the signal word -----------------------------------------
 
   private unpark(): void {
     const sh = this.sh;
@@ -438,82 +474,3 @@ export class WorkerLoop implements Driver {
 }
 
 const WORKER_LOOP = Symbol('kyoto.workerLoop');
-
-/** Completes a slot when the local task running it finishes. */
-class SlotWatcher implements Waker, Context {
-  constructor(
-    private readonly loop: WorkerLoop,
-    private readonly id: number,
-    private readonly task: Task<unknown>,
-  ) {}
-  get waker(): Waker {
-    return this;
-  }
-  wake(): void {
-    this.loop.taskDone(this.id, this.task);
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
-  }
-}
-
-/** Settles the handle of a task that ran inline when the local task finishes. */
-class InlineWatcher implements Waker, Context {
-  constructor(
-    private readonly task: Task<unknown>,
-    private readonly h: RemoteHandle<unknown>,
-  ) {}
-  get waker(): Waker {
-    return this;
-  }
-  wake(): void {
-    let v: unknown;
-    try {
-      v = this.task.outcome();
-    } catch (e) {
-      if (e instanceof JoinError && e.isCancelled()) this.h.settle('cancelled', undefined);
-      else this.h.settle('err', e instanceof JoinError ? e.cause : e);
-      return;
-    }
-    this.h.settle('ok', v);
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
-  }
-}
-
-/** Calls a plain task body at its first poll (awaiting a returned promise). */
-class CallFuture extends Future<unknown> {
-  private inner: Future<unknown> | null = null;
-  constructor(
-    private readonly fn: (...a: unknown[]) => unknown,
-    private readonly args: unknown[],
-  ) {
-    super();
-  }
-  poll(cx: Context): Poll<unknown> {
-    if (this.inner !== null) return this.inner.poll(cx);
-    const r = this.fn(...this.args);
-    if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') {
-      this.inner = fromPromise(r as PromiseLike<unknown>);
-      return this.inner.poll(cx);
-    }
-    return r;
-  }
-  override drop(): void {
-    this.inner?.drop();
-  }
-}
-

@@ -1,0 +1,91 @@
+/**
+ * `WaiterFuture`: the one waiting-future state machine of the sync primitives. A barrier wait, a
+ * `notified()`, a semaphore acquire (so every lock) and an mpsc send waiting for capacity are all
+ * futures that queue in a {@link WaiterList}, are granted by their owner, and complete.
+ *
+ * States and their named transitions (each states its precondition; nothing else writes `state`):
+ * - `INIT` → `QUEUED` by `enqueue(list, cx)`: first poll found no room; waker stored, node queued.
+ * - `QUEUED` → `GRANTED` by `grant()`: the owner removed the node from its list and hands it what
+ *   it waited for; the task is woken. `wake()` wakes without granting (a close: the next poll
+ *   sees the closed owner).
+ * - `INIT | GRANTED` → `DONE` by `complete(cx)` (it spends the coop budget, so it may refuse).
+ * - any → `DONE` by `finish()`, which returns the state it left so `drop` can hand a grant on.
+ *
+ * Invariants (`test/sync/cancel_property.test.ts`, `test/sync/notify_barrier.test.ts`): a node is
+ * in a list exactly while `QUEUED`; a granted node is woken exactly once; a `DONE` future polled
+ * again throws `PolledAfterCompletionError`.
+ * @module
+ */
+import { Future, type Context } from '../future/future.js';
+import { WakerSlot } from '../future/waker_slot.js';
+import { pollProceed } from '../runtime/coop.js';
+import type { WaiterList, WaiterNode } from './waiter_list.js';
+
+/** Not polled yet (or polled and completed at once). */
+export const INIT = 0;
+/** Waiting in its owner's list. */
+export const QUEUED = 1;
+/** Granted by the owner, not yet seen by its task. */
+export const GRANTED = 2;
+/** Completed, failed or dropped. */
+export const DONE = 3;
+
+/**
+ * @internal Base of a future waiting in a {@link WaiterList}. Subclasses implement `poll` with
+ * the transitions below.
+ */
+export abstract class WaiterFuture<R> extends Future<R> implements WaiterNode {
+  wPrev: WaiterNode | null = null;
+  wNext: WaiterNode | null = null;
+  wList: WaiterList<WaiterNode> | null = null;
+  /** The waker of the waiting task. */
+  readonly slot = new WakerSlot();
+  /** INIT, QUEUED, GRANTED or DONE: changed only by the transitions. */
+  state = INIT;
+
+  /** INIT → QUEUED: stores the waker and joins `list`. Precondition: `state === INIT`. */
+  protected enqueue(list: WaiterList<WaiterNode>, cx: Context): void {
+    this.state = QUEUED;
+    this.slot.register(cx);
+    list.push(this);
+  }
+
+  /** QUEUED → GRANTED: the owner has removed the node from its list. Wakes the task. */
+  grant(): void {
+    this.state = GRANTED;
+    this.slot.wake();
+  }
+
+  /** Wakes the task without granting (its owner closed); the node must be out of its list. */
+  wake(): void {
+    this.slot.wake();
+  }
+
+  /**
+   * INIT | GRANTED → DONE when the coop budget allows (returns true); else stays and returns
+   * false (the task was asked to yield and will poll again).
+   */
+  protected complete(cx: Context): boolean {
+    if (!pollProceed(cx)) return false;
+    this.state = DONE;
+    return true;
+  }
+
+  /** any → DONE, forgetting the waker; returns the state it was in. */
+  protected finish(): number {
+    const st = this.state;
+    this.state = DONE;
+    this.slot.clear();
+    return st;
+  }
+}
+
+/** Grants every waiter of `list`, in order, emptying it. */
+export function grantAll(list: WaiterList<WaiterFuture<unknown>>): void {
+  for (let h = list.shift(); h !== null; h = list.shift()) h.grant();
+}
+
+/** Wakes (without granting) every waiter of `list`, in order, emptying it. */
+export function wakeAll(list: WaiterList<WaiterFuture<unknown>>): void {
+  for (let h = list.shift(); h !== null; h = list.shift()) h.wake();
+}
