@@ -11,11 +11,6 @@ import { Done, Stream, impl, isSignal, type Consumer, type EachResult, type Stre
 import { checkCount, checkFn } from './errors.js';
 import { BatchStage } from './stage.js';
 
-/** @internal Drops `s` if it is not null. */
-function dropUp(s: Stream<unknown> | null): void {
-  if (s !== null) s.drop();
-}
-
 class MapStream<T, U> extends BatchStage<T, U> {
   constructor(
     up: Stream<T>,
@@ -222,11 +217,16 @@ class ChainStream<T, U> extends Stream<T | U> {
     const b = this.b;
     this.a = null;
     this.b = null;
-    try {
-      dropUp(a);
-    } finally {
-      dropUp(b);
-    }
+    dropBoth(a, b);
+  }
+}
+
+/** @internal Drops both streams (either may be null), the second even if the first throws. */
+export function dropBoth(a: Stream<unknown> | null, b: Stream<unknown> | null): void {
+  try {
+    a?.drop();
+  } finally {
+    b?.drop();
   }
 }
 

@@ -4,16 +4,7 @@
  */
 import { Pending, type Context } from '../future/future.js';
 import { Done, Stream, impl, type StreamPoll } from './stream.js';
-import { checkStream } from './basic.js';
-
-/** Drops both, even if the first drop throws. */
-function dropBoth(a: Stream<unknown> | null, b: Stream<unknown> | null): void {
-  try {
-    a?.drop();
-  } finally {
-    b?.drop();
-  }
-}
+import { checkStream, dropBoth } from './basic.js';
 
 class MergeStream<T, U> extends Stream<T | U> {
   /** Which side is polled first; alternates on every poll for fairness. */

@@ -56,7 +56,7 @@ class BarrierWait extends WaiterFuture<BarrierWaitResult> {
       return Pending;
     }
     if (st === QUEUED) {
-      this.slot.register(cx);
+      this.register(cx);
       return Pending;
     }
     throw polledAfterCompletion('Barrier.wait()');

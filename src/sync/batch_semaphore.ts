@@ -149,7 +149,7 @@ export abstract class Acquire<R> extends WaiterFuture<R> {
         this.finish();
         throw this.closedError();
       }
-      this.slot.register(cx);
+      this.register(cx);
       return Pending;
     }
     throw polledAfterCompletion(this.constructor.name);

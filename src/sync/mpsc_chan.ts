@@ -166,7 +166,7 @@ export abstract class CapacityWait<T, R> extends WaiterFuture<R> {
         this.finish();
         throw this.closedError('the receiver was closed');
       }
-      this.slot.register(cx);
+      this.register(cx);
       return Pending;
     }
     throw polledAfterCompletion(this.constructor.name);

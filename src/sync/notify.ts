@@ -34,7 +34,7 @@ class Notified extends WaiterFuture<void> {
       return Pending;
     }
     if (st === QUEUED) {
-      this.slot.register(cx);
+      this.register(cx);
       return Pending;
     }
     throw polledAfterCompletion('Notify.notified()');

@@ -16,8 +16,7 @@
  * again throws `PolledAfterCompletionError`.
  * @module
  */
-import { Future, type Context } from '../future/future.js';
-import { WakerSlot } from '../future/waker_slot.js';
+import { Future, type Context, type Waker } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import type { WaiterList, WaiterNode } from './waiter_list.js';
 
@@ -38,27 +37,42 @@ export abstract class WaiterFuture<R> extends Future<R> implements WaiterNode {
   wPrev: WaiterNode | null = null;
   wNext: WaiterNode | null = null;
   wList: WaiterList<WaiterNode> | null = null;
-  /** The waker of the waiting task. */
-  readonly slot = new WakerSlot();
+  /**
+   * The waker of the waiting task. A field of the future rather than a `WakerSlot` object: the
+   * future is allocated per lock/send, and a second object per call measurably slowed the
+   * uncontended paths. `register` is `WakerSlot.register` inlined.
+   */
+  waker: Waker | null = null;
   /** INIT, QUEUED, GRANTED or DONE: changed only by the transitions. */
   state = INIT;
 
   /** INIT → QUEUED: stores the waker and joins `list`. Precondition: `state === INIT`. */
   protected enqueue(list: WaiterList<WaiterNode>, cx: Context): void {
     this.state = QUEUED;
-    this.slot.register(cx);
+    this.waker = cx.waker.clone();
     list.push(this);
+  }
+
+  /** QUEUED → QUEUED: keeps the stored waker when the same task polls again, else clones. */
+  protected register(cx: Context): void {
+    const w = cx.waker;
+    const cur = this.waker;
+    if (cur === null || !cur.willWake(w)) this.waker = w.clone();
   }
 
   /** QUEUED → GRANTED: the owner has removed the node from its list. Wakes the task. */
   grant(): void {
     this.state = GRANTED;
-    this.slot.wake();
+    this.wake();
   }
 
   /** Wakes the task without granting (its owner closed); the node must be out of its list. */
   wake(): void {
-    this.slot.wake();
+    const w = this.waker;
+    if (w !== null) {
+      this.waker = null;
+      w.wake();
+    }
   }
 
   /**
@@ -75,7 +89,7 @@ export abstract class WaiterFuture<R> extends Future<R> implements WaiterNode {
   protected finish(): number {
     const st = this.state;
     this.state = DONE;
-    this.slot.clear();
+    this.waker = null;
     return st;
   }
 }

@@ -19,30 +19,29 @@ export class NoBranchesError extends TypeError {
   override name = 'NoBranchesError';
 }
 
-class Race<T> extends Future<T> {
-  private finished = false;
-  constructor(private readonly futs: (Future<unknown> | null)[]) {
+/**
+ * @internal The base of `race` and `select`: polls a branch, and when one finishes (or throws)
+ * drops every other branch exactly once. An error thrown by a losing branch's cleanup is thrown
+ * (like a throwing `finally`), unless the winner itself threw: its error wins.
+ */
+export abstract class FirstOf<R> extends Future<R> {
+  protected finished = false;
+  constructor(protected readonly futs: (Future<unknown> | null)[]) {
     super();
   }
 
-  poll(cx: Context): Poll<T> {
-    if (this.finished) throw new PolledAfterCompletionError('race()');
-    const futs = this.futs;
-    for (let i = 0; i < futs.length; i++) {
-      let v: unknown;
-      try {
-        v = (futs[i] as Future<unknown>).poll(cx);
-      } catch (e) {
-        this.finished = true;
-        dropAll(this.futs, i); // the branch's error wins over an error thrown by a cleanup
-        throw e;
-      }
-      if (v !== Pending) {
-        this.finish(i);
-        return v as T;
-      }
+  /** Polls branch `i`: its value (the losers dropped) or `Pending`. */
+  protected pollBranch(i: number, cx: Context): unknown {
+    let v: unknown;
+    try {
+      v = (this.futs[i] as Future<unknown>).poll(cx);
+    } catch (e) {
+      this.finished = true;
+      dropAll(this.futs, i); // the branch's error wins over an error thrown by a cleanup
+      throw e;
     }
-    return Pending;
+    if (v !== Pending) this.finish(i);
+    return v;
   }
 
   /** Drops the losers; an error thrown by a loser's cleanup is thrown (like a throwing `finally`). */
@@ -55,6 +54,18 @@ class Race<T> extends Future<T> {
   override drop(): void {
     if (this.finished) return;
     this.finish(-1);
+  }
+}
+
+class Race<T> extends FirstOf<T> {
+  poll(cx: Context): Poll<T> {
+    if (this.finished) throw new PolledAfterCompletionError('race()');
+    const n = this.futs.length;
+    for (let i = 0; i < n; i++) {
+      const v = this.pollBranch(i, cx);
+      if (v !== Pending) return v as T;
+    }
+    return Pending;
   }
 }
 

@@ -4,8 +4,8 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { NO_ERROR, dropAll, intoFuture, type FutureOutput, type IntoFuture } from './into_future.js';
-import { NoBranchesError } from './race.js';
+import { intoFuture, type FutureOutput, type IntoFuture } from './into_future.js';
+import { FirstOf, NoBranchesError } from './race.js';
 import { PolledAfterCompletionError } from '../util/errors.js';
 
 /** Options of `select`. */
@@ -31,50 +31,26 @@ function nextRandom(n: number): number {
   return (x >>> 0) % n;
 }
 
-class Select<R> extends Future<R> {
-  private finished = false;
+class Select<R> extends FirstOf<R> {
   constructor(
     private readonly keys: string[],
-    private readonly futs: (Future<unknown> | null)[],
+    futs: (Future<unknown> | null)[],
     private readonly biased: boolean,
   ) {
-    super();
+    super(futs);
   }
 
   poll(cx: Context): Poll<R> {
     if (this.finished) throw new PolledAfterCompletionError('select()');
-    const futs = this.futs;
-    const n = futs.length;
+    const n = this.futs.length;
     const start = this.biased || n === 1 ? 0 : nextRandom(n);
     for (let k = 0; k < n; k++) {
       let i = start + k;
       if (i >= n) i -= n;
-      let v: unknown;
-      try {
-        v = (futs[i] as Future<unknown>).poll(cx);
-      } catch (e) {
-        this.finished = true;
-        dropAll(this.futs, i); // the branch's error wins over an error thrown by a cleanup
-        throw e;
-      }
-      if (v !== Pending) {
-        this.finish(i);
-        return { key: this.keys[i], value: v } as R;
-      }
+      const v = this.pollBranch(i, cx);
+      if (v !== Pending) return { key: this.keys[i], value: v } as R;
     }
     return Pending;
-  }
-
-  /** Drops the losers; an error thrown by a loser's cleanup is thrown (like a throwing `finally`). */
-  private finish(winner: number): void {
-    this.finished = true;
-    const err = dropAll(this.futs, winner);
-    if (err !== NO_ERROR) throw err;
-  }
-
-  override drop(): void {
-    if (this.finished) return;
-    this.finish(-1);
   }
 }
 
