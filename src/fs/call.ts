@@ -101,5 +101,12 @@ export class FsCall<T> extends Future<T> {
   override drop(): void {
     this.waker.clear();
     if (this.state === RUNNING) this.state = DROPPED;
+    else if (this.state === OK) {
+      // Completed but never taken: what it produced (a descriptor) is released here.
+      this.state = TAKEN;
+      const v = this.value;
+      this.value = undefined;
+      this.orphan(v);
+    }
   }
 }

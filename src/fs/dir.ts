@@ -2,9 +2,13 @@
  * `readDir(path)`: a directory listing as a kyoto `Stream` of `DirEntry`.
  *
  * Entries come from `fs.opendir` with `bufferSize` {@link DIR_BATCH}: one thread-pool hop reads
- * a batch of entries, which Node then hands out on `process.nextTick`. The stream keeps reading
- * while fewer than a batch are queued, so by the time the task is polled a whole batch is waiting
- * and the task wakes about once per batch, not once per entry.
+ * a batch of entries. Node's `Dir.read` then hands them out one per `process.nextTick`, which
+ * costs several microseconds an entry (six times `fs.readdir` for a large directory), so when the
+ * hop's callback delivers the first entry of a batch the stream takes the rest of the batch from
+ * the `Dir`'s buffer at once (`takeBuffered`, a private field found and checked once per process;
+ * if a Node version hides it, the stream falls back to one `Dir.read` per buffered entry). The
+ * stream keeps reading while fewer than a batch are queued, so the task wakes about once per
+ * batch, not once per entry.
  *
  * Invariants (test/fs/dir.test.ts): every entry except `.` and `..` is yielded once, then `Done`;
  * memory is bounded by two batches whatever the directory size; the directory handle is closed at
@@ -85,6 +89,25 @@ export class DirEntry {
   }
 }
 
+let bufferedKey: symbol | null | undefined;
+
+/**
+ * The entries a `Dir` has buffered but not yet handed out, removed from it, or null when this
+ * Node version does not expose the buffer (then every entry goes through `Dir.read`).
+ */
+function takeBuffered(dir: fs.Dir): fs.Dirent[] | null {
+  if (bufferedKey === undefined) {
+    bufferedKey = Object.getOwnPropertySymbols(dir).find((k) => k.description === 'kDirBufferedEntries') ?? null;
+  }
+  if (bufferedKey === null) return null;
+  const buf = (dir as unknown as Record<symbol, unknown>)[bufferedKey];
+  if (!Array.isArray(buf)) {
+    bufferedKey = null;
+    return null;
+  }
+  return buf.length === 0 ? null : (buf.splice(0, buf.length) as fs.Dirent[]);
+}
+
 const OPENING = 1;
 const OPEN = 2;
 const END = 3;
@@ -163,6 +186,8 @@ export class ReadDir extends Stream<DirEntry> {
       this.closeDir();
     } else {
       this.queue.push(new DirEntry(d, this.path));
+      const rest = takeBuffered(this.dir!);
+      if (rest !== null) for (const r of rest) this.queue.push(new DirEntry(r, this.path));
       if (this.queue.length - this.head < DIR_BATCH) this.readMore();
     }
     this.waker.wake();

@@ -12,7 +12,10 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { PolledAfterCompletionError } from '../util/errors.js';
+import type { AsyncRead, AsyncWrite } from '../io/traits.js';
+import { ReadFuture } from '../io/util/read.js';
+import { WriteAllFuture, WriteFuture } from '../io/util/write.js';
+import { FlushFuture } from '../io/util/flush.js';
 import { FsCall } from './call.js';
 import { fsOwnError } from './error.js';
 import { FileCore } from './file_core.js';
@@ -29,41 +32,6 @@ import { closeQuietly } from './file_core.js';
  * ```
  */
 export type SeekFrom = { start: number } | { current: number } | { end: number };
-
-/** Futures over a `FileCore` poll method: read, write, writeAll. */
-const READ = 0;
-const WRITE = 1;
-const WRITE_ALL = 2;
-
-class FileIoFuture extends Future<number> {
-  private done = false;
-  private off = 0;
-  constructor(
-    private readonly file: FileCore,
-    private readonly buf: Uint8Array,
-    private readonly kind: number,
-  ) {
-    super();
-  }
-  poll(cx: Context): Poll<number> {
-    if (this.done) throw new PolledAfterCompletionError(`file ${this.kind === READ ? 'read' : 'write'}`);
-    const f = this.file;
-    if (this.kind === READ) {
-      const n = f.pollRead(cx, this.buf);
-      if (n !== Pending) this.done = true;
-      return n;
-    }
-    for (;;) {
-      const n = f.pollWrite(cx, this.off === 0 ? this.buf : this.buf.subarray(this.off));
-      if (n === Pending) return Pending;
-      this.off += n;
-      if (this.kind === WRITE || this.off >= this.buf.length) {
-        this.done = true;
-        return this.off;
-      }
-    }
-  }
-}
 
 /** Waits for a quiet descriptor, then runs one request (`start`) and maps its value. */
 class IdleThen<T> extends Future<T> {
@@ -133,7 +101,7 @@ function readyFuture<T>(v: T): Future<T> {
  * for (let l = yield* lines.next(); l !== Done; l = yield* lines.next()) console.log(l);
  * ```
  */
-export class File extends FileCore implements Disposable, AsyncDisposable {
+export class File extends FileCore implements AsyncRead, AsyncWrite, Disposable, AsyncDisposable {
   /**
    * Opens `path` read-only (`new OpenOptions()` for other modes).
    *
@@ -179,7 +147,7 @@ export class File extends FileCore implements Disposable, AsyncDisposable {
    * ```
    */
   read(buf: Uint8Array): Future<number> {
-    return new FileIoFuture(this, buf, READ);
+    return new ReadFuture(this, buf);
   }
 
   /**
@@ -191,7 +159,7 @@ export class File extends FileCore implements Disposable, AsyncDisposable {
    * ```
    */
   write(buf: Uint8Array): Future<number> {
-    return new FileIoFuture(this, buf, WRITE);
+    return new WriteFuture(this, buf);
   }
 
   /**
@@ -203,7 +171,7 @@ export class File extends FileCore implements Disposable, AsyncDisposable {
    * ```
    */
   writeAll(buf: Uint8Array): Future<void> {
-    return new FileIoFuture(this, buf, WRITE_ALL) as unknown as Future<void>;
+    return new WriteAllFuture(this, buf, false);
   }
 
   /**
@@ -215,7 +183,7 @@ export class File extends FileCore implements Disposable, AsyncDisposable {
    * ```
    */
   flush(): Future<void> {
-    return new IdleThen(this, 'flush', () => readyFuture(undefined));
+    return new FlushFuture(this);
   }
 
   /**

@@ -33,6 +33,13 @@ export const READ_AHEAD = 256 * 1024;
 export const MAX_BUF = 2 * 1024 * 1024;
 /** Write-behind buffer: writes up to this size coalesce into one request. */
 export const WRITE_BUF = 256 * 1024;
+/**
+ * Largest write-behind buffer. A file read or written as a stream doubles its request size
+ * each time a request was filled to the brim (read) or the buffer filled while a request was in
+ * flight (write), so a copy of a large file ends up with few, large requests while a file used
+ * for small random access keeps small buffers.
+ */
+export const MAX_WRITE_BUF = 1024 * 1024;
 
 function ignore(): void {}
 
@@ -57,6 +64,9 @@ export class FileCore {
   closing = false;
 
   private rbuf: Buffer | null = null;
+  private readSize = READ_AHEAD;
+  private lastReadSize = 0;
+  private writeSize = WRITE_BUF;
   private rstart = 0;
   private rend = 0;
   private reading = false;
@@ -143,7 +153,8 @@ export class FileCore {
   }
 
   private startRead(want: number): void {
-    const size = Math.min(MAX_BUF, Math.max(want, READ_AHEAD));
+    const size = Math.min(MAX_BUF, Math.max(want, this.readSize));
+    this.lastReadSize = size;
     if (this.rbuf === null || this.rbuf.length < size) this.rbuf = Buffer.allocUnsafeSlow(size);
     this.rstart = 0;
     this.rend = 0;
@@ -162,7 +173,10 @@ export class FileCore {
       }
       this.readErr = fsError(err, 'read', this.path);
     } else if (n === 0) this.readEof = true;
-    else this.rend = n;
+    else {
+      this.rend = n;
+      if (n === this.lastReadSize && this.readSize < MAX_BUF) this.readSize *= 2;
+    }
     this.settled();
   }
 
@@ -185,12 +199,15 @@ export class FileCore {
     if (this.seekable) this.rstart = this.rend = 0;
     if (buf.length === 0) return 0;
     if (this.wlen === 0) {
-      this.wfill ??= this.wspare ?? Buffer.allocUnsafeSlow(WRITE_BUF);
+      if (this.wfill === null || this.wfill.length < this.writeSize) {
+        this.wfill = this.wspare !== null && this.wspare.length >= this.writeSize ? this.wspare : Buffer.allocUnsafeSlow(this.writeSize);
+      }
       if (this.wfill === this.wspare) this.wspare = null;
       this.wfillOff = this.pos;
     }
     const room = this.wfill!.length - this.wlen;
     if (room === 0) {
+      if (this.writeSize < MAX_WRITE_BUF) this.writeSize *= 2;
       this.writeWaker.register(cx);
       return Pending;
     }
@@ -290,6 +307,7 @@ export class FileCore {
     }
     if (this.seekable) this.rstart = this.rend = 0;
     this.readEof = false;
+    this.readSize = READ_AHEAD;
     return undefined;
   }
 

@@ -9,6 +9,7 @@ export type { AsyncRead, AsyncWrite, AsyncBufRead, AsyncReadWrite } from './trai
 export type { FutureRead, FutureWrite } from './compat.js';
 export { asAsyncRead, asAsyncWrite } from './compat.js';
 export { BufReader } from './buf_reader.js';
+export { stdin, stdout, stderr, Stdin, Stdout, Stderr } from './stdio.js';
 export type { BufReaderOptions } from './buf_reader.js';
 export { BufWriter } from './buf_writer.js';
 export type { BufWriterOptions } from './buf_writer.js';
