@@ -25,8 +25,9 @@ async function silentPeer(): Promise<{ port: number; closed: Promise<void>; stop
   };
 }
 
-function* stuckInFinally(port: number, state: { inFinally: boolean }): Gen<void> {
+function* stuckInFinally(port: number, state: { inFinally: boolean; sleeping: boolean }): Gen<void> {
   const s = yield* TcpStream.connect(`127.0.0.1:${port}`);
+  state.sleeping = true;
   try {
     yield* sleep(60_000);
   } finally {
@@ -37,38 +38,42 @@ function* stuckInFinally(port: number, state: { inFinally: boolean }): Gen<void>
 
 test('shutdown({ timeoutMs }) resolves with a task stuck in an awaiting finally, and closes its socket and listener', async () => {
   const peer = await silentPeer();
-  const rt = new Runtime();
-  const state = { inFinally: false };
-  const listenerPort = await rt.blockOn(function* () {
-    const l = yield* TcpListener.bind('127.0.0.1:0');
-    rt.spawn(function* acceptLoop() {
-      for (;;) yield* l.accept();
+  try {
+    const rt = new Runtime();
+    const state = { inFinally: false, sleeping: false };
+    const listenerPort = await rt.blockOn(function* () {
+      const l = yield* TcpListener.bind('127.0.0.1:0');
+      rt.spawn(function* acceptLoop() {
+        for (;;) yield* l.accept();
+      });
+      rt.spawn(stuckInFinally, peer.port, state);
+      // Wait until the task is inside its `try` (a loaded machine can take longer than any fixed sleep).
+      while (!state.sleeping) yield* sleep(5);
+      return l.localAddr().port;
     });
-    rt.spawn(stuckInFinally, peer.port, state);
-    yield* sleep(20);
-    return l.localAddr().port;
-  });
-  // Without a timeout, shutdown waits for the stuck finally.
-  const plain = rt.shutdown();
-  const first = await Promise.race([plain.then(() => 'resolved'), new Promise((r) => setTimeout(() => r('pending'), 100))]);
-  assert.equal(first, 'pending');
-  assert.equal(state.inFinally, true);
-  // With one, it resolves once the grace period ends (both promises do).
-  await rt.shutdown({ timeoutMs: 20 });
-  await plain;
-  assert.equal(rt.isShutdown(), true);
-  await peer.closed; // kyoto closed its side of the stuck task's connection
-  const refused = await new Promise<string>((resolve) => {
-    const c = connect(listenerPort, '127.0.0.1');
-    c.on('connect', () => {
-      c.destroy();
-      resolve('connected');
+    // Without a timeout, shutdown waits for the stuck finally.
+    const plain = rt.shutdown();
+    const first = await Promise.race([plain.then(() => 'resolved'), new Promise((r) => setTimeout(() => r('pending'), 100))]);
+    assert.equal(first, 'pending');
+    assert.equal(state.inFinally, true);
+    // With one, it resolves once the grace period ends (both promises do).
+    await rt.shutdown({ timeoutMs: 20 });
+    await plain;
+    assert.equal(rt.isShutdown(), true);
+    await peer.closed; // kyoto closed its side of the stuck task's connection
+    const refused = await new Promise<string>((resolve) => {
+      const c = connect(listenerPort, '127.0.0.1');
+      c.on('connect', () => {
+        c.destroy();
+        resolve('connected');
+      });
+      c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
     });
-    c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
-  });
-  assert.equal(refused, 'ECONNREFUSED');
-  assert.ok((rt.shutdownCtl as unknown as { abandoned: number }).abandoned >= 1);
-  await peer.stop();
+    assert.equal(refused, 'ECONNREFUSED');
+    assert.ok((rt.shutdownCtl as unknown as { abandoned: number }).abandoned >= 1);
+  } finally {
+    await peer.stop(); // also when an assertion failed: an open peer would keep the file running
+  }
 });
 
 test('shutdown({ timeoutMs }) whose tasks finish in time resolves as soon as they did', async () => {
@@ -76,7 +81,7 @@ test('shutdown({ timeoutMs }) whose tasks finish in time resolves as soon as the
   const log: string[] = [];
   rt.spawn(function* quick(): Gen<void> {
     try {
-      yield* sleep(60_000);
+    yield* sleep(60_000);
     } finally {
       yield* yieldNow();
       log.push('cleaned up');
