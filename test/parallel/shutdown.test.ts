@@ -64,3 +64,20 @@ test('blocking pool: a started task that never returns is terminated at the shut
   const left = process.getActiveResourcesInfo().filter((r) => r === 'MessagePort' || r === 'Worker');
   assert.deepEqual(left, []);
 });
+
+test('rt.shutdown({ timeoutMs }) ends a stuck blocking task and a stuck parallel finally, and leaves no thread behind', async () => {
+  const rt = new Runtime({ flavor: 'multi_thread', workers: 1 });
+  const spin = tmp('spin-e2e');
+  const stuck = tmp('stuck-e2e');
+  const { b } = await rt.blockOn(function* () {
+    yield* [];
+    return { b: spawnBlocking(spinForever, spin) };
+  });
+  const p = stuckFinally.spawn(stuck);
+  await until(() => existsSync(spin) && existsSync(stuck));
+  await rt.shutdown({ timeoutMs: 200 });
+  await assert.rejects(Promise.resolve(b), cancelledBy(null));
+  await assert.rejects(Promise.resolve(p), cancelledBy(null));
+  // The grace period ends the wait; the terminated threads' ports close right after.
+  await until(() => !process.getActiveResourcesInfo().some((r) => r === 'MessagePort' || r === 'Worker'));
+});
