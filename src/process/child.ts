@@ -135,7 +135,7 @@ export class Child implements Disposable {
    */
   waitWithOutput(): Future<Output> {
     this.stdin?.close();
-    return new OutputFuture(this, new WaitFuture(this));
+    return new OutputFuture(this.stdout, this.stderr, new WaitFuture(this));
   }
 
   /**

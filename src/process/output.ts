@@ -8,7 +8,6 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import type { Child, WaitFuture } from './child.js';
 import type { ExitStatus } from './exit_status.js';
 import type { NodeReader } from './stream_read.js';
 
@@ -37,13 +36,15 @@ export class OutputFuture extends Future<Output> {
   private errDone: boolean;
   private status: ExitStatus | null = null;
 
+  /** Takes the pipes and the wait future, not the `Child`, so this module does not import it. */
   constructor(
-    private readonly child: Child,
-    private readonly wait: WaitFuture,
+    private readonly stdout: NodeReader | null,
+    private readonly stderr: NodeReader | null,
+    private readonly wait: Future<ExitStatus>,
   ) {
     super();
-    this.outDone = child.stdout === null;
-    this.errDone = child.stderr === null;
+    this.outDone = stdout === null;
+    this.errDone = stderr === null;
   }
 
   private drain(cx: Context, r: NodeReader, into: Buffer[]): boolean {
@@ -56,8 +57,8 @@ export class OutputFuture extends Future<Output> {
   }
 
   poll(cx: Context): Poll<Output> {
-    if (!this.outDone) this.outDone = this.drain(cx, this.child.stdout!, this.out);
-    if (!this.errDone) this.errDone = this.drain(cx, this.child.stderr!, this.err);
+    if (!this.outDone) this.outDone = this.drain(cx, this.stdout!, this.out);
+    if (!this.errDone) this.errDone = this.drain(cx, this.stderr!, this.err);
     if (this.status === null) {
       const st = this.wait.poll(cx);
       if (st !== Pending) this.status = st;
