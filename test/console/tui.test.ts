@@ -70,7 +70,10 @@ test('terminal UI: table, sorting, navigation, details, lints view, quit', { ski
     assert.match(s, /^ +\d+ acceptLoop/m);
     // s: sort by the next column (NAME), ascending.
     keys('s');
-    s = await waitFor((x) => x.includes('NAME▲'), 'sort by name');
+    // A frame captured while the screen is being redrawn can mix rows of two frames, so wait for a
+    // whole sorted frame (a sort that never sorts still fails, by timing out).
+    const sorted = (n: string[]): boolean => n.every((v, i) => i === 0 || n[i - 1]!.localeCompare(v) <= 0);
+    s = await waitFor((x) => x.includes('NAME▲') && sorted(rowNames(x)), 'sort by name');
     const names = rowNames(s);
     assert.ok(names.length >= 8, names.join(','));
     assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
