@@ -1,7 +1,9 @@
 /**
  * What importing a library costs before it does anything: wall time of a fresh `node` process
  * that imports it and exits, and its RSS after the import, each minus the same for bare `node`.
- * kyoto's root (`kyoto`) beside Effection, piscina and Effect for scale.
+ * kyoto's root as published (`kyoto`, the bundle in dist/kyoto that the exports map names) beside
+ * Effection, piscina and Effect for scale; also the unbundled tree (dist/src, what kyoto's own
+ * tests import) and a one-line module, which is what any ES module import costs Node at all.
  *
  * Each figure is the median of RUNS fresh processes, run in turn (bare, kyoto, peers, bare, ...)
  * so that machine load affects all subjects alike.
@@ -14,7 +16,8 @@ import { median } from './util.js';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
-const KYOTO = fileURLToPath(new URL('../src/index.js', import.meta.url));
+const UNBUNDLED = fileURLToPath(new URL('../src/index.js', import.meta.url));
+const EMPTY = fileURLToPath(new URL('./empty_module.js', import.meta.url));
 
 interface Subject {
   label: string;
@@ -24,7 +27,10 @@ interface Subject {
 
 const subjects: Subject[] = [
   { label: 'bare node', spec: null },
-  { label: 'kyoto', spec: KYOTO },
+  { label: 'one-line module', spec: EMPTY },
+  { label: 'kyoto', spec: 'kyoto' },
+  { label: 'kyoto/http', spec: 'kyoto/http' },
+  { label: 'kyoto, unbundled dist/src', spec: UNBUNDLED },
   { label: 'Effection', spec: 'effection' },
   { label: 'piscina', spec: 'piscina' },
   { label: 'Effect', spec: 'effect' },
@@ -68,5 +74,5 @@ for (const s of subjects) {
   const x = samples.get(s.label)!;
   const ms = median(x.ms) - bareMs;
   const rss = (median(x.rss) - bareRss) / MiB;
-  console.log(`  ${s.label.padEnd(10)} +${ms.toFixed(1)} ms  +${rss.toFixed(1)} MiB RSS`);
+  console.log(`  ${s.label.padEnd(26)} +${ms.toFixed(1)} ms  +${rss.toFixed(1)} MiB RSS`);
 }
