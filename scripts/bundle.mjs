@@ -49,6 +49,8 @@ const ENTRIES = {
   'runtime/scheduler/multi_thread/pool.js': 'multi_thread_pool',
 };
 const LAZY = ['runtime/scheduler/multi_thread/pool.js'];
+/** Targets of a dynamic `import()` in the core (their own chunk, loaded when first used). */
+const DYNAMIC = ['console/server.js'];
 const entryPoints = Object.entries(ENTRIES).map(([i, o]) => ({ in: i, out: o }));
 
 /** `new URL(rel, import.meta.url)` in dist/src/`from`: the same target, relative to the bundle root. */
@@ -91,8 +93,11 @@ const relocateUrls = {
   name: 'relocate-import-meta-urls',
   setup(b) {
     b.onLoad({ filter: /\.js$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      if (!text.includes('import.meta.url') || args.path === resolve(src, 'util/lazy.js')) return undefined;
+      let text = await readFile(args.path, 'utf8');
+      // A dynamically imported module joins the root too (see joinRoot), or the modules it shares
+      // with the root would form a second core chunk.
+      if (DYNAMIC.includes(relative(src, args.path).split(sep).join('/'))) text += `\nimport ${JSON.stringify(resolve(src, 'index.js'))};\n`;
+      else if (!text.includes('import.meta.url') || args.path === resolve(src, 'util/lazy.js')) return undefined;
       const contents = text
         .replace(LAZY_RE, (whole, q, rel) => {
           const target = relative(src, resolve(dirname(args.path), rel)).split(sep).join('/');

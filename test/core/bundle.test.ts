@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const root = new URL('../../../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
@@ -35,6 +36,13 @@ test('every entry of the exports map points at a bundle exporting exactly the co
     const c = Object.keys(await import(compiled(entry))).sort();
     assert.deepEqual(b, c, `${entry}: the bundle and dist/src export the same names`);
   }
+});
+
+test('importing the root reads two files: its entry and the one core chunk', () => {
+  const entry = fileURLToPath(bundled('.'));
+  const text = readFileSync(entry, 'utf8');
+  const statics = [...text.matchAll(/(?:^|[;}\s])(?:import|export)\b[^;]*?from\s*"([^"]+)"|(?:^|[;}\s])import\s*"([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+  assert.equal(new Set(statics).size, 1, `static imports of the root entry: ${statics.join(', ')}`);
 });
 
 test('the root and every subpath share one copy of the core (same classes, one runtime state)', async () => {
