@@ -43,8 +43,11 @@ export interface Clock {
   tickPhase?(): number;
 }
 
-/** 2^16: the phase is kept to 1/65536 ms so that phase + n is exact for n up to 2^36 ms. */
-const PHASE_STEPS = 65536;
+/**
+ * The phase is kept to 1/256 ms (~4 µs), so that a tick start, phase + n, is an exact double for
+ * every n below 2^44 ms (~557 years; paused tests sleep 2^40 ms and expect exact instants).
+ */
+const PHASE_STEPS = 256;
 const nativeNow = performance.now;
 let realPhase = -1;
 

@@ -95,9 +95,17 @@ export class TimeDriver implements Driver {
   nodeTimerFires = 0;
   autoAdvanceCount = 0;
 
-  constructor(private readonly executor: Executor | null) {
+  /**
+   * `onHostTicks` false puts the ticks on whole clock values instead of the host's milliseconds:
+   * for a clock that starts paused (virtual time then stays in whole ms, exact to 2^53 ms, where
+   * a fractional tick start is exact only to 2^44 ms; host timers do not matter while paused).
+   */
+  constructor(
+    private readonly executor: Executor | null,
+    onHostTicks = true,
+  ) {
     this.clock = executor?.hostClock ?? context.clock;
-    this.origin = tickStart(this.clock.now(), this.clock.tickPhase?.() ?? 0);
+    this.origin = tickStart(this.clock.now(), onHostTicks ? (this.clock.tickPhase?.() ?? 0) : 0);
     this.last = this.origin;
     const id = allocId();
     this.wheel = new Wheel(0, id);
@@ -395,5 +403,5 @@ export function clockNow(): number {
 }
 
 registerRuntimeExtension((rt, opts) => {
-  if (opts.startPaused === true) timeDriver(rt).pause();
+  if (opts.startPaused === true) rt.driver(TIME_KEY, () => new TimeDriver(rt.executor, false)).pause();
 });
