@@ -240,10 +240,6 @@ export class Instrument {
     });
   }
 
-  isAttached(): boolean {
-    return this.attached;
-  }
-
   /** The console's extras of a live task. */
   extraOf(task: Task<unknown>): TaskExtra | undefined {
     const slot = task.slot;

@@ -74,7 +74,7 @@ class SeekEndCall extends FsCall<number> {
 }
 
 class CloseCall extends FsCall<void> {
-  constructor(private readonly file: File) {
+  constructor(file: File) {
     super('close', file.path, fs.close, [file.fd]);
     file.markClosed();
   }

@@ -6,6 +6,7 @@
  */
 import { Future, Pending, handoff, type Context, type Gen, type Poll } from './future.js';
 import { STEP_NEXT, STEP_START, STEP_THROW, step, stepOut } from './gen_step.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 /** Runs async cleanup that a dropped generator future still had to do (set by the runtime). */
 export const cleanupHooks = {
@@ -37,7 +38,7 @@ export class GenFuture<T> extends Future<T> {
 
   poll(cx: Context): Poll<T> {
     const gen = this.gen;
-    if (gen === null) throw new Error('generator future polled after it completed');
+    if (gen === null) throw new PolledAfterCompletionError('generator');
     const prevCx = handoff.cx;
     handoff.cx = cx;
     try {

@@ -3,6 +3,7 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll } from './future.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 class Ready<T> extends Future<T> {
   constructor(readonly value: T) {
@@ -79,7 +80,7 @@ class Lazy<T> extends Future<T> {
       this.inner = v;
     }
     const inner = this.inner;
-    if (inner === null) throw new Error('lazy() future polled after completion');
+    if (inner === null) throw new PolledAfterCompletionError('lazy()');
     const r = inner.poll(cx);
     if (r !== Pending) this.inner = null;
     return r;

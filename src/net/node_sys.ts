@@ -12,11 +12,9 @@ import { NodeStream } from './node_stream.js';
 import type { RawAddr, RawListener, RawListenerEvents, RawUdp, RawUdpEvents, Transport } from './sys.js';
 
 class NodeListener implements RawListener {
-  private events: RawListenerEvents | null = null;
   constructor(readonly server: net.Server) {}
 
   attach(events: RawListenerEvents): void {
-    this.events = events;
     const srv = this.server;
     srv.on('connection', (sock: net.Socket) => events.onConnection(new NodeStream(sock)));
     srv.on('error', (err: Error) => events.onError(err));

@@ -4,7 +4,7 @@
  */
 import { WakerSlot } from '../future/waker_slot.js';
 import { Readable, type ReadableOptions } from 'node:stream';
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { Runtime } from '../runtime/runtime.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { pollProceed } from '../runtime/coop.js';

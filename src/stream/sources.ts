@@ -3,7 +3,7 @@
  * @module
  */
 import { WakerSlot } from '../future/waker_slot.js';
-import { Pending, type Context, type Waker } from '../future/future.js';
+import { Pending, type Context } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { promiseWaits } from '../future/promise.js';
 import { Done, Stream, type Consumer, type EachResult, type StreamPoll } from './stream.js';

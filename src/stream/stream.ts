@@ -12,7 +12,7 @@
  * module free of import cycles.
  * @module
  */
-import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { Future, type Context, type Poll } from '../future/future.js';
 import { Done, isSignal, type Awaitable, type Consumer, type EachResult, type ForEachResult, type Resolved, type StreamPoll } from './poll.js';
 
 export { Done, isSignal } from './poll.js';

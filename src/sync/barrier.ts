@@ -6,7 +6,7 @@ import { Pending, type Context, type Future, type Poll } from '../future/future.
 import { trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { checkCount, polledAfterCompletion } from './errors.js';
 import { WaiterList } from './waiter_list.js';
-import { DONE, GRANTED, INIT, QUEUED, WaiterFuture, grantAll } from './waiter_future.js';
+import { GRANTED, INIT, QUEUED, WaiterFuture, grantAll } from './waiter_future.js';
 
 /**
  * What `Barrier.wait()` gives: exactly one task per round is the leader.

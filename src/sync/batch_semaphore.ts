@@ -108,12 +108,13 @@ export class BatchSemaphore {
  */
 export abstract class Acquire<R> extends WaiterFuture<R> {
   /** Permits gathered while at the head of the queue. */
-  have = 0;
-  readonly sem: BatchSemaphore;
-  readonly needed: number;
+  declare have: number;
+  declare readonly sem: BatchSemaphore;
+  declare readonly needed: number;
 
   constructor(sem: BatchSemaphore, needed: number) {
     super();
+    this.have = 0;
     this.sem = sem;
     this.needed = needed;
   }

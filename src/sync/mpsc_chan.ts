@@ -132,8 +132,10 @@ export class Chan<T> {
 
 /** @internal A send or reserve waiting for a slot. */
 export abstract class CapacityWait<T, R> extends WaiterFuture<R> {
-  constructor(readonly chan: Chan<T>) {
+  declare readonly chan: Chan<T>;
+  constructor(chan: Chan<T>) {
     super();
+    this.chan = chan;
   }
 
   /** Uses a slot that is free (fast path) or reserved for us (`reserved` true). */

@@ -34,17 +34,29 @@ export const DONE = 3;
  * the transitions below.
  */
 export abstract class WaiterFuture<R> extends Future<R> implements WaiterNode {
-  wPrev: WaiterNode | null = null;
-  wNext: WaiterNode | null = null;
-  wList: WaiterList<WaiterNode> | null = null;
+  // The fields are `declare`d and set in the constructor, not class fields: V8 (Node 20) does
+  // not inline the constructor of a class whose fields an intermediate class declares, and this
+  // future is allocated per lock/send (BENCHMARKS.md, "Regression hunt, 2026-12-02").
+  declare wPrev: WaiterNode | null;
+  declare wNext: WaiterNode | null;
+  declare wList: WaiterList<WaiterNode> | null;
   /**
    * The waker of the waiting task. A field of the future rather than a `WakerSlot` object: the
    * future is allocated per lock/send, and a second object per call measurably slowed the
    * uncontended paths. `register` is `WakerSlot.register` inlined.
    */
-  waker: Waker | null = null;
+  declare waker: Waker | null;
   /** INIT, QUEUED, GRANTED or DONE: changed only by the transitions. */
-  state = INIT;
+  declare state: number;
+
+  constructor() {
+    super();
+    this.wPrev = null;
+    this.wNext = null;
+    this.wList = null;
+    this.waker = null;
+    this.state = INIT;
+  }
 
   /** INIT → QUEUED: stores the waker and joins `list`. Precondition: `state === INIT`. */
   protected enqueue(list: WaiterList<WaiterNode>, cx: Context): void {

@@ -12,6 +12,7 @@
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 
 /** What `abortOnDrop` needs of a handle: `JoinHandle` and parallel handles both fit. */
 export interface AbortableHandle<T> extends Future<T> {
@@ -26,7 +27,7 @@ class AbortOnDrop<T> extends Future<T> {
 
   poll(cx: Context): Poll<T> {
     const h = this.handle;
-    if (h === null) throw new TypeError('abortOnDrop: polled after it completed or was dropped');
+    if (h === null) throw new PolledAfterCompletionError('abortOnDrop()');
     let v: Poll<T>;
     try {
       v = h.poll(cx);

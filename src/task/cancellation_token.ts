@@ -3,7 +3,7 @@
  * AbortSignal interop in both directions (tokio-util's `CancellationToken`).
  * @module
  */
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { WakerSlot } from '../future/waker_slot.js';
 import { WaiterList, type WaiterNode } from '../sync/waiter_list.js';

@@ -3,7 +3,7 @@
  * still in the set is aborted when the set is disposed.
  * @module
  */
-import { Future, Pending, type Context, type Poll, type Waker } from '../future/future.js';
+import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { future } from '../future/gen_future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { WakerSlot } from '../future/waker_slot.js';

@@ -14,6 +14,7 @@ import type { Task } from '../runtime/task/task.js';
 import { acquireHold, releaseHold, reportLostError, type CancelHold } from './cancel_hold.js';
 import { combineErrors } from './into_future.js';
 import { shieldDepth } from './shield.js';
+import { PolledAfterCompletionError } from '../util/errors.js';
 import { TaskGroup, type GroupOwner } from './task_group.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -52,6 +53,9 @@ const OPEN = 0; // the body runs
 const CLOSING = 1; // the body returned; waiting for the children
 const FAILING = 2; // something failed; children aborted, waiting for them
 const DONE = 3;
+
+/** What `abortAll` returns when dropping the body threw nothing (`throw undefined` is possible). */
+const NOTHING_THROWN: unique symbol = Symbol('nothing thrown');
 
 /**
  * The handle a scope body receives: spawns children bound to the scope.
@@ -171,7 +175,7 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner,
   }
 
   poll(cx: Context): Poll<R> {
-    if (this.phase === DONE) throw new Error('scope() future polled after it completed');
+    if (this.phase === DONE) throw new PolledAfterCompletionError('scope()');
     const w = cx.waker;
     if (this.waker === null || !this.waker.willWake(w)) this.waker = w.clone();
     if (!this.started) {
@@ -231,18 +235,29 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner,
     this.sources.push(source ?? { id: this.holder?.id ?? 0, name: 'scope body' });
     if (this.phase === FAILING) return;
     this.phase = FAILING;
+    const thrown = this.abortAll();
+    if (thrown !== NOTHING_THROWN) {
+      // The body's cleanup threw: one more error of the scope.
+      errors.push(thrown);
+      this.sources.push({ id: this.holder?.id ?? 0, name: 'scope body cleanup' });
+    }
+  }
+
+  /**
+   * Aborts the children and drops the body (see `dropBodyKeepingCleanup`); returns what the
+   * body's cleanup threw, or NOTHING_THROWN.
+   */
+  private abortAll(): unknown {
     this.abortChildren();
     const body = this.body;
-    if (body !== null) {
-      this.body = null;
-      try {
-        this.dropBodyKeepingCleanup(body);
-      } catch (e) {
-        // The body's cleanup threw: one more error of the scope.
-        errors.push(e);
-        this.sources.push({ id: this.holder?.id ?? 0, name: 'scope body cleanup' });
-      }
+    if (body === null) return NOTHING_THROWN;
+    this.body = null;
+    try {
+      this.dropBodyKeepingCleanup(body);
+    } catch (e) {
+      return e;
     }
+    return NOTHING_THROWN;
   }
 
   /**
@@ -304,16 +319,8 @@ export class ScopeFuture<R> extends Future<R> implements CancelHold, GroupOwner,
     if (this.phase === DONE) return true;
     this.waker = task.waker; // (reading it tells the lost-waker lint the task will be woken)
     if (!this.aborting) {
-      this.abortChildren();
-      const body = this.body;
-      if (body !== null) {
-        this.body = null;
-        try {
-          this.dropBodyKeepingCleanup(body);
-        } catch (e) {
-          onOrphanedChildError(e, { id: task.id, name: 'scope body cleanup' });
-        }
-      }
+      const thrown = this.abortAll();
+      if (thrown !== NOTHING_THROWN) onOrphanedChildError(thrown, { id: task.id, name: 'scope body cleanup' });
     }
     this.reapOrphans();
     if (this.cleanups !== null) this.pollCleanups(task, true);

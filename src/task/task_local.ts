@@ -78,33 +78,36 @@ class LocalScope<T, R> extends Future<R> {
     this.frame = new LocalFrame(local as TaskLocal<unknown>, value);
   }
   poll(cx: Context): Poll<R> {
-    const local = this.local;
-    const prev = local.current;
-    const frame = this.frame;
-    frame.prev = localStack.top;
-    localStack.top = frame;
-    local.current = this.value;
+    const prev = this.enter();
     try {
       return this.inner.poll(cx);
     } finally {
-      local.current = prev;
-      localStack.top = frame.prev;
+      this.exit(prev);
     }
   }
   override drop(): void {
     // The value stays visible to the `finally` blocks the drop runs.
+    const prev = this.enter();
+    try {
+      this.inner.drop();
+    } finally {
+      this.exit(prev);
+    }
+  }
+  /** Pushes this scope's frame and sets the value; returns the value it hid, for `exit`. */
+  private enter(): T | typeof UNSET {
     const local = this.local;
     const prev = local.current;
     const frame = this.frame;
     frame.prev = localStack.top;
     localStack.top = frame;
     local.current = this.value;
-    try {
-      this.inner.drop();
-    } finally {
-      local.current = prev;
-      localStack.top = frame.prev;
-    }
+    return prev;
+  }
+  /** Undoes `enter`. */
+  private exit(prev: T | typeof UNSET): void {
+    this.local.current = prev;
+    localStack.top = this.frame.prev;
   }
 }
 

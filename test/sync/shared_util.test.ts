@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PolledAfterCompletionError, Semaphore, join, ready, race, select, noopWaker, contextFromWaker, fromIterable, timeout,
+  lazy, future,
 } from '../../src/index.js';
 import { checkInt, checkCountAtLeast, checkDuration, checkFunction, describeValue } from '../../src/util/args.js';
 
@@ -14,6 +15,10 @@ test('every built-in future polled after it completed throws PolledAfterCompleti
     select({ a: ready(1) }),
     fromIterable([1, 2]).collect(),
     timeout(10, ready(1)),
+    lazy(() => ready(1)),
+    future(function* () {
+      return 1;
+    }),
   ];
   for (const f of futs) {
     f.poll(cx);

@@ -12,6 +12,9 @@ import {
   Scope,
   ScopeClosedError,
   JoinError,
+  PolledAfterCompletionError,
+  abortOnDrop,
+  pollFn,
   type Gen,
 } from '../../src/index.js';
 import { setOnOrphanedChildError } from '../../src/task/scope.js';
@@ -416,4 +419,28 @@ test('scopes, join sets and tokens are listed as resources when the registry is 
   } finally {
     resourceRegistry.enabled = was;
   }
+});
+
+test('a scope() future or an abortOnDrop() future polled again after it completed throws PolledAfterCompletionError', async () => {
+  const errors = await run(function* main() {
+    const s = scope(function* body() {
+      return 1;
+    });
+    const a = abortOnDrop(spawn(child, 'a', 0, []));
+    assert.equal(yield* s, 1);
+    assert.equal(yield* a, 'a');
+    return yield* pollFn((cx) => {
+      const out: unknown[] = [];
+      for (const f of [s, a]) {
+        try {
+          f.poll(cx);
+        } catch (e) {
+          out.push(e);
+        }
+      }
+      return out;
+    });
+  });
+  assert.equal(errors.length, 2);
+  for (const e of errors) assert.ok(e instanceof PolledAfterCompletionError && /polled after it completed/.test(e.message), String(e));
 });

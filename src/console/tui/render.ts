@@ -91,12 +91,6 @@ function cell(t: TaskRow, c: TuiColumn): string {
   return String(v);
 }
 
-/** Visible length of a string with ANSI codes. */
-export function visibleLength(s: string): number {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
-}
-
 function clip(line: string, width: number): string {
   // Cuts a line with ANSI codes to `width` visible characters.
   let out = '';

@@ -38,11 +38,6 @@ export function withStage(word: number, s: number): number {
   return (word & ~MASK) | (s << SHIFT);
 }
 
-/** True once finished (OK, ERR or CANCELLED). */
-export function isFinishedStage(s: number): boolean {
-  return s >= OK;
-}
-
 /** True while running a body (generator or future). */
 export function isStarted(s: number): boolean {
   return s === GEN || s === FUTURE;

@@ -28,8 +28,6 @@ export const CANCELLED = 8;
 export const CANCELLING = 16;
 /** Somebody polled or awaited the handle: a failure is theirs to see, not unhandled. */
 export const JOIN_INTEREST = 32;
-/** The lifecycle bits (the rest of the word is the stage's). */
-export const LIFECYCLE = 63;
 
 /** The word a task is born with: queued (the spawn puts it in the ready queue). */
 export const INITIAL = NOTIFIED;

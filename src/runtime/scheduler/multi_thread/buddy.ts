@@ -106,11 +106,6 @@ export class BuddyHeap {
     this.push(block, k);
   }
 
-  /** Order of the allocated block at `block`. */
-  orderOf(block: number): number {
-    return this.words[block >> 2]! & ~FREE_BIT;
-  }
-
   /** Bytes in free blocks, and the largest free block (for error messages and tests). */
   freeStats(): { free: number; largest: number; blocks: number } {
     let free = 0;

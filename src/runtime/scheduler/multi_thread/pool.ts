@@ -12,7 +12,8 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Driver } from '../../driver.js';
-import { Runtime, RuntimeShutdownError, registerRuntimeExtension, type RuntimeOptions } from '../../runtime.js';
+import type { WorkerMetrics } from '../../metrics.js';
+import { Runtime, RuntimeShutdownError, type RuntimeOptions } from '../../runtime.js';
 import {
   G_IDLE,
   G_LOCK,
@@ -58,23 +59,15 @@ declare module '../../runtime.js' {
 const WORKER_URL = new URL('./worker_main.js', import.meta.url);
 
 /**
- * Figures of one worker of a multi-thread runtime, with Tokio's names (in `rt.metrics().workers`).
+ * Figures of one worker of a multi-thread runtime (in `rt.metrics().workers`): the `WorkerMetrics`
+ * every runtime reports, with Tokio's names, plus the tasks it started and how often it restarted.
  *
  * @example
  * ```ts
  * for (const w of rt.metrics().workers as ParallelWorkerMetrics[]) console.log(w.stealCount);
  * ```
  */
-export interface ParallelWorkerMetrics {
-  pollCount: number;
-  stealCount: number;
-  stealOperations: number;
-  parkCount: number;
-  noopCount: number;
-  overflowCount: number;
-  localQueueDepth: number;
-  totalBusyDuration: number;
-  meanPollTime: number;
+export interface ParallelWorkerMetrics extends WorkerMetrics {
   startedTasks: number;
   restarts: number;
 }
@@ -378,11 +371,6 @@ export class MultiThreadPool implements Driver {
     return true;
   }
 }
-
-registerRuntimeExtension((rt, opts) => {
-  if (opts.flavor !== 'multi_thread') return;
-  rt.driver(POOL_KEY, () => new MultiThreadPool(rt, opts));
-});
 
 /** @internal The pool of `rt`, if it is a multi-thread runtime. */
 export function poolOf(rt: Runtime): MultiThreadPool | undefined {

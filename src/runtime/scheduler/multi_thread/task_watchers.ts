@@ -9,6 +9,7 @@
 import { JoinError } from '../../task/join_error.js';
 import { fromPromise } from '../../../future/promise.js';
 import { Future, type Context, type Poll, type Waker } from '../../../future/future.js';
+import { WakerBase } from '../../../future/waker.js';
 import type { RemoteHandle } from './remote_handle.js';
 import type { Task } from '../../task/task.js';
 
@@ -18,35 +19,30 @@ export interface SlotSink {
 }
 
 /** Completes a slot when the local task running it finishes. */
-export class SlotWatcher implements Waker, Context {
+export class SlotWatcher extends WakerBase implements Context {
   constructor(
     private readonly loop: SlotSink,
     private readonly id: number,
     private readonly task: Task<unknown>,
-  ) {}
+  ) {
+    super();
+  }
   get waker(): Waker {
     return this;
   }
   wake(): void {
     this.loop.taskDone(this.id, this.task);
   }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
-  }
 }
 
 /** Settles the handle of a task that ran inline when the local task finishes. */
-export class InlineWatcher implements Waker, Context {
+export class InlineWatcher extends WakerBase implements Context {
   constructor(
     private readonly task: Task<unknown>,
     private readonly h: RemoteHandle<unknown>,
-  ) {}
+  ) {
+    super();
+  }
   get waker(): Waker {
     return this;
   }
@@ -60,15 +56,6 @@ export class InlineWatcher implements Waker, Context {
       return;
     }
     this.h.settle('ok', v);
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
   }
 }
 

@@ -254,7 +254,6 @@ export class ThreadContext implements HandleOwner {
 
   /** Runner side: writes the outcome of slot `id` and hands the slot back to its owner. */
   complete(id: number, outcome: number, value: unknown): void {
-    const sh = this.sh;
     const enc = this.enc;
     if (outcome === OUT_OK) {
       try {
