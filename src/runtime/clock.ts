@@ -3,6 +3,10 @@
  * `context.clock` when it is created (its time driver uses it), so a virtual clock (the
  * simulator's) replaces the real one by setting `context.clock` before the runtime is created.
  *
+ * The real clock holds Node's own `performance.now` and timer functions, taken when this module
+ * loads: a simulation that makes the globals virtual for the code it runs does not move the
+ * clock of an ordinary runtime running beside it in the same process.
+ *
  * Invariants (test/core/clock.test.ts): `now()` never goes backwards; a timer armed with
  * `setTimer(fn, ms)` calls `fn` once, no earlier than `ms` after it was armed on this clock's
  * scale, unless `clearTimer` disarmed it first; `ref`/`unref` only say whether a pending timer
@@ -36,9 +40,13 @@ export interface Clock {
   clearTimer(t: ClockTimer): void;
 }
 
-/** The real clock: `performance.now()` and Node's timers. */
+const perfNow = performance.now.bind(performance);
+const nodeSetTimeout = setTimeout;
+const nodeClearTimeout = clearTimeout;
+
+/** The real clock: `performance.now()` and Node's timers (as they were when kyoto loaded). */
 export const realClock: Clock = {
-  now: () => performance.now(),
-  setTimer: (fn, ms) => setTimeout(fn, ms),
-  clearTimer: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
+  now: () => perfNow(),
+  setTimer: (fn, ms) => nodeSetTimeout(fn, ms),
+  clearTimer: (t) => nodeClearTimeout(t as ReturnType<typeof setTimeout>),
 };
