@@ -13,7 +13,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Driver } from '../../driver.js';
 import type { WorkerMetrics } from '../../metrics.js';
-import { Runtime, RuntimeShutdownError, registerRuntimeExtension, type RuntimeOptions } from '../../runtime.js';
+import { Runtime, RuntimeShutdownError, type RuntimeOptions } from '../../runtime.js';
 import {
   G_IDLE,
   G_LOCK,
@@ -371,11 +371,6 @@ export class MultiThreadPool implements Driver {
     return true;
   }
 }
-
-registerRuntimeExtension((rt, opts) => {
-  if (opts.flavor !== 'multi_thread') return;
-  rt.driver(POOL_KEY, () => new MultiThreadPool(rt, opts));
-});
 
 /** @internal The pool of `rt`, if it is a multi-thread runtime. */
 export function poolOf(rt: Runtime): MultiThreadPool | undefined {
