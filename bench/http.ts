@@ -8,7 +8,7 @@
  * measured window), and server memory per idle keep-alive connection (RSS and heap+buffers after
  * a full GC, 1,000 connections that each made one request). Prints ratios against node:http.
  *
- * Usage: npm run bench:http [-- --duration 5 --rounds 3 --quick | --mem]
+ * Usage: npm run bench:http [-- --duration 5 --rounds 3 --quick | --mem | --only sleep]
  */
 import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
@@ -23,6 +23,8 @@ const DURATION = Number(args[args.indexOf('--duration') + 1] ?? 5) || 5;
 const QUICK = args.includes('--quick');
 /** Only the idle-memory measurement. */
 const MEM_ONLY = args.includes('--mem');
+/** Only the scenarios whose name contains this. */
+const ONLY = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '') : null;
 /**
  * Rounds per scenario; the kinds alternate within a round and the best round is reported (on a
  * shared machine other load only ever slows a run down, so the best is the least disturbed).
@@ -129,7 +131,7 @@ const scenarios: { name: string; handler: string; conns: number }[] = QUICK
     ];
 
 console.log(`kyoto/http bench: wrk -t1, ${DURATION} s per run, best of ${ROUNDS} interleaved rounds, node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-for (const sc of MEM_ONLY ? [] : scenarios) {
+for (const sc of MEM_ONLY ? [] : scenarios.filter((x) => ONLY === null || x.name.includes(ONLY))) {
   const all = new Map<Kind, Load[]>(KINDS.map((k) => [k, []]));
   for (let round = 0; round < ROUNDS; round++) for (const k of KINDS) all.get(k)!.push(await load(k, sc.handler, sc.conns));
   const res = new Map<Kind, Load>();
@@ -146,7 +148,7 @@ for (const sc of MEM_ONLY ? [] : scenarios) {
     );
   }
 }
-if (!QUICK) {
+if (!QUICK && ONLY === null) {
   console.log('\nmemory per idle keep-alive connection (1000 connections)');
   const mem = new Map<Kind, { rss: number; heap: number }>();
   for (const k of KINDS) mem.set(k, await idleMemory(k, 1000));

@@ -6,7 +6,7 @@
 import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { registerTask, lookupTask, UnknownTaskError, type TaskEntry } from '../runtime/scheduler/multi_thread/registry.js';
 import { currentContext } from '../runtime/scheduler/multi_thread/current.js';
-import '../runtime/scheduler/multi_thread/pool.js';
+import '../runtime/scheduler/multi_thread/install.js';
 import './error_classes.js';
 
 /** Options of `task.spawnWith`. */

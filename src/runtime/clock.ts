@@ -4,9 +4,10 @@
  * simulator's) replaces the real one by setting `context.clock` before the runtime is created.
  *
  * Invariants (test/core/clock.test.ts): `now()` never goes backwards; a timer armed with
- * `setTimer(fn, ms)` calls `fn` once, no earlier than `ms` after it was armed on this clock's
- * scale, unless `clearTimer` disarmed it first; `ref`/`unref` only say whether a pending timer
- * keeps the process alive.
+ * `setTimer(fn, ms)` calls `fn` once, unless `clearTimer` disarmed it first, no earlier than the
+ * start of the clock's millisecond (see `tickPhase`) that is `ms` whole milliseconds after the one
+ * it was armed in (Node's timers count so: libuv truncates its loop clock to the ms); `ref`/`unref`
+ * only say whether a pending timer keeps the process alive.
  * @module
  */
 
@@ -34,6 +35,42 @@ export interface Clock {
   setTimer(fn: () => void, ms: number): ClockTimer;
   /** Disarms a timer armed by `setTimer` (no effect once it fired). */
   clearTimer(t: ClockTimer): void;
+  /**
+   * Where the host timers' milliseconds start: a fraction `f` in [0, 1) such that they start at
+   * the `now()` values equal to `f` modulo 1. Absent: 0 (whole values). The time driver puts its
+   * 1 ms ticks on these boundaries, so the host timer armed for a tick fires when that tick starts.
+   */
+  tickPhase?(): number;
+}
+
+/**
+ * The phase is kept to 1/256 ms (~4 µs), so that a tick start, phase + n, is an exact double for
+ * every n below 2^44 ms (~557 years; paused tests sleep 2^40 ms and expect exact instants).
+ */
+const PHASE_STEPS = 256;
+const nativeNow = performance.now;
+let realPhase = -1;
+
+/**
+ * libuv's loop clock is `process.hrtime()` truncated to the ms, and `performance.now()` is the
+ * same clock minus the process's time origin, a fractional ms. The phase is measured once, with
+ * `performance.now()` read first so that the difference can only overstate the origin: rounding
+ * both ways down puts kyoto's tick starts at or a few µs before libuv's, never after. When
+ * `performance.now` has been replaced (kyoto/sim's virtual time) there is no host clock to follow.
+ */
+function measurePhase(): number {
+  if (performance.now !== nativeNow) return 0;
+  if (realPhase >= 0) return realPhase;
+  let offset = Infinity;
+  for (let i = 0; i < 8; i++) {
+    const p = performance.now();
+    const h = process.hrtime();
+    const d = h[0] * 1e3 + h[1] / 1e6 - p;
+    if (d < offset) offset = d;
+  }
+  const f = Math.floor((Math.ceil(offset) - offset) * PHASE_STEPS) / PHASE_STEPS;
+  realPhase = f >= 1 ? 0 : f;
+  return realPhase;
 }
 
 /** The real clock: `performance.now()` and Node's timers. */
@@ -41,4 +78,5 @@ export const realClock: Clock = {
   now: () => performance.now(),
   setTimer: (fn, ms) => setTimeout(fn, ms),
   clearTimer: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
+  tickPhase: measurePhase,
 };

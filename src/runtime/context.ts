@@ -10,7 +10,10 @@
  *   is `executor.runtime`.
  * - `wakerRead`: the polled task read `cx.waker` during this poll (the lost-waker lint).
  * - `cancelHold`: the cancellation gate `shield`/`scope` install (null: no holds exist).
- * - `clock`: how time is read and host timers armed (`clock.ts`); the simulator swaps it.
+ * - `clock`: how time is read and host timers armed (`clock.ts`); a runtime takes the clock
+ *   installed when it is created, so the simulator installs a virtual one while it boots a host.
+ * - `taskIds`: where `JoinHandle` ids come from (`task/id.ts`): the process sequence, or a
+ *   simulation run's own while the simulator drives its hosts.
  *
  * Kept beside the code that owns them (each documented there): the coop budget
  * (`runtime/coop.ts`: reset by the scheduler before each poll), the `yield*` hand-off
@@ -26,6 +29,7 @@
  */
 import type { Context, Waker } from '../future/future.js';
 import { realClock, type Clock } from './clock.js';
+import { processTaskIds, type TaskIdSource } from './task/id.js';
 
 /** What the context knows of a task (the `Task` class implements it). */
 export interface ContextTask extends Context, Waker {
@@ -46,4 +50,5 @@ export const context = {
   wakerRead: false,
   cancelHold: null as ((task: ContextTask) => boolean) | null,
   clock: realClock as Clock,
+  taskIds: processTaskIds as TaskIdSource,
 };

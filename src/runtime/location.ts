@@ -18,9 +18,9 @@ import { SourceMap } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, resolve } from 'node:path';
 
-const here = new URL('..', import.meta.url).pathname; // .../src/ (or dist/src/)
-/** kyoto's sources as a source-mapped stack names them (dist/src/ -> src/). */
-const hereMapped = here.replace(/\/dist\/src\/$/, '/src/');
+const here = new URL('..', import.meta.url).pathname; // .../src/, dist/src/, or the bundle's dist/kyoto/
+/** kyoto's sources as a source-mapped stack names them (dist/src/ or dist/kyoto/ -> src/). */
+const hereMapped = here.replace(/\/dist\/(src|kyoto)\/$/, '/src/');
 
 /** Distinct functions whose location is captured before capture stops. */
 export const MAX_CAPTURES = 1_000;

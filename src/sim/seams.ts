@@ -22,6 +22,8 @@ import type { DrainScheduling } from '../runtime/scheduler/current_thread/execut
 import { NoopProbe } from '../runtime/probe.js';
 import type { Task } from '../runtime/task/task.js';
 import { TIME_KEY, TimeDriver } from '../runtime/time/driver.js';
+import { context } from '../runtime/context.js';
+import type { TaskIdSource } from '../runtime/task/id.js';
 
 /** A ready task as the simulator sees it. */
 export type SimTask = Task<unknown>;
@@ -55,6 +57,17 @@ class SimProbe extends NoopProbe {
   override onWake(task: SimTask): void {
     this.onReady(task, false);
   }
+}
+
+/**
+ * Makes `ids` the source of task ids (`context.taskIds`) and returns the source it replaced:
+ * the simulator installs its run's source while it drives a host, and puts the previous one back
+ * before anything outside the run can spawn.
+ */
+export function useTaskIds(ids: TaskIdSource): TaskIdSource {
+  const prev = context.taskIds;
+  context.taskIds = ids;
+  return prev;
 }
 
 /** Ready tasks of `rt`, in its queue's order. */

@@ -4,7 +4,7 @@
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
-import { clockNow } from '../runtime/time/driver.js';
+import { clockNow, deadlineAfter } from '../runtime/time/driver.js';
 import { checkDuration, describeValue } from './duration.js';
 import { Instant, checkInstant } from './instant.js';
 import { Sleep } from './sleep.js';
@@ -96,7 +96,7 @@ export class Interval implements TrackedResource, Disposable {
    * ```
    */
   reset(): void {
-    this.delay.resetMs(clockNow() + this.period);
+    this.delay.resetMs(deadlineAfter(this.period));
   }
 
   /**
@@ -120,7 +120,7 @@ export class Interval implements TrackedResource, Disposable {
    * ```
    */
   resetAfter(ms: number): void {
-    this.delay.resetMs(clockNow() + checkDuration('Interval.resetAfter', ms));
+    this.delay.resetMs(deadlineAfter(checkDuration('Interval.resetAfter', ms)));
   }
 
   /**
@@ -144,7 +144,7 @@ export class Interval implements TrackedResource, Disposable {
     let next: number;
     if (now > due + LATE_MS) {
       const b = this.missedTickBehavior;
-      if (b === 'delay') next = now + p;
+      if (b === 'delay') next = deadlineAfter(p);
       else if (b === 'skip') next = now + p - ((now - due) % p);
       else next = due + p;
     } else next = due + p;
@@ -234,7 +234,9 @@ function checkPeriod(fn: string, periodMs: unknown): number {
 export function interval(periodMs: number, opts?: IntervalOptions): Interval {
   const p = checkPeriod('interval', periodMs);
   const b = checkOptions('interval', opts);
-  return new Interval(clockNow(), p, b);
+  // Scheduled from the start of the tick in progress, so that ticks fall on the host's
+  // millisecond boundaries (see `sleep`): `interval(1)` ticks with each Node 1 ms timer.
+  return new Interval(deadlineAfter(0), p, b);
 }
 
 /**

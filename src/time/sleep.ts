@@ -5,7 +5,7 @@
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
-import { clockNow, currentDriver, driverOfEntry } from '../runtime/time/driver.js';
+import { clockNow, currentDriver, deadlineAfter, driverOfEntry } from '../runtime/time/driver.js';
 import { FIRED, IDLE, slab } from '../runtime/time/slab.js';
 import { checkDuration } from './duration.js';
 import { Instant, checkInstant } from './instant.js';
@@ -16,8 +16,8 @@ const NONE = -1;
 const DONE = -2;
 
 /**
- * A future that completes at its deadline (never before it; deadlines are rounded up to the
- * timer wheel's 1 ms). Made by `sleep(ms)` and `sleepUntil(instant)`.
+ * A future that completes at its deadline, never before it (an instant between two of the timer
+ * wheel's 1 ms ticks is rounded up to the next). Made by `sleep(ms)` and `sleepUntil(instant)`.
  *
  * It registers with the runtime's timer wheel when first polled, and completing, being dropped
  * or being reset updates the wheel at once (O(1)): a dropped sleep leaves nothing behind. A
@@ -210,9 +210,11 @@ export class Sleep extends Future<void> implements TrackedResource {
 }
 
 /**
- * A future that completes `ms` milliseconds from now (fractions allowed, rounded up to 1 ms;
- * `Infinity` never completes). A negative, NaN or non-number `ms` throws a `RangeError`.
- * The deadline is fixed when `sleep` is called, not when it is first awaited.
+ * A future that completes `ms` milliseconds from now, counted as Node counts `setTimeout`'s:
+ * ⌈ms⌉ whole 1 ms ticks after the start of the tick in progress (so `sleep(1)` ends when the
+ * next millisecond starts, up to 1 ms short of `ms` by a sub-millisecond clock, and lasts as long
+ * as `setTimeout(fn, 1)`). `Infinity` never completes; a negative, NaN or non-number `ms` throws a
+ * `RangeError`. The deadline is fixed when `sleep` is called, not when it is first awaited.
  *
  * @example
  * ```ts
@@ -225,8 +227,7 @@ export class Sleep extends Future<void> implements TrackedResource {
  */
 export function sleep(ms: number): Sleep {
   checkDuration('sleep', ms);
-  const now = clockNow();
-  return new Sleep(ms === 0 ? now : ms === Infinity ? Infinity : Math.ceil(now + ms));
+  return new Sleep(ms === 0 ? clockNow() : ms === Infinity ? Infinity : deadlineAfter(ms));
 }
 
 /**

@@ -5,7 +5,7 @@
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { fromGenerator } from '../future/gen_future.js';
 import { isGenerator } from '../runtime/spawn_body.js';
-import { clockNow } from '../runtime/time/driver.js';
+import { clockNow, deadlineAfter } from '../runtime/time/driver.js';
 import { checkDuration, describeValue } from './duration.js';
 import { Instant, checkInstant } from './instant.js';
 import { Sleep } from './sleep.js';
@@ -136,8 +136,7 @@ function toFuture<T>(fn: string, f: unknown): Future<T> {
 export function timeout<T>(ms: number, fut: TimeoutTarget<T>): Timeout<T> {
   checkDuration('timeout', ms);
   const f = toFuture<T>('timeout', fut);
-  const now = clockNow();
-  return new Timeout(f, ms === Infinity ? Infinity : ms === 0 ? now : Math.ceil(now + ms), 'timeout');
+  return new Timeout(f, ms === Infinity ? Infinity : ms === 0 ? clockNow() : deadlineAfter(ms), 'timeout');
 }
 
 /**

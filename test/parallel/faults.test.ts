@@ -70,3 +70,18 @@ test('shutdown terminates every worker and fails tasks still queued as cancelled
   const left = process.getActiveResourcesInfo().filter((r) => r === 'MessagePort' || r === 'Worker');
   assert.deepEqual(left, []);
 });
+
+test('workers that cannot start fail parallel tasks with a WorkerDiedError instead of restarting forever', async () => {
+  // A 1 MiB heap is too small for a worker to load kyoto at all: it dies before its loop starts.
+  const rt = new Runtime({ flavor: 'multi_thread', workers: 2, workerResourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } });
+  try {
+    await assert.rejects(Promise.resolve(add.spawn(1, 2)), diedWith(/no worker thread of this runtime could start: .*out of memory.*3 attempts/));
+    // Later spawns fail the same way, at once, and the runtime's own thread still runs tasks.
+    await assert.rejects(Promise.resolve(add.spawn(3, 4)), diedWith(/no worker thread of this runtime could start/));
+    assert.equal(await rt.blockOn(function* () { return 5; }), 5);
+    const restarts = (rt.metrics().workers as { restarts?: number }[]).map((w) => w.restarts ?? 0);
+    assert.ok(restarts.every((r) => r <= 2), `each worker was tried at most 3 times: ${restarts.join(',')}`);
+  } finally {
+    await rt.shutdown();
+  }
+});

@@ -76,7 +76,7 @@ test('the real clock keeps working after paused runs (no state leaks between run
   const out = await run(function* main() {
     const t0 = performance.now();
     yield* sleep(2);
-    return performance.now() - t0 >= 2;
+    return performance.now() - t0 > 1; // two ticks from the tick in progress
   });
   assert.equal(out, true);
 });

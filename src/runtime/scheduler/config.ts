@@ -31,6 +31,8 @@ export interface SchedulerConfig {
   searchingDivisor: number;
   /** Multi-thread: capacity of each worker's local deque. */
   localQueueCapacity: number;
+  /** Multi-thread: a worker that dies this many times in a row before its loop starts is not restarted. */
+  workerStartAttempts: number;
 }
 
 /** The defaults, each with its reason. */
@@ -59,6 +61,10 @@ export const DEFAULT_SCHEDULER_CONFIG: Readonly<SchedulerConfig> = Object.freeze
   searchingDivisor: 2,
   // Tokio's local queue size: 256 tasks fit in the shared buffer's per-worker region.
   localQueueCapacity: 256,
+  // A worker that cannot start (resourceLimits too small for Node itself, a broken install) dies
+  // the same way every time: three tries tell that from a one-off, and restarting forever would
+  // hang every parallel task without a word (test/parallel/faults.test.ts).
+  workerStartAttempts: 3,
 });
 
 /** `partial` completed from the defaults; throws RangeError naming a bad knob. */

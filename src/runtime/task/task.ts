@@ -20,7 +20,6 @@ import { prepareBody } from '../spawn_body.js';
 import type { TaskMeta } from '../location.js';
 import { context } from '../context.js';
 import { FLAG_LOST_WAKER, I_POLLS, I_SELF_WAKES, I_WAKES, F_LAST_WAKE, type StatsSlab } from '../task_stats.js';
-import { nextTaskId } from './id.js';
 import { JoinError } from './join_error.js';
 import type { JoinHandle } from './join_handle.js';
 import { joinPromise, registerJoiner, wakeJoiners } from './join_waiters.js';
@@ -108,7 +107,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
       this.state = G.withStage(Lifecycle.INITIAL, body instanceof Future ? Stage.FUTURE : Stage.FN);
     }
     this.rt = rt;
-    this.id = nextTaskId();
+    this.id = context.taskIds.take();
     this.meta = meta;
     this.slot = rt.stats.alloc(this, created, parent);
   }

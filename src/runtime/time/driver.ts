@@ -4,6 +4,15 @@
  *
  * - Clock: `context.clock` (`runtime/clock.ts`: `performance.now()` unless a virtual clock was installed), plus a skew once paused time has been resumed, or a frozen
  *   value while paused.
+ * - Ticks: tick 0 starts at `origin`, a start of one of the host timers' milliseconds
+ *   (`Clock.tickPhase`: libuv counts timer delays in whole ms of its own truncated loop clock,
+ *   whose boundaries are a fraction of a ms off whole `performance.now()` values). An absolute
+ *   deadline is due at the first tick start at or after it (`arm` rounds up: never early). A
+ *   duration is counted in whole ticks from the start of the tick in progress, as libuv counts
+ *   `setTimeout`'s: `deadlineAfter(ms)` is that tick's start + ⌈ms⌉. So `sleep(1)` is due when
+ *   the host's next millisecond starts, which is when a 1 ms Node timer armed now fires: one host
+ *   timer wait, like Node's `setTimeout(fn, 1)`, not two (the rounding test in
+ *   `test/time/tick_rounding.test.ts`).
  * - At most one Node timer is armed, for the start of the earliest occupied wheel slot. When it
  *   fires, the wheel is processed up to the current tick (entries never fire before their
  *   deadline: if Node fires a little early the driver simply re-arms), the expired wakers are
@@ -86,9 +95,17 @@ export class TimeDriver implements Driver {
   nodeTimerFires = 0;
   autoAdvanceCount = 0;
 
-  constructor(private readonly executor: Executor | null) {
+  /**
+   * `onHostTicks` false puts the ticks on whole clock values instead of the host's milliseconds:
+   * for a clock that starts paused (virtual time then stays in whole ms, exact to 2^53 ms, where
+   * a fractional tick start is exact only to 2^44 ms; host timers do not matter while paused).
+   */
+  constructor(
+    private readonly executor: Executor | null,
+    onHostTicks = true,
+  ) {
     this.clock = executor?.hostClock ?? context.clock;
-    this.origin = Math.floor(this.clock.now());
+    this.origin = tickStart(this.clock.now(), onHostTicks ? (this.clock.tickPhase?.() ?? 0) : 0);
     this.last = this.origin;
     const id = allocId();
     this.wheel = new Wheel(0, id);
@@ -110,6 +127,15 @@ export class TimeDriver implements Driver {
    */
   recentNow(): number {
     return this.paused ? this.frozen : this.last;
+  }
+
+  /**
+   * The deadline of a duration of `ms` (>= 0) started now: ⌈ms⌉ ticks after the start of the
+   * tick in progress (see the module comment). It is on a tick start, so `arm` keeps it exact.
+   */
+  deadlineAfter(ms: number): number {
+    const o = this.origin;
+    return o + (Math.floor(this.now() - o) + Math.ceil(ms));
   }
 
   isPaused(): boolean {
@@ -177,18 +203,21 @@ export class TimeDriver implements Driver {
 
   // ---- paused time -----------------------------------------------------------------------
 
-  /** Freezes the clock (at the current time rounded up to the ms). Idempotent. */
+  /** Freezes the clock (at the current time rounded up to a tick start). Idempotent. */
   pause(): void {
     if (this.paused) return;
-    this.frozen = Math.ceil(this.now());
+    this.frozen = this.origin + Math.ceil(this.now() - this.origin);
     this.paused = true;
     this.disarmNode();
   }
 
-  /** Lets the clock run again from where it stands. Idempotent. */
+  /**
+   * Lets the clock run again from where it stands (moved on by less than 1 ms so that its ticks
+   * stay on the host's millisecond boundaries). Idempotent.
+   */
   resume(): void {
     if (!this.paused) return;
-    this.skew = this.frozen - this.clock.now();
+    this.skew = Math.ceil(this.frozen - this.clock.now());
     this.paused = false;
     this.fire(Math.floor(this.now() - this.origin));
     this.rearm();
@@ -347,6 +376,24 @@ export function currentDriver(): TimeDriver {
   return d;
 }
 
+/** The start of the tick that `now` falls in, for ticks starting at `phase` modulo 1. */
+function tickStart(now: number, phase: number): number {
+  return phase + Math.floor(now - phase);
+}
+
+/**
+ * The deadline of a duration of `ms` (>= 0) started now on the current clock (the
+ * polling runtime's, else `context.clock`): see `TimeDriver.deadlineAfter`.
+ */
+export function deadlineAfter(ms: number): number {
+  const ex = context.executor as Executor | null;
+  if (ex === null) {
+    const c = context.clock;
+    return tickStart(c.now(), c.tickPhase?.() ?? 0) + Math.ceil(ms);
+  }
+  return (ex === cacheEx ? (cacheDrv as TimeDriver) : currentDriver()).deadlineAfter(ms);
+}
+
 /** The current clock: the polling runtime's (paused-aware), else `performance.now()`. */
 export function clockNow(): number {
   const ex = context.executor as Executor | null;
@@ -356,5 +403,5 @@ export function clockNow(): number {
 }
 
 registerRuntimeExtension((rt, opts) => {
-  if (opts.startPaused === true) timeDriver(rt).pause();
+  if (opts.startPaused === true) rt.driver(TIME_KEY, () => new TimeDriver(rt.executor, false)).pause();
 });

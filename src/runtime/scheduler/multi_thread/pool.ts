@@ -13,7 +13,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Driver } from '../../driver.js';
 import type { WorkerMetrics } from '../../metrics.js';
-import { Runtime, RuntimeShutdownError, registerRuntimeExtension, type RuntimeOptions } from '../../runtime.js';
+import { Runtime, RuntimeShutdownError, type RuntimeOptions } from '../../runtime.js';
 import {
   G_IDLE,
   G_LOCK,
@@ -42,6 +42,7 @@ import {
   waitAsync,
 } from './layout.js';
 import { OUT_DIED, ThreadContext } from './thread_context.js';
+import { WorkerDiedError } from './errors.js';
 import { POOL_KEY, threadState } from './current.js';
 import { checkNotOnWorker } from './entry_guard.js';
 
@@ -79,6 +80,11 @@ export class MultiThreadPool implements Driver {
   private readonly workers: (Worker | null)[] = [];
   private readonly lastError: unknown[] = [];
   private readonly restarts: number[] = [];
+  /** Per worker: deaths in a row before its loop started; at workerStartAttempts it stays down. */
+  private readonly startFailures: number[] = [];
+  private readonly started: boolean[] = [];
+  /** Why no worker can start, once none can: every parallel task fails with it. */
+  private unstartable: string | null = null;
   private readonly exits: Promise<void>[] = [];
   private batch: number[] = [];
   private flushScheduled = false;
@@ -121,6 +127,8 @@ export class MultiThreadPool implements Driver {
     for (let w = 1; w <= n; w++) {
       this.workers.push(null);
       this.restarts.push(0);
+      this.startFailures.push(0);
+      this.started.push(false);
       this.startWorker(w);
     }
     threadState.pools.push(this);
@@ -139,6 +147,11 @@ export class MultiThreadPool implements Driver {
     const worker = new Worker(WORKER_URL, opts);
     this.workers[w] = worker;
     this.lastError[w] = undefined;
+    this.started[w] = false;
+    worker.once('message', () => {
+      this.started[w] = true;
+      this.startFailures[w - 1] = 0;
+    });
     if (!this.busy) worker.unref();
     worker.on('error', (e) => {
       this.lastError[w] = e;
@@ -156,6 +169,10 @@ export class MultiThreadPool implements Driver {
   // ---- submission and completion -------------------------------------------------------------
 
   private submit(id: number): void {
+    if (this.unstartable !== null) {
+      queueMicrotask(this.failUnstartable);
+      return;
+    }
     this.batch.push(id);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -242,6 +259,10 @@ export class MultiThreadPool implements Driver {
       }
       sh.inject.push(x);
     }
+    if (!this.started[w] && ++this.startFailures[w - 1]! >= this.rt.executor.config.workerStartAttempts) {
+      this.giveUpOn(w, why);
+      return;
+    }
     this.restarts[w - 1]!++;
     this.startWorker(w);
     if (this.busy) this.workers[w]?.ref();
@@ -252,6 +273,24 @@ export class MultiThreadPool implements Driver {
     this.ctx.drainInbox();
     sh.wakeParked(sh.workers, 0);
   }
+
+  /**
+   * Worker `w` died `workerStartAttempts` times before its loop started: it stays down. Its tasks
+   * went back to the global queue above, for the other workers; once no worker is left, every
+   * parallel task in flight, and every one spawned later, fails with a WorkerDiedError saying why.
+   */
+  private giveUpOn(w: number, why: string): void {
+    for (let t = 1; t <= this.sh.workers; t++) if (t !== w && this.workers[t] !== null) return;
+    this.unstartable =
+      `no worker thread of this runtime could start: ${why} (${this.rt.executor.config.workerStartAttempts} attempts each; ` +
+      'check workerResourceLimits)';
+    this.failUnstartable();
+  }
+
+  private readonly failUnstartable = (): void => {
+    this.batch.length = 0;
+    this.ctx.failAll(new WorkerDiedError(this.unstartable!), 'err');
+  };
 
   // ---- Driver hooks ------------------------------------------------------------------------
 
@@ -371,11 +410,6 @@ export class MultiThreadPool implements Driver {
     return true;
   }
 }
-
-registerRuntimeExtension((rt, opts) => {
-  if (opts.flavor !== 'multi_thread') return;
-  rt.driver(POOL_KEY, () => new MultiThreadPool(rt, opts));
-});
 
 /** @internal The pool of `rt`, if it is a multi-thread runtime. */
 export function poolOf(rt: Runtime): MultiThreadPool | undefined {

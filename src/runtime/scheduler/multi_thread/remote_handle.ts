@@ -7,7 +7,7 @@
 import { Future, Pending, type Context, type Poll, type Waker } from '../../../future/future.js';
 import { JoinError } from '../../task/join_error.js';
 import type { JoinHandle } from '../../task/join_handle.js';
-import { nextTaskId } from '../../task/id.js';
+import { context } from '../../context.js';
 import { joinPromise, registerJoiner, wakeJoiners } from '../../task/join_waiters.js';
 
 /** The part of the thread context a handle calls back into. */
@@ -44,7 +44,7 @@ export class RemoteHandle<T> extends Future<T> implements JoinHandle<T> {
   ) {
     super();
     // One id source with local tasks: `JoinHandle.id` is unique among a thread's handles.
-    this.id = nextTaskId();
+    this.id = context.taskIds.take();
   }
 
   poll(cx: Context): Poll<T> {

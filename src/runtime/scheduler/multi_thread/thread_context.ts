@@ -398,15 +398,15 @@ export class ThreadContext implements HandleOwner {
   }
 
   /** Settles every handle still outstanding (runtime shutdown). */
-  failAll(reason: unknown): void {
+  failAll(reason: unknown, kind: 'cancelled' | 'err' = 'cancelled'): void {
     for (let i = 0; i < this.handles.length; i++) {
       const h = this.handles[i];
       if (h !== undefined) {
         this.handles[i] = undefined;
-        h.settle('cancelled', reason);
+        h.settle(kind, reason);
       }
     }
-    for (let i = this.pendingHead; i < this.pending.length; i++) this.pending[i]!.settle('cancelled', reason);
+    for (let i = this.pendingHead; i < this.pending.length; i++) this.pending[i]!.settle(kind, reason);
     this.pending.length = 0;
     this.pendingHead = 0;
     if (this.outstanding !== 0) {

@@ -24,3 +24,5 @@ const loop = new WorkerLoop(ctx, rt, data.config);
 // The port keeps this thread alive between tasks; the pool terminates it at shutdown.
 parentPort?.on('message', () => {});
 loop.start();
+// Tells the pool this worker started (a worker that dies before this is a startup failure).
+parentPort?.postMessage('started');
