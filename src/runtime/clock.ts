@@ -3,6 +3,10 @@
  * `context.clock` when it is created (its time driver uses it), so a virtual clock (the
  * simulator's) replaces the real one by setting `context.clock` before the runtime is created.
  *
+ * The real clock holds Node's own `performance.now` and timer functions, taken when this module
+ * loads: a simulation that makes the globals virtual for the code it runs does not move the
+ * clock of an ordinary runtime running beside it in the same process.
+ *
  * Invariants (test/core/clock.test.ts): `now()` never goes backwards; a timer armed with
  * `setTimer(fn, ms)` calls `fn` once, unless `clearTimer` disarmed it first, no earlier than the
  * start of the clock's millisecond (see `tickPhase`) that is `ms` whole milliseconds after the one
@@ -48,22 +52,24 @@ export interface Clock {
  * every n below 2^44 ms (~557 years; paused tests sleep 2^40 ms and expect exact instants).
  */
 const PHASE_STEPS = 256;
-const nativeNow = performance.now;
+const perfNow = performance.now.bind(performance);
+const nodeSetTimeout = setTimeout;
+const nodeClearTimeout = clearTimeout;
 let realPhase = -1;
 
 /**
  * libuv's loop clock is `process.hrtime()` truncated to the ms, and `performance.now()` is the
  * same clock minus the process's time origin, a fractional ms. The phase is measured once, with
  * `performance.now()` read first so that the difference can only overstate the origin: rounding
- * both ways down puts kyoto's tick starts at or a few µs before libuv's, never after. When
- * `performance.now` has been replaced (kyoto/sim's virtual time) there is no host clock to follow.
+ * both ways down puts kyoto's tick starts at or a few µs before libuv's, never after. It reads
+ * Node's own `performance.now`, like the real clock, even while a simulation has replaced the
+ * global (a virtual clock has no phase: its `tickPhase` is absent).
  */
 function measurePhase(): number {
-  if (performance.now !== nativeNow) return 0;
   if (realPhase >= 0) return realPhase;
   let offset = Infinity;
   for (let i = 0; i < 8; i++) {
-    const p = performance.now();
+    const p = perfNow();
     const h = process.hrtime();
     const d = h[0] * 1e3 + h[1] / 1e6 - p;
     if (d < offset) offset = d;
@@ -73,10 +79,10 @@ function measurePhase(): number {
   return realPhase;
 }
 
-/** The real clock: `performance.now()` and Node's timers. */
+/** The real clock: `performance.now()` and Node's timers (as they were when kyoto loaded). */
 export const realClock: Clock = {
-  now: () => performance.now(),
-  setTimer: (fn, ms) => setTimeout(fn, ms),
-  clearTimer: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
+  now: () => perfNow(),
+  setTimer: (fn, ms) => nodeSetTimeout(fn, ms),
+  clearTimer: (t) => nodeClearTimeout(t as ReturnType<typeof setTimeout>),
   tickPhase: measurePhase,
 };

@@ -31,7 +31,9 @@ import { SimError, type SimErrorKind } from './error.js';
 import { Rng } from './prng.js';
 import { Trace, Ev } from './trace.js';
 import { makeChooser, type Chooser } from './strategy.js';
-import { attach, installClock, liveTasks, pollAt, readyAt, useTaskIds, type SimTask } from './seams.js';
+import { attach, enterHost, leaveHost, liveTasks, pollAt, useClock, useTaskIds, type SimTask } from './seams.js';
+import { HostClock, TimerKind, VirtualTimers, type VirtualTimer } from './virtual_time.js';
+import { DEFAULT_SCHEDULER_CONFIG } from '../runtime/scheduler/config.js';
 import { patch } from './determinism.js';
 import { ambient, resolveOptions, type ResolvedOptions, type SimOptions } from './options.js';
 import { SimNet } from './net/network.js';
@@ -54,8 +56,15 @@ export interface SimResult {
 let running: SimEngine | null = null;
 /** Virtual time allowed for the hosts' cleanup after the run (their `finally` blocks). */
 const TEARDOWN_MS = 60_000;
+/**
+ * Timers due now (immediates) run at every idle point and at least every this many polls: a
+ * real drain polls at most `eventInterval` tasks before Node's check phase runs immediates.
+ */
+const TIMER_TURN = DEFAULT_SCHEDULER_CONFIG.eventInterval;
 const realSetImmediate = setImmediate;
 const macroTurn = (): Promise<void> => new Promise((r) => realSetImmediate(r));
+
+const KIND_NAMES = ['clock', 'setTimeout', 'setInterval', 'setImmediate'];
 
 /** @internal The engine of one `Sim` (see the module comment). */
 export class SimEngine {
@@ -66,6 +75,8 @@ export class SimEngine {
   readonly hosts = new HostTable();
   readonly timeline = new Timeline();
   now = 0;
+  /** Every virtual timer of every host: their runtimes' (clock seam) and their code's. */
+  readonly timers = new VirtualTimers(() => this.now);
   private readonly rng: Rng;
   private readonly chooser: Chooser;
   private readonly order: HostSpec[] = this.hosts.order;
@@ -74,6 +85,9 @@ export class SimEngine {
   /** Task ids of this run (`JoinHandle.id` inside it): installed only while a host is driven. */
   private readonly ids = new TaskIdSource(1);
   private steps = 0;
+  /** Timer callbacks run (with polls, what `maxSteps` bounds). */
+  private callbacks = 0;
+  private readonly runTimerFn = (t: VirtualTimer): void => this.runTimer(t);
   private current: HostNode | null = null;
   private deferred: (() => void)[] = [];
   private failure: SimError | null = null;
@@ -141,7 +155,7 @@ export class SimEngine {
     this.trace.event(Ev.Fault, kind, a, b);
   }
 
-  /** Runs `op` now, or after the current poll if a task is being polled. */
+  /** Runs `op` now, or right after the current poll or timer callback of a host. */
   later(op: () => void): void {
     if (this.current !== null) this.deferred.push(op);
     else op();
@@ -176,14 +190,23 @@ export class SimEngine {
   private bootNow(h: HostSpec): void {
     h.generation++;
     let node: HostNode | null = null;
-    const rt = new Runtime({
-      name: `sim:${h.name}`,
-      onUnhandledTaskError: (e, info) => {
-        if (node !== null && node.alive) this.fail('unhandled-task-error', h.name, e, `task ${info.name} failed and nobody awaited it`);
-      },
-    });
+    // The runtime takes the context's clock when it is made: a virtual one, for this host.
+    const clock = new HostClock(this.timers);
+    const prevClock = useClock(clock);
+    let rt: Runtime;
+    try {
+      rt = new Runtime({
+        name: `sim:${h.name}`,
+        onUnhandledTaskError: (e, info) => {
+          if (node !== null && node.alive) this.fail('unhandled-task-error', h.name, e, `task ${info.name} failed and nobody awaited it`);
+        },
+      });
+    } finally {
+      useClock(prevClock);
+    }
     attach(rt, (t, spawned) => this.onReady(node!, t, spawned));
-    node = new HostNode(h.name, h.index, h.generation, rt, installClock(rt));
+    node = new HostNode(h.name, h.index, h.generation, rt, clock);
+    clock.bind(node);
     setTransport(rt, simTransport(this.net, node));
     this.nodes.push(node);
     h.node = node;
@@ -215,7 +238,7 @@ export class SimEngine {
       } finally {
         this.current = null;
       }
-      if (this.deferred.length > 0) for (const op of this.deferred.splice(0)) op();
+      this.runDeferred();
     } finally {
       useTaskIds(prevIds);
     }
@@ -228,11 +251,9 @@ export class SimEngine {
     for (;;) {
       if (this.failure !== null) return;
       if (this.ready.collect(this.nodes) > 0) {
-        if (this.steps >= maxSteps) {
-          this.fail('max-steps', null, undefined, `maxSteps (${maxSteps}) reached: a livelock, or raise maxSteps`);
-          return;
-        }
+        if (this.steps + this.callbacks >= maxSteps) return this.livelock();
         this.step();
+        if (this.steps % TIMER_TURN === 0 && this.timers.dueBy(this.now)) this.advanceTo(this.now);
         if ((this.steps & 1023) === 0) await macroTurn();
         else await null;
         continue;
@@ -252,6 +273,7 @@ export class SimEngine {
       // after a few such turns, move on by a tick rather than spin.
       if (t === this.now && stall > 3) t = this.now + tick;
       if (this.state === 'teardown' && t > this.teardownUntil) return;
+      if (this.steps + this.callbacks >= maxSteps) return this.livelock();
       if (t > this.opts.durationMs && this.state === 'running') {
         this.now = this.opts.durationMs;
         if (this.hosts.clientsPending()) {
@@ -267,11 +289,8 @@ export class SimEngine {
     let t = this.net.nextAt();
     const e = this.timeline.nextAt();
     if (e < t) t = e;
-    for (const n of this.nodes) {
-      const d = n.time.nextDeadline();
-      if (d < t) t = d;
-    }
-    return t;
+    const d = this.timers.nextAt();
+    return d < t ? d : t;
   }
 
   /** Moves virtual time to `t` and delivers what is due; returns how many events happened. */
@@ -300,12 +319,37 @@ export class SimEngine {
     }
     n += this.net.deliverUntil(t);
     this.nodes = this.nodes.filter((x) => x.alive || liveTasks(x.rt) > 0);
-    for (const node of this.nodes) {
-      const fired = node.time.advanceTo(t);
-      if (fired > 0) this.trace.event(Ev.Timer, node.index, fired);
-      n += fired;
+    const fired = this.timers.runDue(t, this.runTimerFn);
+    this.callbacks += fired;
+    return n + fired;
+  }
+
+  /** Runs a due virtual timer's callback as its host would: that host current, its runtime entered. */
+  private runTimer(timer: VirtualTimer): void {
+    const node = timer.node as HostNode; // the only hosts timers are bound to
+    this.trace.event(Ev.Timer, node.index, timer.kind);
+    const prevCurrent = this.current;
+    const prevEx = enterHost(node.rt);
+    this.current = node;
+    try {
+      timer.fn(...timer.args);
+    } catch (err) {
+      if (timer.kind !== TimerKind.Clock) this.fail('callback-failed', node.name, err, `a ${KIND_NAMES[timer.kind]} callback threw (in a real process this is an uncaught exception): ${String((err as Error)?.message ?? err)}`);
+      else throw err;
+    } finally {
+      this.current = prevCurrent;
+      leaveHost(prevEx);
     }
-    return n;
+    if (prevCurrent === null) this.runDeferred();
+  }
+
+  /** Crashes and bounces asked for while a host ran. */
+  private runDeferred(): void {
+    if (this.deferred.length > 0) for (const op of this.deferred.splice(0)) op();
+  }
+
+  private livelock(): void {
+    this.fail('max-steps', null, undefined, `maxSteps (${this.opts.maxSteps}) polls and timer callbacks reached: a livelock, or raise maxSteps`);
   }
 
   private deadlock(): void {

@@ -15,6 +15,7 @@ export type SimErrorKind =
   | 'max-steps'
   | 'duration'
   | 'real-io'
+  | 'callback-failed'
   | 'nondeterminism'
   | 'bad-usage';
 

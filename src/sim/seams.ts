@@ -8,21 +8,27 @@
  *   machinery (current task, coop budget, completion hooks). Ready tasks stay in the host's own
  *   ready queue; the simulator reads them with `readyCount`/`readyAt`, and hears of spawns and
  *   wakes (for its trace) through a `Probe`.
- * - Time: `SimTimeDriver` is the host's time driver: a paused clock that never auto-advances;
- *   the simulator moves every host's clock to the same virtual time with `advanceTo`.
+ * - Time, through the runtime context's clock seam (`runtime/clock.ts`): `useClock` installs a
+ *   host's virtual clock (`virtual_time.ts`) while its runtime is created, so the runtime's own,
+ *   unmodified time driver reads virtual time and arms its host timer on the virtual timers.
+ * - Task ids, through the context's id source (`useTaskIds`), and the host as seen by code run
+ *   outside a poll (`enterHost`: a host's timer callbacks spawn on, and read the clock of, that
+ *   host's runtime, as a callback in a real process would use its runtime).
  * - Network: not here — kyoto's own transport seam (`setTransport`, src/net/sys.ts) takes
  *   `src/sim/net/transport.ts`.
  *
  * Invariants: after `attach`, a host polls only inside `pollAt`, one task per call; a host's
- * clock only moves by `advanceTo`. Proved by test/sim/scheduler.test.ts and test/sim/time.test.ts.
+ * clock is the virtual clock it was created with; each swap returns what it replaced, so the
+ * caller restores it. Proved by test/sim/determinism.test.ts, test/sim/task_ids.test.ts and
+ * test/sim/virtual_timers.test.ts.
  * @module
  */
 import type { Runtime } from '../runtime/runtime.js';
 import type { DrainScheduling } from '../runtime/scheduler/current_thread/executor.js';
 import { NoopProbe } from '../runtime/probe.js';
 import type { Task } from '../runtime/task/task.js';
-import { TIME_KEY, TimeDriver } from '../runtime/time/driver.js';
-import { context } from '../runtime/context.js';
+import { context, type ContextScheduler } from '../runtime/context.js';
+import type { Clock } from '../runtime/clock.js';
 import type { TaskIdSource } from '../runtime/task/id.js';
 
 /** A ready task as the simulator sees it. */
@@ -93,45 +99,26 @@ export function liveTasks(rt: Runtime): number {
 }
 
 /**
- * A host's time driver: paused at the virtual time, never auto-advancing (the simulator decides
- * when time moves, for all hosts at once).
+ * Makes `clock` the context's clock (`context.clock`) and returns the one it replaced: a runtime
+ * created meanwhile takes it (its time driver reads time and arms timers through it).
  */
-export class SimTimeDriver extends TimeDriver {
-  /** Always false: time moves only through `advanceTo`. */
-  override onIdle(): boolean {
-    return false;
-  }
-
-  /** Moves the clock to `ms` (no-op if not later) and fires what fell due; returns timers fired. */
-  advanceTo(ms: number): number {
-    const before = this.firedCount;
-    const d = ms - this.recentNow();
-    if (d > 0) this.advance(d);
-    return this.firedCount - before;
-  }
-
-  /** Virtual time of the earliest armed timer (or wheel slot to cascade), Infinity if none. */
-  nextDeadline(): number {
-    return this.wheel.count > 0 ? this.origin + this.wheel.nextDeadline() : Infinity;
-  }
-
-  /** The dump line: armed timers and the next deadline, in virtual time. */
-  override describe(): string[] {
-    const n = this.wheel.count;
-    if (n === 0) return [];
-    return [`time: ${n} timer${n === 1 ? '' : 's'} armed, next at ${this.nextDeadline()} ms of virtual time`];
-  }
-
-  /** Armed timers. */
-  armed(): number {
-    return this.wheel.count;
-  }
+export function useClock(clock: Clock): Clock {
+  const prev = context.clock;
+  context.clock = clock;
+  return prev;
 }
 
-/** Installs a `SimTimeDriver` as `rt`'s time driver (call while `performance.now` is virtual). */
-export function installClock(rt: Runtime): SimTimeDriver {
-  const d = rt.driver(TIME_KEY, () => new SimTimeDriver(rt.executor));
-  if (!(d instanceof SimTimeDriver)) throw new Error('kyoto sim: the host runtime already had a time driver');
-  d.pause();
-  return d;
+/**
+ * Makes `rt` the context's current runtime outside a poll (for a host's timer callbacks) and
+ * returns what it replaced, for `leaveHost`.
+ */
+export function enterHost(rt: Runtime): ContextScheduler | null {
+  const prev = context.executor;
+  context.executor = rt.executor;
+  return prev;
+}
+
+/** Undoes `enterHost`. */
+export function leaveHost(prev: ContextScheduler | null): void {
+  context.executor = prev;
 }

@@ -3,21 +3,15 @@
  *
  * Each one returns the upstream's value as it is, so a pipeline of them allocates nothing per
  * item. The one-input stages are `BatchStage`s (`stage.ts`): the base holds the upstream, drops
- * it exactly once and forwards batches to their `accept`.
+ * it exactly once and forwards batches to their `accept`; `chain` is a `PairStage`.
  * @module
  */
 import { Pending, type Context } from '../future/future.js';
 import { Done, Stream, impl, isSignal, type Consumer, type EachResult, type StreamPoll } from './stream.js';
 import { checkCount, checkFn } from './errors.js';
-import { BatchStage } from './stage.js';
+import { CountStage, FnStage, PairStage } from './stage.js';
 
-class MapStream<T, U> extends BatchStage<T, U> {
-  constructor(
-    up: Stream<T>,
-    private readonly f: (v: T) => U,
-  ) {
-    super(up);
-  }
+class MapStream<T, U> extends FnStage<T, U, (v: T) => U> {
   pollNext(cx: Context): StreamPoll<U> {
     const up = this.up;
     if (up === null) return Done;
@@ -31,13 +25,7 @@ class MapStream<T, U> extends BatchStage<T, U> {
   }
 }
 
-class FilterStream<T> extends BatchStage<T, T> {
-  constructor(
-    up: Stream<T>,
-    private readonly f: (v: T) => boolean,
-  ) {
-    super(up);
-  }
+class FilterStream<T> extends FnStage<T, T, (v: T) => boolean> {
   pollNext(cx: Context): StreamPoll<T> {
     const up = this.up;
     if (up === null) return Done;
@@ -53,13 +41,7 @@ class FilterStream<T> extends BatchStage<T, T> {
   }
 }
 
-class FilterMapStream<T, U> extends BatchStage<T, U> {
-  constructor(
-    up: Stream<T>,
-    private readonly f: (v: T) => U | undefined,
-  ) {
-    super(up);
-  }
+class FilterMapStream<T, U> extends FnStage<T, U, (v: T) => U | undefined> {
   pollNext(cx: Context): StreamPoll<U> {
     const up = this.up;
     if (up === null) return Done;
@@ -78,13 +60,7 @@ class FilterMapStream<T, U> extends BatchStage<T, U> {
   }
 }
 
-class TakeStream<T> extends BatchStage<T, T> {
-  constructor(
-    up: Stream<T>,
-    private left: number,
-  ) {
-    super(up);
-  }
+class TakeStream<T> extends CountStage<T> {
   pollNext(cx: Context): StreamPoll<T> {
     const up = this.up;
     if (up === null) return Done;
@@ -102,19 +78,8 @@ class TakeStream<T> extends BatchStage<T, T> {
     return v;
   }
   override pollEach(cx: Context, down: Consumer<T>): EachResult {
-    const up = this.up;
-    if (up === null) return Done;
-    if (this.left <= 0) {
-      this.drop();
-      return Done;
-    }
-    this.down = down;
-    const r = up.pollEach(cx, this);
-    if (this.left <= 0 || r === Done) {
-      this.drop();
-      return Done;
-    }
-    return r;
+    if (this.left <= 0) return this.endBatch(Done, true);
+    return this.endBatch(super.pollEach(cx, down), this.left <= 0);
   }
   /** @internal batch path: one upstream value */
   accept(v: T): boolean {
@@ -123,14 +88,8 @@ class TakeStream<T> extends BatchStage<T, T> {
   }
 }
 
-class TakeWhileStream<T> extends BatchStage<T, T> {
+class TakeWhileStream<T> extends FnStage<T, T, (v: T) => boolean> {
   private stopped = false;
-  constructor(
-    up: Stream<T>,
-    private readonly f: (v: T) => boolean,
-  ) {
-    super(up);
-  }
   pollNext(cx: Context): StreamPoll<T> {
     const up = this.up;
     if (up === null) return Done;
@@ -143,15 +102,7 @@ class TakeWhileStream<T> extends BatchStage<T, T> {
     return v;
   }
   override pollEach(cx: Context, down: Consumer<T>): EachResult {
-    const up = this.up;
-    if (up === null) return Done;
-    this.down = down;
-    const r = up.pollEach(cx, this);
-    if (this.stopped || r === Done) {
-      this.drop();
-      return Done;
-    }
-    return r;
+    return this.endBatch(super.pollEach(cx, down), this.stopped);
   }
   /** @internal batch path: one upstream value */
   accept(v: T): boolean {
@@ -161,13 +112,7 @@ class TakeWhileStream<T> extends BatchStage<T, T> {
   }
 }
 
-class SkipStream<T> extends BatchStage<T, T> {
-  constructor(
-    up: Stream<T>,
-    private left: number,
-  ) {
-    super(up);
-  }
+class SkipStream<T> extends CountStage<T> {
   pollNext(cx: Context): StreamPoll<T> {
     const up = this.up;
     if (up === null) return Done;
@@ -188,45 +133,13 @@ class SkipStream<T> extends BatchStage<T, T> {
   }
 }
 
-class ChainStream<T, U> extends Stream<T | U> {
-  constructor(
-    private a: Stream<T> | null,
-    private b: Stream<U> | null,
-  ) {
-    super();
-  }
+class ChainStream<T, U> extends PairStage<T, U, T | U> {
   pollNext(cx: Context): StreamPoll<T | U> {
-    const a = this.a;
-    if (a !== null) {
-      const v = a.pollNext(cx);
-      if (typeof v !== 'symbol' || v !== Done) return v;
-      this.a = null;
-      a.drop();
+    if (this.a !== null) {
+      const v = this.pollA(cx);
+      if (v !== Done) return v;
     }
-    const b = this.b;
-    if (b === null) return Done;
-    const v = b.pollNext(cx);
-    if (v === Done) {
-      this.b = null;
-      b.drop();
-    }
-    return v;
-  }
-  override drop(): void {
-    const a = this.a;
-    const b = this.b;
-    this.a = null;
-    this.b = null;
-    dropBoth(a, b);
-  }
-}
-
-/** @internal Drops both streams (either may be null), the second even if the first throws. */
-export function dropBoth(a: Stream<unknown> | null, b: Stream<unknown> | null): void {
-  try {
-    a?.drop();
-  } finally {
-    b?.drop();
+    return this.pollB(cx);
   }
 }
 

@@ -1,20 +1,15 @@
 /**
- * `merge` and `zip`: two upstreams.
+ * `merge` and `zip`: two upstreams, held by a `PairStage` (`stage.ts`).
  * @module
  */
 import { Pending, type Context } from '../future/future.js';
-import { Done, Stream, impl, type StreamPoll } from './stream.js';
-import { checkStream, dropBoth } from './basic.js';
+import { Done, impl, type Stream, type StreamPoll } from './stream.js';
+import { checkStream } from './basic.js';
+import { PairStage } from './stage.js';
 
-class MergeStream<T, U> extends Stream<T | U> {
+class MergeStream<T, U> extends PairStage<T, U, T | U> {
   /** Which side is polled first; alternates on every poll for fairness. */
   private flip = false;
-  constructor(
-    private a: Stream<T> | null,
-    private b: Stream<U> | null,
-  ) {
-    super();
-  }
   pollNext(cx: Context): StreamPoll<T | U> {
     const first = (this.flip = !this.flip);
     const v = first ? this.pollA(cx) : this.pollB(cx);
@@ -24,44 +19,11 @@ class MergeStream<T, U> extends Stream<T | U> {
     if (this.a === null && this.b === null) return Done;
     return Pending;
   }
-  private pollA(cx: Context): StreamPoll<T> {
-    const a = this.a;
-    if (a === null) return Done;
-    const v = a.pollNext(cx);
-    if (v === Done) {
-      this.a = null;
-      a.drop();
-    }
-    return v;
-  }
-  private pollB(cx: Context): StreamPoll<U> {
-    const b = this.b;
-    if (b === null) return Done;
-    const v = b.pollNext(cx);
-    if (v === Done) {
-      this.b = null;
-      b.drop();
-    }
-    return v;
-  }
-  override drop(): void {
-    const a = this.a;
-    const b = this.b;
-    this.a = null;
-    this.b = null;
-    dropBoth(a, b);
-  }
 }
 
-class ZipStream<T, U> extends Stream<[T, U]> {
+class ZipStream<T, U> extends PairStage<T, U, [T, U]> {
   /** A value of `a` waiting for its partner. */
   private held: T | typeof Pending = Pending;
-  constructor(
-    private a: Stream<T> | null,
-    private b: Stream<U> | null,
-  ) {
-    super();
-  }
   pollNext(cx: Context): StreamPoll<[T, U]> {
     const a = this.a;
     const b = this.b;
@@ -95,12 +57,8 @@ class ZipStream<T, U> extends Stream<[T, U]> {
     return [x, y];
   }
   override drop(): void {
-    const a = this.a;
-    const b = this.b;
-    this.a = null;
-    this.b = null;
     this.held = Pending;
-    dropBoth(a, b);
+    super.drop();
   }
 }
 

@@ -13,17 +13,15 @@ import { WakerSlot } from '../future/waker_slot.js';
 import { pollProceed } from '../runtime/coop.js';
 import { reportSendWithoutReceivers, trackResource, type ResourceInfo } from '../runtime/resources.js';
 import { LaggedError, RecvError, SendError, checkCount } from './errors.js';
-import { WaiterList, type WaiterNode } from './waiter_list.js';
+import { FanoutReceiver, FanoutSender, FanoutShared, dropWait, parkWait, type FanoutWait } from './fanout.js';
+import type { WaiterList, WaiterNode } from './waiter_list.js';
 
 /** @internal */
-class Shared<T> {
+class Shared<T> extends FanoutShared {
   readonly buf: (T | undefined)[];
   readonly mask: number;
   /** Sequence number of the next value to be sent. */
   tail = 0;
-  senders = 1;
-  receivers = 0;
-  readonly waiters = new WaiterList<BRecv<T>>();
   /** Receivers that lagged at least once. */
   laggedReceivers = 0;
   /** `LaggedError`s raised. */
@@ -32,13 +30,10 @@ class Shared<T> {
   missed = 0;
 
   constructor(readonly cap: number) {
+    super();
     this.buf = new Array<T | undefined>(cap).fill(undefined);
     this.mask = cap - 1;
     trackResource(this);
-  }
-
-  wakeAll(): void {
-    for (let h = this.waiters.shift(); h !== null; h = this.waiters.shift()) h.slot.wake();
   }
 
   resourceInfo(): ResourceInfo {
@@ -69,12 +64,11 @@ class Shared<T> {
   }
 }
 
-class BRecv<T> extends Future<T | undefined> implements WaiterNode {
+class BRecv<T> extends Future<T | undefined> implements FanoutWait {
   wPrev: WaiterNode | null = null;
   wNext: WaiterNode | null = null;
   wList: WaiterList<WaiterNode> | null = null;
   readonly slot = new WakerSlot();
-
   constructor(readonly rx: BroadcastReceiver<T>) {
     super();
   }
@@ -89,15 +83,11 @@ class BRecv<T> extends Future<T | undefined> implements WaiterNode {
       return rx.take();
     }
     if (sh.senders === 0) return pollProceed(cx) ? undefined : Pending;
-    this.slot.register(cx);
-    if (!sh.waiters.has(this)) sh.waiters.push(this);
-    return Pending;
+    return parkWait(this, sh, cx);
   }
 
-  /** Leaves the waiter list in O(1); nothing was taken, so nothing is lost. */
   override drop(): void {
-    this.slot.clear();
-    this.rx.shared.waiters.remove(this);
+    dropWait(this, this.rx.shared);
   }
 }
 
@@ -117,17 +107,15 @@ class BRecv<T> extends Future<T | undefined> implements WaiterNode {
  * }
  * ```
  */
-export class BroadcastReceiver<T> implements Disposable {
+export class BroadcastReceiver<T> extends FanoutReceiver<Shared<T>> {
   /** @internal Sequence number of the next value to read. */
   next: number;
-  private closed = false;
   /** This receiver lagged at least once (counted once in the channel's `laggedReceivers`). */
   private lagged = false;
 
-  constructor(/** @internal */ readonly shared: Shared<T>) {
+  constructor(shared: Shared<T>) {
+    super(shared);
     this.next = shared.tail;
-    shared.receivers++;
-    trackResource(this);
   }
 
   /** @internal Reads the next value; throws `Lagged` when it was overwritten. */
@@ -200,17 +188,6 @@ export class BroadcastReceiver<T> implements Disposable {
     return this.shared.tail - this.next;
   }
 
-  /** Unsubscribes (idempotent): senders stop counting this receiver. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.shared.receivers--;
-  }
-
-  [Symbol.dispose](): void {
-    this.close();
-  }
-
   resourceInfo(): ResourceInfo {
     const sh = this.shared;
     return {
@@ -231,9 +208,7 @@ export class BroadcastReceiver<T> implements Disposable {
  * const n = tx.send({ kind: 'tick' }); // how many receivers will see it
  * ```
  */
-export class BroadcastSender<T> implements Disposable {
-  private closed = false;
-  constructor(/** @internal */ readonly shared: Shared<T>) {}
+export class BroadcastSender<T> extends FanoutSender<Shared<T>> {
 
   /**
    * Sends to every current receiver and returns how many there are. Throws `SendError` (with
@@ -278,33 +253,7 @@ export class BroadcastSender<T> implements Disposable {
    * ```
    */
   clone(): BroadcastSender<T> {
-    if (this.closed) throw new SendError(undefined, 'cannot clone a closed broadcast sender');
-    this.shared.senders++;
-    return new BroadcastSender(this.shared);
-  }
-
-  /**
-   * Number of live receivers: those subscribed and not closed. `send` returns the same figure;
-   * at 0, `send` throws `SendError`, so a publisher can check it to stop producing.
-   *
-   * @example
-   * ```ts
-   * if (tx.receiverCount === 0) return;
-   * ```
-   */
-  get receiverCount(): number {
-    return this.shared.receivers;
-  }
-
-  /** Closes this handle (idempotent); the last one ends the channel for every receiver. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (--this.shared.senders === 0) this.shared.wakeAll();
-  }
-
-  [Symbol.dispose](): void {
-    this.close();
+    return new BroadcastSender(this.addSender('broadcast'));
   }
 }
 

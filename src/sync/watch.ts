@@ -1,28 +1,30 @@
 /**
  * `watch<T>(initial)`: a single value that receivers observe, with change notification.
+ *
+ * Invariants (`test/sync/broadcast_watch.test.ts`): a receiver's `changed()` completes once per
+ * version it has not seen, however many sends happened since (only the latest value is kept);
+ * once every sender closed and nothing new is left, `changed()` throws `RecvError`. The handle
+ * counts and the waiting receivers are the fan-out channel state of `fanout.ts`.
  * @module
  */
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { WakerSlot } from '../future/waker_slot.js';
 import { pollProceed } from '../runtime/coop.js';
-import { reportSendWithoutReceivers, trackResource, type ResourceInfo } from '../runtime/resources.js';
+import { reportSendWithoutReceivers, type ResourceInfo } from '../runtime/resources.js';
 import { RecvError, SendError } from './errors.js';
-import { WaiterList, type WaiterNode } from './waiter_list.js';
+import { FanoutReceiver, FanoutSender, FanoutShared, dropWait, parkWait, type FanoutWait } from './fanout.js';
+import type { WaiterList, WaiterNode } from './waiter_list.js';
 
 /** @internal */
-class Shared<T> {
+class Shared<T> extends FanoutShared {
   version = 0;
-  senders = 1;
-  receivers = 0;
-  readonly waiters = new WaiterList<Changed<T>>();
-  constructor(public value: T) {}
-
-  wakeAll(): void {
-    for (let h = this.waiters.shift(); h !== null; h = this.waiters.shift()) h.slot.wake();
+  constructor(public value: T) {
+    super();
   }
 }
 
-class Changed<T> extends Future<void> implements WaiterNode {
+/** A pending `changed()`; dropped, the change stays unseen, so the next `changed()` sees it. */
+class Changed<T> extends Future<void> implements FanoutWait {
   wPrev: WaiterNode | null = null;
   wNext: WaiterNode | null = null;
   wList: WaiterList<WaiterNode> | null = null;
@@ -45,15 +47,11 @@ class Changed<T> extends Future<void> implements WaiterNode {
       sh.waiters.remove(this);
       throw new RecvError('watch sender was closed; the value will not change again');
     }
-    this.slot.register(cx);
-    if (!sh.waiters.has(this)) sh.waiters.push(this);
-    return Pending;
+    return parkWait(this, sh, cx);
   }
 
-  /** Leaves the waiter list in O(1); the change stays unseen, so the next `changed()` sees it. */
   override drop(): void {
-    this.slot.clear();
-    this.rx.shared.waiters.remove(this);
+    dropWait(this, this.rx.shared);
   }
 }
 
@@ -67,15 +65,13 @@ class Changed<T> extends Future<void> implements WaiterNode {
  * }
  * ```
  */
-export class WatchReceiver<T> implements Disposable {
+export class WatchReceiver<T> extends FanoutReceiver<Shared<T>> {
   /** @internal Version this receiver last marked as seen. */
   seen: number;
-  private closed = false;
 
-  constructor(/** @internal */ readonly shared: Shared<T>) {
+  constructor(shared: Shared<T>) {
+    super(shared);
     this.seen = shared.version;
-    shared.receivers++;
-    trackResource(this);
   }
 
   /**
@@ -144,17 +140,6 @@ export class WatchReceiver<T> implements Disposable {
     return r;
   }
 
-  /** Closes this receiver (idempotent). */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.shared.receivers--;
-  }
-
-  [Symbol.dispose](): void {
-    this.close();
-  }
-
   resourceInfo(): ResourceInfo {
     const sh = this.shared;
     return { kind: 'watch', label: `version ${sh.version}`, waiters: sh.waiters.length, details: { receivers: sh.receivers, senders: sh.senders } };
@@ -162,7 +147,8 @@ export class WatchReceiver<T> implements Disposable {
 }
 
 /**
- * Publishes values to watch receivers; each send replaces the value and wakes `changed()`.
+ * Publishes values to watch receivers; each send replaces the value and wakes `changed()`. When
+ * the last sender handle closes, pending and later `changed()` throw `RecvError`.
  *
  * @example
  * ```ts
@@ -170,9 +156,7 @@ export class WatchReceiver<T> implements Disposable {
  * tx.send({ level: 'debug' });
  * ```
  */
-export class WatchSender<T> implements Disposable {
-  private closed = false;
-  constructor(/** @internal */ readonly shared: Shared<T>) {}
+export class WatchSender<T> extends FanoutSender<Shared<T>> {
 
   /**
    * Replaces the value and notifies receivers. Throws `SendError` (with `.value`) when there is
@@ -243,24 +227,7 @@ export class WatchSender<T> implements Disposable {
    * ```
    */
   clone(): WatchSender<T> {
-    if (this.closed) throw new SendError(undefined, 'cannot clone a closed watch sender');
-    this.shared.senders++;
-    return new WatchSender(this.shared);
-  }
-
-  get receiverCount(): number {
-    return this.shared.receivers;
-  }
-
-  /** Closes this handle (idempotent); when the last closes, pending `changed()` throw `RecvError`. */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (--this.shared.senders === 0) this.shared.wakeAll();
-  }
-
-  [Symbol.dispose](): void {
-    this.close();
+    return new WatchSender(this.addSender('watch'));
   }
 }
 
