@@ -1,11 +1,14 @@
 /**
  * What makes a run reproducible beyond the scheduler: for the duration of `sim.run()`,
  * `Math.random` draws from the run's seeded generator, `performance.now()` reads the virtual
- * clock and `Date.now()` reads a fixed epoch plus the virtual clock; and real I/O started from
- * inside a simulated host (a `node:net` socket or server, a `node:dgram` socket, a child
- * process, common `node:fs` calls) throws `SimError` naming the call instead of escaping.
+ * clock, `Date.now()`, `new Date()` and `Date()` read a fixed epoch plus the virtual clock, and
+ * `setTimeout`, `setInterval`, `setImmediate` (global and `node:timers`) arm virtual timers when
+ * called inside a host (`host_timers.ts`); and real I/O started from inside a simulated host (a
+ * `node:net` socket or server, a `node:dgram` socket, a child process, common `node:fs` calls,
+ * `node:timers/promises`) throws `SimError` naming the call instead of escaping.
  *
- * Invariants: `restore()` puts back exactly what `patch()` replaced (own property or not);
+ * Invariants: `restore()` puts back exactly what `patch()` replaced (own property or not, with
+ * its descriptor);
  * a guard throws only while a simulated host is being polled, so the test harness around
  * `run()` keeps working, and never for kyoto's own runtime and console code (spawn locations
  * read source maps). Why the fixed epoch (2026-01-01): `Date.now()` must not depend on
@@ -14,6 +17,8 @@
  */
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { timerGlobals, virtualDate } from './host_timers.js';
+import type { TimerHost, VirtualTimers } from './virtual_time.js';
 
 const require = createRequire(import.meta.url);
 
@@ -26,8 +31,10 @@ export interface DeterminismHost {
   now(): number;
   /** A float in [0, 1) from the run's generator. */
   random(): number;
-  /** The simulated host being polled right now, or null. */
-  pollingHost(): string | null;
+  /** The simulated host being polled (or running a timer callback) right now, or null. */
+  currentHost(): TimerHost | null;
+  /** The run's virtual timers (what `setTimeout` and the like arm inside a host). */
+  readonly timers: VirtualTimers;
   /** Called when a host starts real I/O: returns the error to throw. */
   realIo(call: string, host: string): Error;
 }
@@ -35,11 +42,10 @@ export interface DeterminismHost {
 type Restore = () => void;
 
 function replace(obj: object, key: string, value: unknown, undo: Restore[]): void {
-  const own = Object.prototype.hasOwnProperty.call(obj, key);
-  const prev = (obj as Record<string, unknown>)[key];
-  Object.defineProperty(obj, key, { value, writable: true, configurable: true, enumerable: own });
+  const desc = Object.getOwnPropertyDescriptor(obj, key);
+  Object.defineProperty(obj, key, { value, writable: true, configurable: true, enumerable: desc?.enumerable ?? false });
   undo.push(() => {
-    if (own) Object.defineProperty(obj, key, { value: prev, writable: true, configurable: true, enumerable: true });
+    if (desc !== undefined) Object.defineProperty(obj, key, desc);
     else delete (obj as Record<string, unknown>)[key];
   });
 }
@@ -65,8 +71,8 @@ function guard(obj: object, key: string, call: string, h: DeterminismHost, undo:
   if (typeof orig !== 'function') return;
   const fn = orig as (...a: unknown[]) => unknown;
   const guarded = function guarded(this: unknown, ...args: unknown[]): unknown {
-    const host = h.pollingHost();
-    if (host !== null && !calledFromKyoto(guarded)) throw h.realIo(call, host);
+    const host = h.currentHost();
+    if (host !== null && !calledFromKyoto(guarded)) throw h.realIo(call, host.name);
     return fn.apply(this, args);
   };
   replace(obj, key, guarded, undo);
@@ -79,6 +85,8 @@ const FS_CALLS = [
 ];
 const FS_PROMISE_CALLS = ['open', 'readFile', 'writeFile', 'appendFile', 'readdir', 'stat', 'mkdir', 'rm', 'unlink', 'rename'];
 const CHILD_CALLS = ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'];
+/** Promise timers: not virtualized (their continuations run outside the host), so an error. */
+const PROMISE_TIMER_CALLS = ['setTimeout', 'setImmediate', 'setInterval'];
 
 /** Patches the globals and installs the guards; returns the function that undoes all of it. */
 export function patch(h: DeterminismHost): Restore {
@@ -86,6 +94,15 @@ export function patch(h: DeterminismHost): Restore {
   replace(Math, 'random', () => h.random(), undo);
   replace(Date, 'now', () => SIM_EPOCH_MS + h.now(), undo);
   replace(performance, 'now', () => h.now(), undo);
+  replace(globalThis, 'Date', virtualDate(), undo);
+  const timers = require('node:timers') as Record<string, unknown>;
+  const globals = timerGlobals(h.timers, () => h.currentHost());
+  for (const [k, fn] of Object.entries(globals)) {
+    replace(globalThis, k, fn, undo);
+    replace(timers, k, fn, undo);
+  }
+  const timersPromises = require('node:timers/promises') as object;
+  for (const k of PROMISE_TIMER_CALLS) guard(timersPromises, k, `timers/promises.${k}`, h, undo);
   const net = require('node:net') as Record<string, object>;
   const dgram = require('node:dgram') as Record<string, object>;
   guard((net['Socket'] as { prototype: object }).prototype, 'connect', 'net.Socket.connect', h, undo);

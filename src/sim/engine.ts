@@ -127,7 +127,8 @@ export class SimEngine {
     const restore = patch({
       now: () => this.now,
       random: () => this.rng.next(),
-      pollingHost: () => this.current?.name ?? null,
+      currentHost: () => this.current,
+      timers: this.timers,
       realIo: (call, host) => this.realIo(call, host),
     });
     // Source lines in deadlock reports cost ~2 µs per suspension: on for a single run and a

@@ -22,7 +22,7 @@ export interface SimOptions {
   lossRate?: number;
   /** Stop at this virtual time; a client still running then fails the run. */
   durationMs?: number;
-  /** Stop after this many task polls (a livelock); default 10,000,000. */
+  /** Stop after this many task polls and timer callbacks (a livelock); default 10,000,000. */
   maxSteps?: number;
 }
 
