@@ -14,8 +14,6 @@ import { fileURLToPath } from 'node:url';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import type { AsyncRead, AsyncWrite } from '../io/traits.js';
 import { ReadFuture } from '../io/util/read.js';
-import { WriteAllFuture, WriteFuture } from '../io/util/write.js';
-import { FlushFuture } from '../io/util/flush.js';
 import { FsCall } from './call.js';
 import { fsOwnError } from './error.js';
 import { FileCore } from './file_core.js';
@@ -150,41 +148,8 @@ export class File extends FileCore implements AsyncRead, AsyncWrite, Disposable,
     return new ReadFuture(this, buf);
   }
 
-  /**
-   * Accepts a prefix of `buf` (copied into the write-behind buffer) and returns its length.
-   *
-   * @example
-   * ```ts
-   * const n = yield* f.write(chunk);
-   * ```
-   */
-  write(buf: Uint8Array): Future<number> {
-    return new WriteFuture(this, buf);
-  }
 
-  /**
-   * Accepts all of `buf`; `flush()` to wait until it is written.
-   *
-   * @example
-   * ```ts
-   * yield* f.writeAll(Buffer.from('hello\n'));
-   * ```
-   */
-  writeAll(buf: Uint8Array): Future<void> {
-    return new WriteAllFuture(this, buf, false);
-  }
 
-  /**
-   * Ready once every accepted byte was written to the descriptor (use `syncAll` for disk).
-   *
-   * @example
-   * ```ts
-   * yield* f.flush();
-   * ```
-   */
-  flush(): Future<void> {
-    return new FlushFuture(this);
-  }
 
   /**
    * Moves the cursor and returns the new offset from the start. Buffered writes are written

@@ -26,6 +26,7 @@ import { WakerSlot } from '../future/waker_slot.js';
 import { pollProceed } from '../runtime/coop.js';
 import { IoError } from '../io/error.js';
 import { fsError } from './error.js';
+import { AsyncWriteMethods } from '../io/write_methods.js';
 
 /** Smallest read request: 256 KiB is four 64 KiB copy chunks per pool hop (a hop costs ~20 µs). */
 export const READ_AHEAD = 256 * 1024;
@@ -51,7 +52,7 @@ function ignore(): void {}
  * const n = file.pollRead(cx, buf); // number or Pending
  * ```
  */
-export class FileCore {
+export class FileCore extends AsyncWriteMethods {
   /** @internal the descriptor, -1 once closed. */
   fd: number;
   /** @internal logical cursor (see the module invariants). */
@@ -96,6 +97,7 @@ export class FileCore {
     readonly path: string,
     append: boolean,
   ) {
+    super();
     this.fd = fd;
     this.append = append;
     this.onRead = (err, n) => this.readDone(err, n);

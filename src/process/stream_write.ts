@@ -18,8 +18,8 @@ import { ExternalWaker } from './external_waker.js';
 import { pollProceed } from '../runtime/coop.js';
 import { IoError, toIoError } from '../io/error.js';
 import type { AsyncWrite } from '../io/traits.js';
-import { WriteAllFuture, WriteFuture } from '../io/util/write.js';
-import { FlushFuture, ShutdownFuture } from '../io/util/flush.js';
+import { ShutdownFuture } from '../io/util/flush.js';
+import { AsyncWriteMethods } from '../io/write_methods.js';
 
 /** Largest chunk one write hands to the stream: bounds what a single write may buffer. */
 export const MAX_WRITE = 64 * 1024;
@@ -33,7 +33,7 @@ export const MAX_WRITE = 64 * 1024;
  * yield* child.stdin!.shutdown(); // EOF for the child
  * ```
  */
-export class NodeWriter implements AsyncWrite {
+export class NodeWriter extends AsyncWriteMethods implements AsyncWrite {
   private error: Error | null = null;
   private ending = false;
   private finished = false;
@@ -46,6 +46,7 @@ export class NodeWriter implements AsyncWrite {
     /** What this is, for error messages (`stdin of cat`, `stdout`). */
     readonly label: string,
   ) {
+    super();
     stream.on('drain', this.onWritten);
     stream.on('error', (e: Error) => {
       this.error ??= toIoError(e, 'write to', label);
@@ -121,41 +122,8 @@ export class NodeWriter implements AsyncWrite {
     return Pending;
   }
 
-  /**
-   * Accepts a prefix of `buf` and returns its length.
-   *
-   * @example
-   * ```ts
-   * const n = yield* w.write(buf);
-   * ```
-   */
-  write(buf: Uint8Array): Future<number> {
-    return new WriteFuture(this, buf);
-  }
 
-  /**
-   * Accepts all of `buf`.
-   *
-   * @example
-   * ```ts
-   * yield* w.writeAll(Buffer.from('hello\n'));
-   * ```
-   */
-  writeAll(buf: Uint8Array): Future<void> {
-    return new WriteAllFuture(this, buf, false);
-  }
 
-  /**
-   * Waits until everything written left Node's buffer.
-   *
-   * @example
-   * ```ts
-   * yield* w.flush();
-   * ```
-   */
-  flush(): Future<void> {
-    return new FlushFuture(this);
-  }
 
   /**
    * Ends the stream after what was written (EOF for the reader).
