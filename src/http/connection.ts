@@ -26,7 +26,7 @@ import { ClientDisconnectedError, HttpParseError, PayloadTooLargeError } from '.
 import { HttpHeaders } from './headers.js';
 import { NEED_MORE } from './parser.js';
 import { HttpRequest } from './request.js';
-import { BadResponseError, fromFetchResponse, writeResponse } from './respond.js';
+import { BadResponseError, STREAMED, fromFetchResponse, writeFixed, writeStreamed } from './respond.js';
 import { Response } from './response.js';
 import type { Config } from './options.js';
 
@@ -188,15 +188,25 @@ function* exchange(srv: ServerCore, c: Conn): Gen<boolean> {
   }
   if (c.closeAfter || srv.draining) keepAlive = false;
   if (c.bodyOpen && (c.continuePending || declared > cfg.maxBodyBytes)) keepAlive = false;
-  let ok: boolean;
+  let ok = false;
   try {
-    try {
-      ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
-    } catch (e) {
-      if (!(e instanceof BadResponseError)) throw e;
-      reportHandlerError(e.cause, h);
-      res = new Response('Internal Server Error', { status: 500 });
-      ok = yield* writeResponse(c, res, isHead, http10, keepAlive);
+    for (let retry = false; ; retry = true) {
+      try {
+        // A fixed body is one synchronous write (no generator); a streamed one is written by
+        // writeStreamed.
+        const w = writeFixed(c, res, isHead, http10, keepAlive);
+        if (w === STREAMED) ok = yield* writeStreamed(c, res, isHead, http10, keepAlive);
+        else {
+          if (w !== null) yield* w;
+          ok = keepAlive;
+        }
+        break;
+      } catch (e) {
+        // Headers that cannot be sent (nothing was written): a 500 instead.
+        if (!(e instanceof BadResponseError) || retry) throw e;
+        reportHandlerError(e.cause, h);
+        res = new Response('Internal Server Error', { status: 500 });
+      }
     }
   } catch (e) {
     if (!(e instanceof Error && e.name === 'IoError')) reportHandlerError(e, h);

@@ -1,7 +1,9 @@
 /**
  * Writing a response on a connection: a fixed body (string or bytes) as one buffer in one
- * socket write, or a streamed body (kyoto stream, `AsyncRead`, web stream of a global Fetch
- * `Response`) chunk by chunk with backpressure, chunked on HTTP/1.1, close-delimited on 1.0.
+ * socket write, made by a plain function (`writeFixed`), or a streamed body (kyoto stream,
+ * `AsyncRead`, web stream of a global Fetch `Response`) chunk by chunk with backpressure,
+ * chunked on HTTP/1.1, close-delimited on 1.0 (`writeStreamed`). The last plain response (no
+ * handler headers, a string body) is kept as bytes and written again while unchanged.
  *
  * Invariants (test/http/server.test.ts, test/http/sse.test.ts): HEAD and 204/304 responses carry
  * no body; while a streamed body waits for its next chunk the connection is watched, so a
@@ -49,6 +51,8 @@ export function fromFetchResponse(r: globalThis.Response): Response {
   return new Response(body, { status: r.status, statusText: r.statusText, headers: r.headers });
 }
 
+const EMPTY_OUT: Buffer = Buffer.alloc(0);
+
 function noBody(status: number): boolean {
   return status === 204 || status === 304 || status < 200;
 }
@@ -63,11 +67,46 @@ function write(c: Conn, out: Buffer): Future<void> | null {
   return c.stream.writeChunk(out);
 }
 
+/** `writeFixed`'s verdict for a body that is streamed: write it with `writeStreamed`. */
+export const STREAMED: unique symbol = Symbol('streamed');
+
 /**
- * @internal Writes `res`. Returns true when the whole response was written and the
- * connection may carry another one.
+ * The last plain response serialized (status 200..599 with its standard reason, no headers of
+ * the handler's, a string body: all immutable), kept to be written again as the same bytes while
+ * the Date line is unchanged. A handler answering a constant string costs no serialization and
+ * no copy: one shared buffer goes to every socket (Node never writes into a buffer it is given).
  */
-export function* writeResponse(c: Conn, res: Response, isHead: boolean, http10: boolean, keepAlive: boolean): Gen<boolean> {
+const last = { status: 0, body: '', conn: '', isHead: false, date: '', out: EMPTY_OUT };
+
+/**
+ * @internal Writes `res` when its body is fixed (string, bytes or none): the head and the body
+ * in one buffer, one socket write. Returns null when the socket took it, the write's future
+ * when the socket is over its high-water mark, or STREAMED (nothing written) for a streamed
+ * body. Throws BadResponseError (nothing written) for headers that cannot be sent.
+ */
+export function writeFixed(c: Conn, res: Response, isHead: boolean, http10: boolean, keepAlive: boolean): Future<void> | null | typeof STREAMED {
+  const status = res.status;
+  let body: ResponseBody = res.rawBody;
+  if (noBody(status)) body = null;
+  const conn = keepAlive ? (http10 ? 'Connection: keep-alive\r\n' : '') : 'Connection: close\r\n';
+  if (typeof body === 'string' && res.init === undefined && res.statusText === '') {
+    const date = dateHeader();
+    if (last.body === body && last.status === status && last.conn === conn && last.isHead === isHead && last.date === date) return write(c, last.out);
+    const out = fixedResponse(res, body, isHead, conn);
+    last.status = status;
+    last.body = body;
+    last.conn = conn;
+    last.isHead = isHead;
+    last.date = date;
+    last.out = out;
+    return write(c, out);
+  }
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) return write(c, fixedResponse(res, body, isHead, conn));
+  return STREAMED;
+}
+
+/** Head and fixed body of `res` in one buffer. */
+function fixedResponse(res: Response, body: string | Uint8Array | null, isHead: boolean, conn: string): Buffer {
   const status = res.status;
   let user;
   try {
@@ -76,20 +115,29 @@ export function* writeResponse(c: Conn, res: Response, isHead: boolean, http10: 
     throw new BadResponseError(e);
   }
   let head = statusLine(status, res.statusText) + user.text + dateHeader();
-  let body: ResponseBody = res.rawBody;
-  if (noBody(status)) body = null;
-  const conn = keepAlive ? (http10 ? 'Connection: keep-alive\r\n' : '') : 'Connection: close\r\n';
-  if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
-    let len = 0;
-    if (typeof body === 'string') {
-      len = body.length < 64 && isAscii(body) ? body.length : Buffer.byteLength(body);
-      if (!user.hasContentType) head += 'Content-Type: text/plain;charset=UTF-8\r\n';
-    } else if (body !== null) len = body.length;
-    head += noBody(status) ? conn + '\r\n' : `Content-Length: ${len}\r\n${conn}\r\n`;
-    const w = write(c, headAndBody(head, isHead ? null : body, isHead ? 0 : len));
-    if (w !== null) yield* w;
-    return keepAlive;
+  let len = 0;
+  if (typeof body === 'string') {
+    len = body.length < 64 && isAscii(body) ? body.length : Buffer.byteLength(body);
+    if (!user.hasContentType) head += 'Content-Type: text/plain;charset=UTF-8\r\n';
+  } else if (body !== null) len = body.length;
+  head += noBody(status) ? conn + '\r\n' : `Content-Length: ${len}\r\n${conn}\r\n`;
+  return headAndBody(head, isHead ? null : body, isHead ? 0 : len);
+}
+
+/**
+ * @internal Writes `res`, whose body is a stream or a reader (`writeFixed` said STREAMED).
+ * Returns true when the whole response was written and the connection may carry another one.
+ */
+export function* writeStreamed(c: Conn, res: Response, isHead: boolean, http10: boolean, keepAlive: boolean): Gen<boolean> {
+  let user;
+  try {
+    user = userHeaders(res);
+  } catch (e) {
+    throw new BadResponseError(e);
   }
+  let head = statusLine(res.status, res.statusText) + user.text + dateHeader();
+  const conn = keepAlive ? (http10 ? 'Connection: keep-alive\r\n' : '') : 'Connection: close\r\n';
+  const body = res.rawBody as Stream<Uint8Array> | Exclude<ResponseBody, string | Uint8Array | null | Stream<Uint8Array>>;
   const src: Stream<Uint8Array> = isStream(body) ? body : new ReaderStream(body);
   const chunked = !http10;
   head += chunked ? `Transfer-Encoding: chunked\r\n${conn}\r\n` : 'Connection: close\r\n\r\n';

@@ -8,6 +8,7 @@
  *   does, so a request arms no timer. A head slower than `headersTimeoutMs` or a request slower
  *   than `requestTimeoutMs` gets 408 and is closed; an idle keep-alive connection is closed
  *   after `keepAliveTimeoutMs`.
+ * - A connection idle for a sweeper tick drops the strings its parser kept from the last head.
  * - Beyond `maxConnections`, accepted connections are closed at once (counted in `refused`).
  * - The console lists the server as an `http-server` resource with its counts by status (499:
  *   the client left first).
@@ -254,6 +255,7 @@ function* sweep(srv: HttpServer) {
       const age = now - c.since;
       if (c.phase === IDLE) {
         if (age >= cfg.keepAliveTimeoutMs) c.kill();
+        else if (age >= tick) c.parser.forget(); // idle a while: keep no strings of the last head
       } else if (c.phase === HEAD) {
         if (age >= cfg.headersTimeoutMs) {
           srv.count(408);

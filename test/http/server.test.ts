@@ -207,3 +207,32 @@ test('a timeout around the handler body that runs out gives 503', async () => {
     yield* srv.shutdown({ graceMs: 100 });
   });
 });
+
+test('constant responses: the bytes kept from the last plain response are only reused when the same', async () => {
+  // Alternating bodies, statuses, HEAD, keep-alive and close: each response must be its own.
+  function* h(req: HttpRequest): Gen<Response> {
+    if (req.path === '/a') return new Response('aaa');
+    if (req.path === '/b') return new Response('bb');
+    if (req.path === '/missing') return new Response('aaa', { status: 404 });
+    if (req.path === '/typed') return new Response('aaa', { headers: { 'content-type': 'text/html' } });
+    return new Response('aaa', { statusText: 'Fine' });
+  }
+  await run(function* () {
+    const srv = yield* serve({ port: 0 }, h);
+    const raw =
+      `GET /a HTTP/1.1\r\n${H}\r\nGET /a HTTP/1.1\r\n${H}\r\nGET /b HTTP/1.1\r\n${H}\r\nGET /a HTTP/1.1\r\n${H}\r\n` +
+      `GET /missing HTTP/1.1\r\n${H}\r\nHEAD /a HTTP/1.1\r\n${H}\r\nGET /typed HTTP/1.1\r\n${H}\r\nGET /fine HTTP/1.1\r\n${H}\r\n` +
+      `GET /a HTTP/1.1\r\n${H}Connection: close\r\n\r\n`;
+    const out = yield* fromPromise(rawExchange(srv.port, raw));
+    assert.deepEqual(statuses(out), [200, 200, 200, 200, 404, 200, 200, 200, 200]);
+    const parts = out.split(/(?=HTTP\/1\.1 \d{3})/);
+    const body = (r: string): string => r.slice(r.indexOf('\r\n\r\n') + 4);
+    assert.deepEqual(parts.map(body), ['aaa', 'aaa', 'bb', 'aaa', 'aaa', '', 'aaa', 'aaa', 'aaa']);
+    assert.match(parts[5]!, /Content-Length: 3\r\n/, 'HEAD has the length of the GET');
+    assert.match(parts[6]!, /Content-Type: text\/html\r\n/i);
+    assert.match(parts[7]!, /^HTTP\/1\.1 200 Fine\r\n/);
+    assert.ok(!parts[7]!.includes('Connection: close'));
+    assert.match(parts[8]!, /Connection: close\r\n/);
+    yield* srv.shutdown({ graceMs: 100 });
+  });
+});
