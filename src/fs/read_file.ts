@@ -1,8 +1,9 @@
 /**
  * `ReadFileFuture`: the whole-file read behind `read(path)` and `readToString(path)`.
  *
- * One state machine over raw libuv requests: open, fstat, read until the size fstat reported
- * (or, for files that report size 0 such as /proc entries, 64 KiB chunks until EOF), then close.
+ * A `WholeFileFuture` (`whole_file.ts`) chain of raw libuv requests: open, fstat, read until
+ * the size fstat reported (or, for files that report size 0 such as /proc entries, 64 KiB chunks
+ * until EOF), then close.
  * The close is not waited for: the bytes are complete once the last read returned, and a close
  * error on a read-only descriptor carries no information (Tokio ignores it on drop too), so the
  * caller gets its data one pool hop earlier than with `fs.promises.readFile`.
@@ -14,24 +15,14 @@
  */
 import * as fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { Future, Pending, type Context, type Poll } from '../future/future.js';
-import { WakerSlot } from '../future/waker_slot.js';
-import { PolledAfterCompletionError } from '../util/errors.js';
-import { pollProceed } from '../runtime/coop.js';
 import { fsError, fsOwnError } from './error.js';
+import { DONE, FAILED, IDLE, OPENING, WholeFileFuture, ignore, type RequestCb } from './whole_file.js';
 
-const IDLE = 0;
-const OPENING = 1;
 const STATING = 2;
 const READING = 3;
-const DONE = 4;
-const FAILED = 5;
-const TAKEN = 6;
 
 /** Chunk for files whose size is unknown (procfs, FIFOs): Node's own readFile uses 64 KiB too. */
 const UNKNOWN_SIZE_CHUNK = 64 * 1024;
-
-function ignore(): void {}
 
 /**
  * Reads a whole file as bytes (`asString` false) or as UTF-8 text (`asString` true; invalid
@@ -42,43 +33,23 @@ function ignore(): void {}
  * const text = yield* new ReadFileFuture<string>('notes.txt', true);
  * ```
  */
-export class ReadFileFuture<T extends Buffer | string> extends Future<T> {
-  private state = IDLE;
-  private fd = -1;
+export class ReadFileFuture<T extends Buffer | string> extends WholeFileFuture<T> {
   private buf: Buffer | null = null;
   private filled = 0;
   private chunks: Buffer[] | null = null;
-  private error: Error | null = null;
-  private dropped = false;
-  private readonly waker = new WakerSlot();
-  private cb: ((err: NodeJS.ErrnoException | null, v?: unknown) => void) | null = null;
 
   constructor(
-    readonly path: string,
+    path: string,
     private readonly asString: boolean,
   ) {
-    super();
+    super(path, 'fs read');
   }
 
-  poll(cx: Context): Poll<T> {
-    const st = this.state;
-    if (st === DONE || st === FAILED) {
-      if (!pollProceed(cx)) return Pending;
-      this.state = TAKEN;
-      if (st === FAILED) throw this.error!;
-      return this.output();
-    }
-    if (st === TAKEN) throw new PolledAfterCompletionError('fs read');
-    this.waker.register(cx);
-    if (st === IDLE) {
-      this.state = OPENING;
-      this.cb = (err, v) => this.step(err, v);
-      fs.open(this.path, 'r', this.cb);
-    }
-    return Pending;
+  protected open(cb: RequestCb): void {
+    fs.open(this.path, 'r', cb);
   }
 
-  private output(): T {
+  protected output(): T {
     let b = this.buf!;
     if (this.filled < b.length) b = b.subarray(0, this.filled);
     this.buf = null;
@@ -87,7 +58,7 @@ export class ReadFileFuture<T extends Buffer | string> extends Future<T> {
     return b.toString('utf8') as T;
   }
 
-  private step(err: NodeJS.ErrnoException | null, v: unknown): void {
+  protected step(err: NodeJS.ErrnoException | null, v: unknown): void {
     if (this.dropped) {
       if (this.state === OPENING && err === null) fs.close(v as number, ignore);
       else this.closeFd();
@@ -160,14 +131,8 @@ export class ReadFileFuture<T extends Buffer | string> extends Future<T> {
     }
   }
 
-  private wake(): void {
-    this.waker.wake();
-  }
-
   override drop(): void {
-    this.waker.clear();
-    if (this.dropped) return;
-    this.dropped = true;
+    super.drop();
     this.buf = null;
     this.chunks = null;
     // Nothing in flight: release now; otherwise the request's callback releases (see step).

@@ -5,7 +5,7 @@
  * @module
  */
 import { Future, Pending, handoff, type Context, type Gen, type Poll } from './future.js';
-import { STEP_NEXT, STEP_START, STEP_THROW, step, stepOut } from './gen_step.js';
+import { StepMode, step, stepOut } from './gen_step.js';
 import { PolledAfterCompletionError } from '../util/errors.js';
 
 /** Runs async cleanup that a dropped generator future still had to do (set by the runtime). */
@@ -42,21 +42,21 @@ export class GenFuture<T> extends Future<T> {
     const prevCx = handoff.cx;
     handoff.cx = cx;
     try {
-      let mode: number;
+      let mode: StepMode;
       let input: unknown;
       if (!this.started) {
         this.started = true;
-        mode = STEP_START;
+        mode = StepMode.START;
         input = undefined;
       } else {
         const f = this.awaiting;
         if (f === null) return Pending;
         try {
           input = f.poll(cx);
-          mode = STEP_NEXT;
+          mode = StepMode.NEXT;
         } catch (e) {
           input = e;
-          mode = STEP_THROW;
+          mode = StepMode.THROW;
         }
         if (input === Pending) return Pending;
         this.awaiting = null;

@@ -11,14 +11,21 @@
  */
 import { Future, RESUME, handoff } from './future.js';
 
-/** Start the generator (first `next()`). */
-export const STEP_START = 0;
-/** Resume it with a value (the awaited future's output). */
-export const STEP_NEXT = 1;
-/** Throw into it (the awaited future threw). */
-export const STEP_THROW = 2;
-/** Return from it (cancellation: `finally` blocks run). */
-export const STEP_RETURN = 3;
+/**
+ * How {@link step} resumes the generator. A `const enum`: tsc writes the numbers at each use, so
+ * `step` stays small enough for V8 to inline it, and the future polls it resumes after it, into
+ * `Task.run` (BENCHMARKS.md, "Regression hunt, 2026-12-02").
+ */
+export const enum StepMode {
+  /** Start the generator (first `next()`). */
+  START = 0,
+  /** Resume it with a value (the awaited future's output). */
+  NEXT = 1,
+  /** Throw into it (the awaited future threw). */
+  THROW = 2,
+  /** Return from it (cancellation: `finally` blocks run). */
+  RETURN = 3,
+}
 
 /** Where {@link step} leaves the return value when the generator finished. */
 export const stepOut = { value: undefined as unknown };
@@ -31,18 +38,18 @@ export const stepOut = { value: undefined as unknown };
  */
 export function step(
   gen: Generator<unknown, unknown, unknown>,
-  mode: number,
+  mode: StepMode,
   input: unknown,
   who: string | null,
 ): Future<unknown> | null {
   for (;;) {
     let r: IteratorResult<unknown, unknown>;
     try {
-      if (mode === STEP_NEXT) {
+      if (mode === StepMode.NEXT) {
         handoff.value = input;
         r = gen.next(RESUME);
-      } else if (mode === STEP_START) r = gen.next();
-      else if (mode === STEP_THROW) r = gen.throw(input);
+      } else if (mode === StepMode.START) r = gen.next();
+      else if (mode === StepMode.THROW) r = gen.throw(input);
       else r = gen.return(undefined);
     } catch (e) {
       handoff.yielded = null;
@@ -54,13 +61,18 @@ export function step(
     }
     const f = r.value;
     if (f !== handoff.yielded || f === null) {
-      mode = STEP_THROW;
-      input = new TypeError(`${who === null ? 'a generator future' : `task ${who}`} yielded ${describeYielded(f)}; await futures with yield* (not yield)`);
+      mode = StepMode.THROW;
+      input = bareYieldError(who, f);
       continue;
     }
     handoff.yielded = null;
     return f as Future<unknown>;
   }
+}
+
+/** The TypeError thrown into a body that used a bare `yield` (out of `step`: it is never hot). */
+function bareYieldError(who: string | null, f: unknown): TypeError {
+  return new TypeError(`${who === null ? 'a generator future' : `task ${who}`} yielded ${describeYielded(f)}; await futures with yield* (not yield)`);
 }
 
 function describeYielded(v: unknown): string {

@@ -7,17 +7,17 @@ import * as G from '../../src/runtime/task/stage.js';
 
 test('wake verdicts: idle schedules, running defers, notified and complete ignore', () => {
   const t = { state: 0 };
-  assert.equal(S.toNotified(t), S.WAKE_SCHEDULE);
-  assert.equal(S.toNotified(t), S.WAKE_IGNORE, 'already queued: not queued twice');
-  assert.equal(S.toRunning(t), S.RUN_POLL);
-  assert.equal(S.toNotified(t), S.WAKE_DEFER, 'woken while running');
-  assert.equal(S.toIdle(t), S.IDLE_RESCHEDULE);
-  assert.equal(S.toRunning(t), S.RUN_POLL);
-  assert.equal(S.toIdle(t), S.IDLE_WAIT);
-  assert.equal(S.toRunning({ state: S.RUNNING }), S.RUN_SKIP);
-  const done = { state: S.COMPLETE };
-  assert.equal(S.toNotified(done), S.WAKE_IGNORE);
-  assert.equal(S.toRunning(done), S.RUN_SKIP);
+  assert.equal(S.toNotified(t), S.WakeVerdict.SCHEDULE);
+  assert.equal(S.toNotified(t), S.WakeVerdict.IGNORE, 'already queued: not queued twice');
+  assert.equal(S.toRunning(t), S.RunVerdict.POLL);
+  assert.equal(S.toNotified(t), S.WakeVerdict.DEFER, 'woken while running');
+  assert.equal(S.toIdle(t), S.IdleVerdict.RESCHEDULE);
+  assert.equal(S.toRunning(t), S.RunVerdict.POLL);
+  assert.equal(S.toIdle(t), S.IdleVerdict.WAIT);
+  assert.equal(S.toRunning({ state: S.Lifecycle.RUNNING }), S.RunVerdict.SKIP);
+  const done = { state: S.Lifecycle.COMPLETE };
+  assert.equal(S.toNotified(done), S.WakeVerdict.IGNORE);
+  assert.equal(S.toRunning(done), S.RunVerdict.SKIP);
   assert.equal(S.toCancelled(done), false);
 });
 
@@ -26,11 +26,11 @@ test('abort: the first abort asks for a wake, the next poll is a cancel, unwindi
   assert.equal(S.toCancelled(t), true);
   assert.equal(S.toCancelled(t), false);
   assert.ok(S.isAbortWaiting(t.state));
-  assert.equal(S.toRunning(t), S.RUN_CANCEL);
+  assert.equal(S.toRunning(t), S.RunVerdict.CANCEL);
   S.toCancelling(t);
   assert.ok(!S.isAbortWaiting(t.state));
-  assert.equal(S.toIdle(t), S.IDLE_WAIT);
-  assert.equal(S.toRunning(t), S.RUN_POLL, 'unwinding continues as ordinary polls');
+  assert.equal(S.toIdle(t), S.IdleVerdict.WAIT);
+  assert.equal(S.toRunning(t), S.RunVerdict.POLL, 'unwinding continues as ordinary polls');
   assert.equal(S.toComplete(t), true, 'completing while unwinding: the outcome is cancelled');
 });
 
@@ -44,7 +44,7 @@ test('property: COMPLETE is final, the stage bits are never touched by a transit
       for (const op of seq) {
         const before = t.state;
         if (op === 'wake') S.toNotified(t);
-        else if (op === 'run') { if (S.toRunning(t) !== S.RUN_SKIP) running = true; }
+        else if (op === 'run') { if (S.toRunning(t) !== S.RunVerdict.SKIP) running = true; }
         else if (op === 'idle') { if (running) { S.toIdle(t); running = false; } }
         else if (op === 'cancel') S.toCancelled(t);
         else if (op === 'join') S.toJoinInterest(t);
@@ -53,7 +53,7 @@ test('property: COMPLETE is final, the stage bits are never touched by a transit
         assert.equal(G.stageOf(t.state), stage);
         if (S.isComplete(before)) {
           assert.ok(S.isComplete(t.state));
-          assert.equal(t.state & ~S.JOIN_INTEREST & ~S.RUNNING, before & ~S.JOIN_INTEREST & ~S.RUNNING);
+          assert.equal(t.state & ~S.Lifecycle.JOIN_INTEREST & ~S.Lifecycle.RUNNING, before & ~S.Lifecycle.JOIN_INTEREST & ~S.Lifecycle.RUNNING);
         }
       }
     }),

@@ -10,35 +10,41 @@
  * @module
  */
 
-const SHIFT = 8;
-const MASK = 7 << SHIFT;
+/** Where the stage sits in the word: bits 8–10 (literals, not module constants: see `Stage`). */
+const enum Bits {
+  SHIFT = 8,
+  MASK = 7 << 8,
+}
 
-/** Not started; `awaiting` holds the argument array (or null). */
-export const FN = 0;
-/** Not started; `awaiting` holds the single argument itself (no array kept). */
-export const FN_ONE = 1;
-/** Running a generator. */
-export const GEN = 2;
-/** Running a plain future. */
-export const FUTURE = 3;
-/** Finished: `body` holds the output. */
-export const OK = 4;
-/** Finished: `body` holds what the body threw. */
-export const ERR = 5;
-/** Finished: cancelled; `body` holds a `CancelledOutcome` or undefined. */
-export const CANCELLED = 6;
+/** The stages (a `const enum`, inlined at each use like the lifecycle bits of `state.ts`). */
+export const enum Stage {
+  /** Not started; `awaiting` holds the argument array (or null). */
+  FN = 0,
+  /** Not started; `awaiting` holds the single argument itself (no array kept). */
+  FN_ONE = 1,
+  /** Running a generator. */
+  GEN = 2,
+  /** Running a plain future. */
+  FUTURE = 3,
+  /** Finished: `body` holds the output. */
+  OK = 4,
+  /** Finished: `body` holds what the body threw. */
+  ERR = 5,
+  /** Finished: cancelled; `body` holds a `CancelledOutcome` or undefined. */
+  CANCELLED = 6,
+}
 
 /** The stage in `word`. */
-export function stageOf(word: number): number {
-  return (word & MASK) >> SHIFT;
+export function stageOf(word: number): Stage {
+  return (word & Bits.MASK) >> Bits.SHIFT;
 }
 
 /** `word` with its stage set to `s`. */
-export function withStage(word: number, s: number): number {
-  return (word & ~MASK) | (s << SHIFT);
+export function withStage(word: number, s: Stage): number {
+  return (word & ~Bits.MASK) | (s << Bits.SHIFT);
 }
 
 /** True while running a body (generator or future). */
-export function isStarted(s: number): boolean {
-  return s === GEN || s === FUTURE;
+export function isStarted(s: Stage): boolean {
+  return s === Stage.GEN || s === Stage.FUTURE;
 }

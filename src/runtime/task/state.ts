@@ -16,21 +16,29 @@
  * @module
  */
 
-/** Being polled right now. */
-export const RUNNING = 1;
-/** Woken: in the ready queue, or re-queued when the current poll ends. */
-export const NOTIFIED = 2;
-/** Finished (any outcome). Final. */
-export const COMPLETE = 4;
-/** abort() was requested. */
-export const CANCELLED = 8;
-/** The body is being unwound (return() called, finally blocks may still await). */
-export const CANCELLING = 16;
-/** Somebody polled or awaited the handle: a failure is theirs to see, not unhandled. */
-export const JOIN_INTEREST = 32;
-
-/** The word a task is born with: queued (the spawn puts it in the ready queue). */
-export const INITIAL = NOTIFIED;
+/**
+ * The lifecycle bits. This and the verdicts below are `const enum`s: tsc writes the numbers where
+ * they are used, so each transition compiles to a few bytecodes and V8 can inline the
+ * transitions, and the future polls after them, into `Task.run` within its inlining budget
+ * (module constants cost a load and a hole check per use; BENCHMARKS.md, "Regression hunt,
+ * 2026-12-02").
+ */
+export const enum Lifecycle {
+  /** Being polled right now. */
+  RUNNING = 1,
+  /** Woken: in the ready queue, or re-queued when the current poll ends. */
+  NOTIFIED = 2,
+  /** Finished (any outcome). Final. */
+  COMPLETE = 4,
+  /** abort() was requested. */
+  CANCELLED = 8,
+  /** The body is being unwound (return() called, finally blocks may still await). */
+  CANCELLING = 16,
+  /** Somebody polled or awaited the handle: a failure is theirs to see, not unhandled. */
+  JOIN_INTEREST = 32,
+  /** The word a task is born with: queued (the spawn puts it in the ready queue). */
+  INITIAL = NOTIFIED,
+}
 
 /** Something with a lifecycle word (a Task). */
 export interface HasState {
@@ -38,54 +46,60 @@ export interface HasState {
 }
 
 /** Verdicts of {@link toRunning}. */
-export const RUN_SKIP = 0;
-export const RUN_POLL = 1;
-export const RUN_CANCEL = 2;
+export const enum RunVerdict {
+  SKIP = 0,
+  POLL = 1,
+  CANCEL = 2,
+}
 
 /**
  * Precondition: the executor took the task from its ready queue. Sets RUNNING and clears
- * NOTIFIED. Verdict: RUN_SKIP (complete or already running: do nothing), RUN_CANCEL (an abort is
- * waiting and unwinding has not started) or RUN_POLL.
+ * NOTIFIED. Verdict: SKIP (complete or already running: do nothing), CANCEL (an abort is
+ * waiting and unwinding has not started) or POLL.
  */
-export function toRunning(t: HasState): number {
+export function toRunning(t: HasState): RunVerdict {
   const st = t.state;
-  if ((st & (COMPLETE | RUNNING)) !== 0) return RUN_SKIP;
-  t.state = (st | RUNNING) & ~NOTIFIED;
-  return (st & (CANCELLED | CANCELLING)) === CANCELLED ? RUN_CANCEL : RUN_POLL;
+  if ((st & (Lifecycle.COMPLETE | Lifecycle.RUNNING)) !== 0) return RunVerdict.SKIP;
+  t.state = (st | Lifecycle.RUNNING) & ~Lifecycle.NOTIFIED;
+  return (st & (Lifecycle.CANCELLED | Lifecycle.CANCELLING)) === Lifecycle.CANCELLED ? RunVerdict.CANCEL : RunVerdict.POLL;
 }
 
 /** Verdicts of {@link toIdle}. */
-export const IDLE_DONE = 0;
-export const IDLE_WAIT = 1;
-export const IDLE_RESCHEDULE = 2;
+export const enum IdleVerdict {
+  DONE = 0,
+  WAIT = 1,
+  RESCHEDULE = 2,
+}
 
 /**
- * Precondition: RUNNING (the poll just returned). Clears RUNNING. Verdict: IDLE_DONE (the poll
- * completed the task), IDLE_RESCHEDULE (woken during the poll: the caller queues it; NOTIFIED stays
- * set) or IDLE_WAIT (waits for a wake).
+ * Precondition: RUNNING (the poll just returned). Clears RUNNING. Verdict: DONE (the poll
+ * completed the task), RESCHEDULE (woken during the poll: the caller queues it; NOTIFIED stays
+ * set) or WAIT (waits for a wake).
  */
-export function toIdle(t: HasState): number {
-  const st = t.state & ~RUNNING;
+export function toIdle(t: HasState): IdleVerdict {
+  const st = t.state & ~Lifecycle.RUNNING;
   t.state = st;
-  if ((st & COMPLETE) !== 0) return IDLE_DONE;
-  return (st & NOTIFIED) !== 0 ? IDLE_RESCHEDULE : IDLE_WAIT;
+  if ((st & Lifecycle.COMPLETE) !== 0) return IdleVerdict.DONE;
+  return (st & Lifecycle.NOTIFIED) !== 0 ? IdleVerdict.RESCHEDULE : IdleVerdict.WAIT;
 }
 
 /** Verdicts of {@link toNotified}. */
-export const WAKE_IGNORE = 0;
-export const WAKE_SCHEDULE = 1;
-export const WAKE_DEFER = 2;
+export const enum WakeVerdict {
+  IGNORE = 0,
+  SCHEDULE = 1,
+  DEFER = 2,
+}
 
 /**
- * A wake. Precondition: none. Verdict: WAKE_IGNORE (complete or already notified: nothing to
- * do, nothing to count), WAKE_SCHEDULE (idle: NOTIFIED set, the caller queues it) or WAKE_DEFER
+ * A wake. Precondition: none. Verdict: IGNORE (complete or already notified: nothing to
+ * do, nothing to count), SCHEDULE (idle: NOTIFIED set, the caller queues it) or DEFER
  * (running: NOTIFIED set, the end of the poll re-queues it).
  */
-export function toNotified(t: HasState): number {
+export function toNotified(t: HasState): WakeVerdict {
   const st = t.state;
-  if ((st & (COMPLETE | NOTIFIED)) !== 0) return WAKE_IGNORE;
-  t.state = st | NOTIFIED;
-  return (st & RUNNING) === 0 ? WAKE_SCHEDULE : WAKE_DEFER;
+  if ((st & (Lifecycle.COMPLETE | Lifecycle.NOTIFIED)) !== 0) return WakeVerdict.IGNORE;
+  t.state = st | Lifecycle.NOTIFIED;
+  return (st & Lifecycle.RUNNING) === 0 ? WakeVerdict.SCHEDULE : WakeVerdict.DEFER;
 }
 
 /**
@@ -94,14 +108,14 @@ export function toNotified(t: HasState): number {
  */
 export function toCancelled(t: HasState): boolean {
   const st = t.state;
-  if ((st & (COMPLETE | CANCELLED)) !== 0) return false;
-  t.state = st | CANCELLED;
+  if ((st & (Lifecycle.COMPLETE | Lifecycle.CANCELLED)) !== 0) return false;
+  t.state = st | Lifecycle.CANCELLED;
   return true;
 }
 
 /** Precondition: CANCELLED, RUNNING, not yet CANCELLING. Marks the unwinding as started. */
 export function toCancelling(t: HasState): void {
-  t.state |= CANCELLING;
+  t.state |= Lifecycle.CANCELLING;
 }
 
 /**
@@ -110,31 +124,31 @@ export function toCancelling(t: HasState): void {
  */
 export function toComplete(t: HasState): boolean {
   const st = t.state;
-  t.state = (st | COMPLETE) & ~NOTIFIED;
-  return (st & CANCELLING) !== 0;
+  t.state = (st | Lifecycle.COMPLETE) & ~Lifecycle.NOTIFIED;
+  return (st & Lifecycle.CANCELLING) !== 0;
 }
 
 /** Marks that somebody observes the outcome. Always allowed; returns whether it was complete. */
 export function toJoinInterest(t: HasState): boolean {
   const st = t.state;
-  t.state = st | JOIN_INTEREST;
-  return (st & COMPLETE) !== 0;
+  t.state = st | Lifecycle.JOIN_INTEREST;
+  return (st & Lifecycle.COMPLETE) !== 0;
 }
 
 /** The observer went away (a JoinSet detached): a later failure is unhandled again. */
 export function dropJoinInterest(t: HasState): void {
-  t.state &= ~JOIN_INTEREST;
+  t.state &= ~Lifecycle.JOIN_INTEREST;
 }
 
 /** Queries (no transition). */
 export function isComplete(st: number): boolean {
-  return (st & COMPLETE) !== 0;
+  return (st & Lifecycle.COMPLETE) !== 0;
 }
 /** An abort is waiting for the task's next poll (unwinding not started, not complete). */
 export function isAbortWaiting(st: number): boolean {
-  return (st & (CANCELLED | CANCELLING | COMPLETE)) === CANCELLED;
+  return (st & (Lifecycle.CANCELLED | Lifecycle.CANCELLING | Lifecycle.COMPLETE)) === Lifecycle.CANCELLED;
 }
 /** Neither running nor queued: waiting for a wake. */
 export function isIdle(st: number): boolean {
-  return (st & (RUNNING | NOTIFIED | COMPLETE)) === 0;
+  return (st & (Lifecycle.RUNNING | Lifecycle.NOTIFIED | Lifecycle.COMPLETE)) === 0;
 }

@@ -15,7 +15,7 @@
  * @module
  */
 import { Future, Pending, handoff, type Context, type Poll, type Waker } from '../../future/future.js';
-import { STEP_NEXT, STEP_RETURN, STEP_START, STEP_THROW, step, stepOut } from '../../future/gen_step.js';
+import { StepMode, step, stepOut } from '../../future/gen_step.js';
 import { prepareBody } from '../spawn_body.js';
 import type { TaskMeta } from '../location.js';
 import { context } from '../context.js';
@@ -24,7 +24,9 @@ import { JoinError } from './join_error.js';
 import type { JoinHandle } from './join_handle.js';
 import { joinPromise, registerJoiner, wakeJoiners } from './join_waiters.js';
 import * as S from './state.js';
+import { IdleVerdict, Lifecycle, RunVerdict, WakeVerdict } from './state.js';
 import * as G from './stage.js';
+import { Stage } from './stage.js';
 
 /** Instrumentation hooks a scheduler may carry (see `runtime/probe.ts`). */
 export interface TaskProbe {
@@ -99,10 +101,10 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     if (args !== null && args.length === 1) {
       // The single argument is kept inline (the caller's array may be reused).
       this.awaiting = args[0] as Future<unknown> | null;
-      this.state = G.withStage(S.INITIAL, G.FN_ONE);
+      this.state = G.withStage(Lifecycle.INITIAL, Stage.FN_ONE);
     } else {
       this.awaiting = args;
-      this.state = G.withStage(S.INITIAL, body instanceof Future ? G.FUTURE : G.FN);
+      this.state = G.withStage(Lifecycle.INITIAL, body instanceof Future ? Stage.FUTURE : Stage.FN);
     }
     this.rt = rt;
     this.id = context.taskIds.take();
@@ -130,7 +132,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
 
   wakeByRef(): void {
     const v = S.toNotified(this);
-    if (v === S.WAKE_IGNORE) return;
+    if (v === WakeVerdict.IGNORE) return;
     const rt = this.rt;
     const slot = this.slot;
     const stats = rt.stats;
@@ -139,7 +141,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     stats.setF(slot, F_LAST_WAKE, rt.clock());
     const p = rt.probe;
     if (p !== null) p.onWake(this);
-    if (v === S.WAKE_SCHEDULE) rt.schedule(this);
+    if (v === WakeVerdict.SCHEDULE) rt.schedule(this);
   }
 
   clone(): Waker {
@@ -161,8 +163,8 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
   /** Output, or throws the JoinError. Only valid once complete. */
   outcome(): T {
     const stage = G.stageOf(this.state);
-    if (stage === G.OK) return this.body as T;
-    if (stage === G.CANCELLED) {
+    if (stage === Stage.OK) return this.body as T;
+    if (stage === Stage.CANCELLED) {
       const b = this.body;
       if (b instanceof CancelledOutcome) throw new JoinError('cancelled', this.id, this.name, b.errors[0], b.errors);
       throw new JoinError('cancelled', this.id, this.name);
@@ -210,7 +212,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
 
   /** Finished because its body threw (not cancelled). */
   failed(): boolean {
-    return G.stageOf(this.state) === G.ERR;
+    return G.stageOf(this.state) === Stage.ERR;
   }
 
   /** An abort is waiting to be carried out at the next poll (cancellation holds wake it then). */
@@ -221,14 +223,14 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
   /** Finished with an error nobody observes: failed, or cancelled with errors (to report). */
   unobservedError(): boolean {
     const st = this.state;
-    if ((st & S.JOIN_INTEREST) !== 0) return false;
+    if ((st & Lifecycle.JOIN_INTEREST) !== 0) return false;
     const stage = G.stageOf(st);
-    return stage === G.ERR || (stage === G.CANCELLED && this.body instanceof CancelledOutcome);
+    return stage === Stage.ERR || (stage === Stage.CANCELLED && this.body instanceof CancelledOutcome);
   }
 
   /** What to hand to onUnhandledTaskError: the thrown error, or the cancelled JoinError. */
   unhandledError(): unknown {
-    if (G.stageOf(this.state) === G.ERR) return this.body;
+    if (G.stageOf(this.state) === Stage.ERR) return this.body;
     try {
       return this.outcome();
     } catch (e) {
@@ -240,8 +242,8 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
   awaitRoot(): Future<unknown> | null {
     const stage = G.stageOf(this.state);
     if (S.isComplete(this.state)) return null;
-    if (stage === G.FUTURE) return this.body as Future<unknown>;
-    if (stage === G.GEN) return this.awaiting as Future<unknown> | null;
+    if (stage === Stage.FUTURE) return this.body as Future<unknown>;
+    if (stage === Stage.GEN) return this.awaiting as Future<unknown> | null;
     return null;
   }
 
@@ -252,7 +254,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
 
   /** True for a task whose body is a plain future. */
   isFutureBody(): boolean {
-    return G.stageOf(this.state) === G.FUTURE;
+    return G.stageOf(this.state) === Stage.FUTURE;
   }
 
   /** Its phase, as `TaskSnapshot.state` names it. */
@@ -260,11 +262,11 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     const st = this.state;
     if (S.isComplete(st)) {
       const g = G.stageOf(st);
-      return g === G.CANCELLED ? 'cancelled' : g === G.ERR ? 'failed' : 'done';
+      return g === Stage.CANCELLED ? 'cancelled' : g === Stage.ERR ? 'failed' : 'done';
     }
-    if ((st & S.RUNNING) !== 0) return 'running';
-    if ((st & S.CANCELLED) !== 0) return 'cancelling';
-    if ((st & S.NOTIFIED) !== 0) return 'scheduled';
+    if ((st & Lifecycle.RUNNING) !== 0) return 'running';
+    if ((st & Lifecycle.CANCELLED) !== 0) return 'cancelling';
+    if ((st & Lifecycle.NOTIFIED) !== 0) return 'scheduled';
     return 'idle';
   }
 
@@ -276,7 +278,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
    */
   run(): void {
     const v = S.toRunning(this);
-    if (v === S.RUN_SKIP) return;
+    if (v === RunVerdict.SKIP) return;
     const prevTask = context.task;
     const prevRead = context.wakerRead;
     const prevCx = handoff.cx;
@@ -285,13 +287,13 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     handoff.cx = this;
     const rt = this.rt;
     rt.stats.incI(this.slot, I_POLLS);
-    if (v === S.RUN_CANCEL) {
+    if (v === RunVerdict.CANCEL) {
       const held = context.cancelHold;
       if (held === null || !held(this)) this.startCancel();
     } else {
       const stage = G.stageOf(this.state);
-      if (stage === G.GEN) this.pollGenerator();
-      else if (stage === G.FUTURE) this.pollFutureBody();
+      if (stage === Stage.GEN) this.pollGenerator();
+      else if (stage === Stage.FUTURE) this.pollFutureBody();
       else this.start();
     }
     const read = context.wakerRead;
@@ -299,8 +301,8 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     context.wakerRead = prevRead;
     handoff.cx = prevCx;
     const idle = S.toIdle(this);
-    if (idle === S.IDLE_RESCHEDULE) rt.schedule(this);
-    else if (idle === S.IDLE_WAIT) rt.stats.setFlag(this.slot, FLAG_LOST_WAKER, !read);
+    if (idle === IdleVerdict.RESCHEDULE) rt.schedule(this);
+    else if (idle === IdleVerdict.WAIT) rt.stats.setFlag(this.slot, FLAG_LOST_WAKER, !read);
   }
 
   private pollGenerator(): void {
@@ -310,52 +312,70 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     try {
       v = f.poll(this);
     } catch (e) {
-      this.awaiting = null;
-      handoff.threw = true;
-      handoff.thrown = e;
-      this.resume(STEP_THROW, e);
+      this.throwIn(e);
       return;
     }
     if (v === Pending) return;
     this.awaiting = null;
-    this.resume(STEP_NEXT, v);
+    this.resume(StepMode.NEXT, v);
   }
 
-  /** Resumes the generator and runs it to its next suspension or its end. */
-  private resume(mode: number, input: unknown): void {
+  /** The awaited future threw: the error is thrown into the body at its `yield*`. */
+  private throwIn(e: unknown): void {
+    this.awaiting = null;
+    handoff.threw = true;
+    handoff.thrown = e;
+    this.resume(StepMode.THROW, e);
+  }
+
+  /**
+   * Resumes the generator and runs it to its next suspension or its end. The rare paths (the body
+   * threw, an error was thrown into it) are methods of their own: this one is inlined into `run`
+   * with the future polls around it, within V8's inlining budget.
+   */
+  private resume(mode: StepMode, input: unknown): void {
     let next: Future<unknown> | null;
     try {
       next = step(this.body as Generator<unknown, unknown, unknown>, mode, input, this.meta.name);
     } catch (e) {
-      handoff.threw = false;
-      handoff.thrown = undefined;
-      this.complete(G.ERR, e);
+      this.bodyThrew(e);
       return;
     }
-    if (next === null) this.complete(G.OK, stepOut.value);
+    if (next === null) this.complete(Stage.OK, stepOut.value);
     else this.awaiting = next;
-    if (handoff.threw) {
-      // A future awaited inline threw into the body. If the body is now suspended (in a catch or
-      // a finally), keep the error in case an abort interrupts the unwinding.
-      if (next !== null) delivered.set(this, handoff.thrown);
-      handoff.threw = false;
-      handoff.thrown = undefined;
-    }
+    if (handoff.threw) this.keepDelivered(next);
+  }
+
+  /** The body threw out of its generator: the task failed. */
+  private bodyThrew(e: unknown): void {
+    handoff.threw = false;
+    handoff.thrown = undefined;
+    this.complete(Stage.ERR, e);
+  }
+
+  /**
+   * A future awaited inline threw into the body. If the body is now suspended (in a catch or a
+   * finally), keep the error in case an abort interrupts the unwinding.
+   */
+  private keepDelivered(next: Future<unknown> | null): void {
+    if (next !== null) delivered.set(this, handoff.thrown);
+    handoff.threw = false;
+    handoff.thrown = undefined;
   }
 
   /** First poll of a function body: call it, then drive what it returned. */
   private start(): void {
     const args = this.awaiting as unknown;
-    const one = G.stageOf(this.state) === G.FN_ONE;
+    const one = G.stageOf(this.state) === Stage.FN_ONE;
     this.awaiting = null;
     const p = prepareBody(this.body as BodyFn, one ? args : args === null ? NO_ARGS : args, one);
     this.body = p.body;
     if (p.futureBody) {
-      this.state = G.withStage(this.state, G.FUTURE);
+      this.state = G.withStage(this.state, Stage.FUTURE);
       this.pollFutureBody();
     } else {
-      this.state = G.withStage(this.state, G.GEN);
-      this.resume(STEP_START, undefined);
+      this.state = G.withStage(this.state, Stage.GEN);
+      this.resume(StepMode.START, undefined);
     }
   }
 
@@ -365,10 +385,10 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     try {
       v = f.poll(this);
     } catch (e) {
-      this.complete(G.ERR, e);
+      this.complete(Stage.ERR, e);
       return;
     }
-    if (v !== Pending) this.complete(G.OK, v);
+    if (v !== Pending) this.complete(Stage.OK, v);
   }
 
   private startCancel(): void {
@@ -377,18 +397,18 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     if (!G.isStarted(stage)) {
       // Never started: the body function was not even called.
       this.awaiting = null;
-      this.complete(G.CANCELLED, undefined);
+      this.complete(Stage.CANCELLED, undefined);
       return;
     }
-    if (stage === G.FUTURE) {
+    if (stage === Stage.FUTURE) {
       this.dropQuietly(this.body as Future<unknown>);
-      this.complete(G.CANCELLED, undefined);
+      this.complete(Stage.CANCELLED, undefined);
       return;
     }
     const f = this.awaiting as Future<unknown> | null;
     this.awaiting = null;
     if (f !== null) this.dropQuietly(f);
-    this.resume(STEP_RETURN, undefined);
+    this.resume(StepMode.RETURN, undefined);
   }
 
   /** Drops `f`; an error it throws is kept for the JoinError (cancellation continues). */
@@ -403,16 +423,16 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
   }
 
   /** Records the outcome, wakes the joiners and tells the scheduler. */
-  private complete(stage: number, value: unknown): void {
+  private complete(stage: Stage, value: unknown): void {
     if (S.toComplete(this)) {
       // Cancellation wins; every error met on the way is kept (oldest first).
       const errors: unknown[] = [];
       if (delivered.has(this)) errors.push(delivered.get(this));
       const drops = dropErrors.get(this);
       if (drops !== undefined) errors.push(...drops);
-      if (stage === G.ERR && !errors.includes(value)) errors.push(value);
+      if (stage === Stage.ERR && !errors.includes(value)) errors.push(value);
       value = errors.length === 0 ? undefined : new CancelledOutcome(errors);
-      stage = G.CANCELLED;
+      stage = Stage.CANCELLED;
     }
     this.state = G.withStage(this.state, stage);
     this.body = value;
