@@ -1,9 +1,13 @@
 /**
- * Time-based combinators: `throttle(ms)` and `timeout(ms)`.
+ * Time-based combinators: `throttle(ms)` and `timeout(ms)`, both `TimerStage`s (`stage.ts`).
+ *
+ * `throttle` lets at most one value through per `ms` (the upstream is not polled during the
+ * gap); `timeout` throws `StreamTimeoutError` when no value came within `ms` of asking. Proved
+ * by `test/stream/time.test.ts`.
  * @module
  */
 import { Pending, type Context } from '../future/future.js';
-import { Done, impl, type Stream, type StreamPoll } from './stream.js';
+import { Done, impl, type StreamPoll } from './stream.js';
 import { TimerStage } from './stage.js';
 import { StreamTimeoutError, checkMs } from './errors.js';
 import { delay } from './clock.js';
