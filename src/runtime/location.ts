@@ -11,6 +11,8 @@
  *   (`dist/src/...js`) or, under `--enable-source-maps`, the sources (`src/...ts`).
  * - A location is the user's source line with and without `--enable-source-maps`: without it, a
  *   compiled file's position is mapped through its `.js.map` (read once per file, cached).
+ * - No file is read on the spawn path, `spawnNamed` included: the map is read when a location
+ *   is first read (test/core/spawn_named_meta.test.ts).
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -49,6 +51,11 @@ export class TaskMeta {
     }
     return this.loc;
   }
+
+  /** The same location under another name, still unmapped if this one is (no file is read). */
+  renamed(name: string): TaskMeta {
+    return new TaskMeta(name, this.loc, this.mapped);
+  }
 }
 
 const byFn = new WeakMap<object, TaskMeta>();
@@ -86,7 +93,7 @@ export function metaFor(body: object): TaskMeta {
 /** Metadata for `spawnNamed`: the body's meta with the given name. */
 export function namedMeta(body: object, name: string): TaskMeta {
   const base = metaFor(body);
-  return base.name === name ? base : new TaskMeta(name, base.location, true);
+  return base.name === name ? base : base.renamed(name);
 }
 
 /** True for a path inside kyoto's own sources, compiled or source-mapped. */
