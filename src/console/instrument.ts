@@ -11,7 +11,7 @@ import { context } from '../runtime/context.js';
 import type { Task } from '../runtime/task/task.js';
 import type { TaskInfo } from '../runtime/driver.js';
 import type { Executor } from '../runtime/scheduler/current_thread/executor.js';
-import { NoopProbe, type Probe } from '../runtime/probe.js';
+import { NoopProbe, chainProbes, type Probe } from '../runtime/probe.js';
 import { setAwaitTracing, traceTurnEnded } from './trace.js';
 import { unpolledSampling, unwatchUnpolled, watchUnpolled } from './unpolled.js';
 import { formatDuration } from './chain.js';
@@ -195,7 +195,8 @@ export class Instrument {
       this.accMs += drainMs;
       if ((this.accPolls += polls) >= ADAPT_EVERY_POLLS) this.adaptSampling();
     };
-    ex.setProbe(new ConsoleProbe(onPoll, onDrain));
+    // Joins a probe already installed (a simulator's) rather than replacing it.
+    ex.setProbe(chainProbes(this.prevProbe, new ConsoleProbe(onPoll, onDrain)));
     const prev = this.prevUnhandled;
     ex.onUnhandledTaskError = (error, info) => {
       this.unawaitedFailure(error, info);

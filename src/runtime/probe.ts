@@ -6,7 +6,8 @@
  * Invariants (test/core/probe.test.ts): `onSpawn` precedes the task's first `beforePoll`;
  * `beforePoll`/`afterPoll` bracket every poll while the probe is installed; `onWake` is called
  * once per wake that changed something (a task already queued or finished is not woken again);
- * `onComplete` is called once per task, after its joiners were woken.
+ * `onComplete` is called once per task, after its joiners were woken; a chain (`chainProbes`)
+ * calls each hook of both probes, first then second (test/core/probe_chain.test.ts).
  * @module
  */
 import type { Task } from './task/task.js';
@@ -47,4 +48,53 @@ export class NoopProbe implements Probe {
   afterPoll(_task: Task<unknown>, _slot: number, _pollMs: number, _latencyMs: number): void {}
   afterDrain(_drainMs: number, _polls: number, _timedMs: number): void {}
   onComplete(_task: Task<unknown>): void {}
+}
+
+/**
+ * Two probes as one: every hook calls `first`'s, then `second`'s. Returns `second` alone when
+ * there is no `first` or it is a plain `NoopProbe` (nothing is lost by dropping it). Lets a
+ * second instrument (the console inside a simulated host) join the one already installed;
+ * restoring the probe saved before `setProbe` unchains it.
+ *
+ * @example
+ * ```ts
+ * const prev = rt.executor.setProbe(chainProbes(rt.executor.probe, new PollCounter()));
+ * // ...
+ * rt.executor.setProbe(prev);
+ * ```
+ */
+export function chainProbes(first: Probe | null, second: Probe): Probe {
+  if (first === null || Object.getPrototypeOf(first) === NoopProbe.prototype) return second;
+  return new ProbeChain(first, second);
+}
+
+class ProbeChain implements Probe {
+  constructor(
+    readonly first: Probe,
+    readonly second: Probe,
+  ) {}
+  onSpawn(task: Task<unknown>): void {
+    this.first.onSpawn(task);
+    this.second.onSpawn(task);
+  }
+  onWake(task: Task<unknown>): void {
+    this.first.onWake(task);
+    this.second.onWake(task);
+  }
+  beforePoll(task: Task<unknown>): void {
+    this.first.beforePoll(task);
+    this.second.beforePoll(task);
+  }
+  afterPoll(task: Task<unknown>, slot: number, pollMs: number, latencyMs: number): void {
+    this.first.afterPoll(task, slot, pollMs, latencyMs);
+    this.second.afterPoll(task, slot, pollMs, latencyMs);
+  }
+  afterDrain(drainMs: number, polls: number, timedMs: number): void {
+    this.first.afterDrain(drainMs, polls, timedMs);
+    this.second.afterDrain(drainMs, polls, timedMs);
+  }
+  onComplete(task: Task<unknown>): void {
+    this.first.onComplete(task);
+    this.second.onComplete(task);
+  }
 }

@@ -25,7 +25,7 @@
  */
 import type { Runtime } from '../runtime/runtime.js';
 import type { DrainScheduling } from '../runtime/scheduler/current_thread/executor.js';
-import { NoopProbe } from '../runtime/probe.js';
+import { NoopProbe, chainProbes } from '../runtime/probe.js';
 import type { Task } from '../runtime/task/task.js';
 import { context, type ContextScheduler } from '../runtime/context.js';
 import type { Clock } from '../runtime/clock.js';
@@ -44,7 +44,7 @@ const SIM_DRAINS: DrainScheduling = { soon: () => {}, later: () => {} };
 export function attach(rt: Runtime, onReady: (task: SimTask, spawned: boolean) => void): void {
   const ex = rt.executor;
   ex.drainScheduling = SIM_DRAINS;
-  ex.setProbe(new SimProbe(onReady));
+  ex.setProbe(chainProbes(ex.probe, new SimProbe(onReady)));
   const pick = { i: 0 };
   picks.set(ex, pick);
   ex.nextTask = (q) => q.takeAt(pick.i);

@@ -215,22 +215,21 @@ class SimRawStream implements RawStream, SimEndpoint {
   }
 }
 
-class SimRawListener implements RawListener, SimEndpoint {
-  events: RawListenerEvents | null = null;
-  private readonly early: SimRawStream[] = [];
-  private closed = false;
+/** A bound endpoint (a TCP listener, a UDP socket): its entry in the host's port table, close, crash. */
+abstract class SimBound<E extends { onClose(): void }> implements SimEndpoint {
+  events: E | null = null;
+  protected closed = false;
 
   constructor(
-    private readonly net: SimNet,
-    private readonly node: HostNode,
+    protected readonly net: SimNet,
+    protected readonly node: HostNode,
     readonly addr: RawAddr,
     readonly key: string,
   ) {}
 
-  attach(events: RawListenerEvents): void {
-    this.events = events;
-    for (const s of this.early.splice(0)) events.onConnection(s);
-  }
+  /** The port table it is bound in (`net.tcpPorts` or `net.udpPorts`). */
+  protected abstract ports(): Map<string, unknown>;
+
   address(): RawAddr {
     return this.addr;
   }
@@ -238,13 +237,30 @@ class SimRawListener implements RawListener, SimEndpoint {
     if (this.closed) return;
     this.closed = true;
     this.node.endpoints.delete(this);
-    if (this.net.tcpPorts.get(this.key) === this) this.net.tcpPorts.delete(this.key);
+    this.unbind();
     local(this.net, this.node, () => this.events?.onClose());
   }
   crash(): void {
     this.closed = true;
     this.events = null;
-    if (this.net.tcpPorts.get(this.key) === this) this.net.tcpPorts.delete(this.key);
+    this.unbind();
+  }
+
+  private unbind(): void {
+    const ports = this.ports();
+    if (ports.get(this.key) === this) ports.delete(this.key);
+  }
+}
+
+class SimRawListener extends SimBound<RawListenerEvents> implements RawListener {
+  private readonly early: SimRawStream[] = [];
+
+  protected ports(): Map<string, unknown> {
+    return this.net.tcpPorts;
+  }
+  attach(events: RawListenerEvents): void {
+    this.events = events;
+    for (const s of this.early.splice(0)) events.onConnection(s);
   }
 
   onSyn(client: SimRawStream): void {
@@ -257,23 +273,14 @@ class SimRawListener implements RawListener, SimEndpoint {
   }
 }
 
-class SimRawUdp implements RawUdp, SimEndpoint {
-  events: RawUdpEvents | null = null;
+class SimRawUdp extends SimBound<RawUdpEvents> implements RawUdp {
   private peer: RawAddr | null = null;
-  private closed = false;
 
-  constructor(
-    private readonly net: SimNet,
-    private readonly node: HostNode,
-    readonly addr: RawAddr,
-    readonly key: string,
-  ) {}
-
+  protected ports(): Map<string, unknown> {
+    return this.net.udpPorts;
+  }
   attach(events: RawUdpEvents): void {
     this.events = events;
-  }
-  address(): RawAddr {
-    return this.addr;
   }
   send(data: Buffer, port: number, host: string | null, done: (err: Error | null) => void): void {
     const to = host === null ? this.peer : { address: host, port };
@@ -301,18 +308,6 @@ class SimRawUdp implements RawUdp, SimEndpoint {
   }
   remoteAddress(): RawAddr | null {
     return this.peer;
-  }
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.node.endpoints.delete(this);
-    if (this.net.udpPorts.get(this.key) === this) this.net.udpPorts.delete(this.key);
-    local(this.net, this.node, () => this.events?.onClose());
-  }
-  crash(): void {
-    this.closed = true;
-    this.events = null;
-    if (this.net.udpPorts.get(this.key) === this) this.net.udpPorts.delete(this.key);
   }
 }
 
