@@ -7,8 +7,8 @@
  * loads: a simulation that makes the globals virtual for the code it runs does not move the
  * clock of an ordinary runtime running beside it in the same process.
  *
- * Invariants (test/core/clock.test.ts): `now()` never goes backwards; a timer armed with
- * `setTimer(fn, ms)` calls `fn` once, unless `clearTimer` disarmed it first, no earlier than the
+ * Invariants (the real clock: test/time/*.test.ts; a virtual one: test/sim/virtual_timers.test.ts):
+ * `now()` never goes backwards; a timer armed with `setTimer(fn, ms)` calls `fn` once, unless `clearTimer` disarmed it first, no earlier than the
  * start of the clock's millisecond (see `tickPhase`) that is `ms` whole milliseconds after the one
  * it was armed in (Node's timers count so: libuv truncates its loop clock to the ms); `ref`/`unref`
  * only say whether a pending timer keeps the process alive.

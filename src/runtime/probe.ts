@@ -3,7 +3,7 @@
  * (and by a simulator recording a trace). With no probe installed the executor runs its untimed
  * loop, which reads no clock and makes no call per poll; the loop is chosen once per drain.
  *
- * Invariants (test/core/probe.test.ts): `onSpawn` precedes the task's first `beforePoll`;
+ * Invariants (test/core/scheduler_seams.test.ts, test/core/probe_chain.test.ts): `onSpawn` precedes the task's first `beforePoll`;
  * `beforePoll`/`afterPoll` bracket every poll while the probe is installed; `onWake` is called
  * once per wake that changed something (a task already queued or finished is not woken again);
  * `onComplete` is called once per task, after its joiners were woken; a chain (`chainProbes`)

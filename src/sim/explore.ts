@@ -6,7 +6,7 @@
  * `KYOTO_SIM_SEED=<seed>` makes `explore` run just that seed (the replay workflow).
  *
  * Invariants: seeds run in the order given; the strategy applies to every `Sim` that `build`
- * creates during the call and is restored afterwards. Proved by test/sim/explore.test.ts.
+ * creates during the call and is restored afterwards. Proved by test/sim/explore_sync.test.ts and test/sim/kv.test.ts.
  * @module
  */
 import { SimError } from './error.js';

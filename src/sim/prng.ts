@@ -5,7 +5,7 @@
  * arithmetic: `Math.imul`, shifts); `int(n)` is in [0, n); `next()` is in [0, 1); `fork()`
  * derives an independent stream without disturbing the parent's later draws more than one value.
  * Why xoshiro128**: four words of state, fast in V8 with int32 arithmetic, and good enough
- * statistics for schedules (this is not cryptography). Proved by test/sim/prng.test.ts.
+ * statistics for schedules (this is not cryptography). Exercised by test/sim/determinism.test.ts (same seed, same run).
  * @module
  */
 

@@ -11,7 +11,7 @@
  * Invariants: the choice depends only on the generator and on the ready list (its order and its
  * tasks' keys); `choose` returns an index in [0, n). Why change points log-uniform over
  * 100,000 steps: the scenario's length is not known in advance (and a replay by seed must not
- * depend on it); log-uniform spacing gives short and long scenarios alike a fair chance. Proved by test/sim/explore.test.ts.
+ * depend on it); log-uniform spacing gives short and long scenarios alike a fair chance. Proved by test/sim/explore_sync.test.ts and test/sim/kv.test.ts.
  * @module
  */
 import type { Rng } from './prng.js';
