@@ -59,6 +59,10 @@ export class Conn {
   closeAfter = false;
   /** The request asked for 100-continue and it was not sent yet. */
   continuePending = false;
+  /** The last request task's name and the method and target it was made of. */
+  taskName = '';
+  nameMethod = '';
+  nameTarget = '';
   private waker: Waker | null = null;
   private readonly fill = new FillFuture(this);
 

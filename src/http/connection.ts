@@ -153,7 +153,14 @@ function* exchange(srv: ServerCore, c: Conn): Gen<boolean> {
   const declared = p.contentLength;
   p.reset();
 
-  const h = spawnNamed(`${req.method} ${req.path}`, srv.handler, req, ...srv.args) as JoinHandle<unknown>;
+  // The task's name, reused while the method and target strings are (the parser reuses them).
+  if (req.method !== c.nameMethod || req.target !== c.nameTarget) {
+    c.nameMethod = req.method;
+    c.nameTarget = req.target;
+    c.taskName = `${req.method} ${req.path}`;
+  }
+  const args = srv.args;
+  const h = (args.length === 0 ? spawnNamed(c.taskName, srv.handler, req) : spawnNamed(c.taskName, srv.handler, req, ...args)) as JoinHandle<unknown>;
   const wait = new InFlight(c, h);
   const out = yield* wait;
   if (c.upgraded) {

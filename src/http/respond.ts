@@ -77,6 +77,8 @@ export const STREAMED: unique symbol = Symbol('streamed');
  * no copy: one shared buffer goes to every socket (Node never writes into a buffer it is given).
  */
 const last = { status: 0, body: '', conn: '', isHead: false, date: '', out: EMPTY_OUT };
+/** Longest body kept that way (a large one would stay in memory, and costs its copy anyway). */
+const MAX_KEPT = 4096;
 
 /**
  * @internal Writes `res` when its body is fixed (string, bytes or none): the head and the body
@@ -89,7 +91,7 @@ export function writeFixed(c: Conn, res: Response, isHead: boolean, http10: bool
   let body: ResponseBody = res.rawBody;
   if (noBody(status)) body = null;
   const conn = keepAlive ? (http10 ? 'Connection: keep-alive\r\n' : '') : 'Connection: close\r\n';
-  if (typeof body === 'string' && res.init === undefined && res.statusText === '') {
+  if (typeof body === 'string' && body.length <= MAX_KEPT && res.init === undefined && res.statusText === '') {
     const date = dateHeader();
     if (last.body === body && last.status === status && last.conn === conn && last.isHead === isHead && last.date === date) return write(c, last.out);
     const out = fixedResponse(res, body, isHead, conn);
