@@ -53,9 +53,14 @@ const LAZY = ['runtime/scheduler/multi_thread/pool.js'];
 const DYNAMIC = ['console/server.js'];
 const entryPoints = Object.entries(ENTRIES).map(([i, o]) => ({ in: i, out: o }));
 
+/** `file` (absolute, under dist/src) as a '/'-separated path relative to dist/src. */
+const srcRel = (file) => relative(src, file).split(sep).join('/');
+/** The root entry's module, as an import specifier. */
+const rootIndex = JSON.stringify(resolve(src, 'index.js'));
+
 /** `new URL(rel, import.meta.url)` in dist/src/`from`: the same target, relative to the bundle root. */
 function fromRoot(file, rel) {
-  const target = relative(src, resolve(dirname(file), rel)).split(sep).join('/');
+  const target = srcRel(resolve(dirname(file), rel));
   if (target === '') return './';
   const out = ENTRIES[target];
   if (out === undefined) throw new Error(`${file}: ${rel} names ${target}, which is not an entry of the bundle`);
@@ -75,8 +80,7 @@ const joinRoot = {
     b.onResolve({ filter: /^kyoto-entry:/ }, (args) => ({ path: args.path.slice(virtual.length), namespace: 'kyoto-entry' }));
     b.onLoad({ filter: /.*/, namespace: 'kyoto-entry' }, (args) => {
       const file = JSON.stringify(resolve(src, args.path));
-      const root = JSON.stringify(resolve(src, 'index.js'));
-      const contents = args.path === 'index.js' ? `export * from ${file};` : `import ${root};\nexport * from ${file};`;
+      const contents = args.path === 'index.js' ? `export * from ${file};` : `import ${rootIndex};\nexport * from ${file};`;
       return { contents, loader: 'js', resolveDir: src };
     });
   },
@@ -96,11 +100,11 @@ const relocateUrls = {
       let text = await readFile(args.path, 'utf8');
       // A dynamically imported module joins the root too (see joinRoot), or the modules it shares
       // with the root would form a second core chunk.
-      if (DYNAMIC.includes(relative(src, args.path).split(sep).join('/'))) text += `\nimport ${JSON.stringify(resolve(src, 'index.js'))};\n`;
+      if (DYNAMIC.includes(srcRel(args.path))) text += `\nimport ${rootIndex};\n`;
       else if (!text.includes('import.meta.url') || args.path === resolve(src, 'util/lazy.js')) return undefined;
       const contents = text
         .replace(LAZY_RE, (whole, q, rel) => {
-          const target = relative(src, resolve(dirname(args.path), rel)).split(sep).join('/');
+          const target = srcRel(resolve(dirname(args.path), rel));
           if (!LAZY.includes(target)) throw new Error(`${args.path}: loadLazily target ${target} is not listed in LAZY`);
           return `loadLazily(import.meta.url, ${q}${fromRoot(args.path, rel)}${q})`;
         })

@@ -9,7 +9,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Runtime, sleep, type Gen } from '../../src/index.js';
 import { Response, toNodeHandler, type HttpRequest } from '../../src/http/index.js';
-import { closed, rawConnect } from './helpers.js';
+import { abortProbe, closed, rawConnect } from './helpers.js';
 
 interface Mounted {
   port: number;
@@ -85,22 +85,7 @@ for (const [framework, mount] of [
 
   test(`${framework}: a client that disconnects aborts the request task (finally runs, req.signal aborts)`, async () => {
     const rt = new Runtime();
-    const events: string[] = [];
-    let entered!: () => void;
-    const inHandler = new Promise<void>((r) => (entered = r));
-    let done!: () => void;
-    const finished = new Promise<void>((r) => (done = r));
-    function* h(req: HttpRequest): Gen<Response> {
-      req.signal.addEventListener('abort', () => events.push('signal'));
-      try {
-        entered();
-        yield* sleep(60_000);
-        return new Response('never');
-      } finally {
-        events.push('finally');
-        done();
-      }
-    }
+    const { h, events, inHandler, finished } = abortProbe();
     const app = await mount(toNodeHandler(h, { runtime: rt }));
     try {
       const s = await rawConnect(app.port);

@@ -2,6 +2,8 @@
  * Helpers of the http tests: raw socket exchanges with a bound wait, response splitting.
  */
 import * as net from 'node:net';
+import { sleep, type Gen } from '../../src/index.js';
+import { Response, type HttpRequest } from '../../src/http/index.js';
 
 /** Sends `raw` (optionally half-closing), resolves with everything read until the server closes. */
 export function rawExchange(port: number, raw: string | Buffer, waitMs = 5000): Promise<string> {
@@ -53,4 +55,34 @@ export function statuses(out: string): number[] {
 /** Resolves after the socket closed. */
 export function closed(s: net.Socket): Promise<void> {
   return new Promise((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())));
+}
+
+/**
+ * A handler that waits (60 s) until its client leaves, and what it saw: `events` gets 'signal'
+ * when `req.signal` aborts and 'finally' when its `finally` runs; `inHandler` resolves once it
+ * runs, `finished` once its `finally` has run.
+ */
+export function abortProbe(): {
+  h: (req: HttpRequest) => Gen<Response>;
+  events: string[];
+  inHandler: Promise<void>;
+  finished: Promise<void>;
+} {
+  const events: string[] = [];
+  let entered!: () => void;
+  const inHandler = new Promise<void>((r) => (entered = r));
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  function* h(req: HttpRequest): Gen<Response> {
+    req.signal.addEventListener('abort', () => events.push('signal'));
+    try {
+      entered();
+      yield* sleep(60_000);
+      return new Response('never');
+    } finally {
+      events.push('finally');
+      done();
+    }
+  }
+  return { h, events, inHandler, finished };
 }

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Runtime, fromIterable, sleep, type Gen } from '../../src/index.js';
+import { Runtime, fromIterable, type Gen } from '../../src/index.js';
 import { Response, toNodeHandler, type HttpRequest } from '../../src/http/index.js';
-import { closed, rawConnect } from './helpers.js';
+import { abortProbe, closed, rawConnect } from './helpers.js';
 
 test('toNodeHandler: one kyoto task per request on node:http; bodies both ways; errors are 500', async () => {
   const reported: unknown[] = [];
@@ -32,22 +32,7 @@ test('toNodeHandler: one kyoto task per request on node:http; bodies both ways; 
 
 test('toNodeHandler: a client that disconnects aborts the task (finally runs, signal aborts)', async () => {
   const rt = new Runtime();
-  const events: string[] = [];
-  let entered!: () => void;
-  const inHandler = new Promise<void>((r) => (entered = r));
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  function* h(req: HttpRequest): Gen<Response> {
-    req.signal.addEventListener('abort', () => events.push('signal'));
-    try {
-      entered();
-      yield* sleep(60_000);
-      return new Response('never');
-    } finally {
-      events.push('finally');
-      done();
-    }
-  }
+  const { h, events, inHandler, finished } = abortProbe();
   const server = http.createServer(toNodeHandler(h, { runtime: rt }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {

@@ -147,9 +147,9 @@ export class MultiThreadPool implements Driver {
     const worker = new Worker(WORKER_URL, opts);
     this.workers[w] = worker;
     this.lastError[w] = undefined;
-    this.started[w] = false;
+    this.started[w - 1] = false;
     worker.once('message', () => {
-      this.started[w] = true;
+      this.started[w - 1] = true;
       this.startFailures[w - 1] = 0;
     });
     if (!this.busy) worker.unref();
@@ -259,7 +259,7 @@ export class MultiThreadPool implements Driver {
       }
       sh.inject.push(x);
     }
-    if (!this.started[w] && ++this.startFailures[w - 1]! >= this.rt.executor.config.workerStartAttempts) {
+    if (!this.started[w - 1] && ++this.startFailures[w - 1]! >= this.rt.executor.config.workerStartAttempts) {
       this.giveUpOn(w, why);
       return;
     }
