@@ -5,6 +5,7 @@
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
+import { hostTickPhase } from '../runtime/clock.js';
 import { clockNow, currentDriver, deadlineAfter, driverOfEntry } from '../runtime/time/driver.js';
 import { FIRED, IDLE, slab } from '../runtime/time/slab.js';
 import { checkDuration } from './duration.js';
@@ -14,6 +15,11 @@ import { Instant, checkInstant } from './instant.js';
 const NONE = -1;
 /** `e` once the sleep completed. */
 const DONE = -2;
+/**
+ * Where this thread's host timer milliseconds start (a multiple of 1/256 ms in [0, 1)): the
+ * deadline `sleep(ms)` makes on the real clock is this plus a whole number.
+ */
+const PHASE = hostTickPhase();
 
 /**
  * A future that completes at its deadline, never before it (an instant between two of the timer
@@ -39,14 +45,38 @@ const DONE = -2;
 export class Sleep extends Future<void> implements TrackedResource {
   /** Slab entry (>= 0), NONE or DONE. */
   private e = NONE;
-  /** Deadline, ms on the clock's scale (Infinity: never). */
-  private d: number;
+  /**
+   * The deadline less PHASE (null: never). Why: a real-clock deadline is a tick start, a
+   * fraction of a ms off whole values, and V8 keeps a fractional number in an object field as a
+   * heap box per object; less PHASE it is a small integer, stored inline. Any other deadline (a
+   * virtual clock's whole ms, an instant off the grid) is kept as a number; exact either way
+   * (PHASE is a multiple of 1/256 ms, so the subtraction is exact below 2^45 ms).
+   */
+  private g: number | null;
 
   /** @internal Use `sleep(ms)` or `sleepUntil(instant)`. */
   constructor(deadlineMs: number) {
     super();
-    this.d = deadlineMs;
+    // null before any number: V8 then keeps `g` a tagged field (small integers inline) rather
+    // than a double field (a box per object).
+    this.g = null;
+    this.setDeadline(deadlineMs);
     trackResource(this);
+  }
+
+  private setDeadline(d: number): void {
+    if (d === Infinity) {
+      this.g = null;
+      return;
+    }
+    const g = d - PHASE;
+    this.g = g === (g | 0) ? g | 0 : g; // `| 0`: V8 stores an int32 inline, a computed double boxed
+  }
+
+  /** The deadline in ms (Infinity: never). */
+  private get d(): number {
+    const g = this.g;
+    return g === null ? Infinity : g + PHASE;
   }
 
   /**
@@ -98,7 +128,7 @@ export class Sleep extends Future<void> implements TrackedResource {
 
   /** @internal `reset` taking ms. */
   resetMs(d: number): void {
-    this.d = d;
+    this.setDeadline(d);
     const e = this.e;
     if (e < 0) {
       // Not registered yet, or completed: the next poll registers the new deadline.

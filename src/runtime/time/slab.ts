@@ -8,16 +8,21 @@
  * marking it `FIRED` and dropping its waker, and the owner frees it when it sees that (or when
  * it is dropped). Allocation and freeing are O(1) through a free list.
  *
- * The slab shrinks when mostly free: once fewer than a quarter of its entries are live, it is
- * cut to the smallest power of two (>= 1024) above both its highest live entry and twice the
- * live count, and the free list is rebuilt lowest index first, so that new timers fill the bottom
- * and the next shrink can cut more. Entries never move (their owners hold the index), so a
- * single long-lived timer high in the slab keeps the slab up to its index; an attempt that fails
- * is not retried until the live count halves again, which keeps freeing amortised O(1).
+ * The slab shrinks when it stays mostly free: once fewer than a quarter of its entries are live,
+ * a check is armed for SHRINK_DELAY_MS later; if the slab is still that empty then, it is cut to
+ * the smallest power of two (>= 1024) above both its highest live entry and twice the live
+ * count, and the free list is rebuilt lowest index first, so that new timers fill the bottom and
+ * the next shrink can cut more. The delay is the hysteresis: a burst of timers dropped and
+ * re-made at once (a million-connection reconnect, a benchmark's second round) reuses the room
+ * instead of cutting and regrowing it, which cost ~40 % of `sleep()` + drop when it was done at
+ * once. Entries never move (their owners hold the index), so a single long-lived timer high in
+ * the slab keeps the slab up to its index; an attempt that fails is not retried until the live
+ * count halves again, which keeps freeing amortised O(1).
  * (`test/time/slab_shrink.test.ts`: 1e6 timers armed and released give the memory back.)
  * @module
  */
 import type { Waker } from '../../future/future.js';
+import { realClock } from '../clock.js';
 
 /** `loc` of a free entry. */
 export const FREE = -1;
@@ -27,6 +32,12 @@ export const IDLE = -2;
 export const FIRED = -3;
 
 const INITIAL = 1024;
+/**
+ * How long the slab must stay under a quarter full before it is cut: long enough to span a
+ * reconnect storm or a batch re-armed in the next turns, short next to how long a peak's
+ * memory would otherwise be held (for good, before the slab shrank at all).
+ */
+export const SHRINK_DELAY_MS = 1000;
 
 /** @internal The process-wide entry storage (see the module comment). */
 export class TimerSlab {
@@ -52,6 +63,12 @@ export class TimerSlab {
   private shrinkBelow = -1;
   /** Times the slab was cut (for tests and metrics). */
   shrinks = 0;
+  /** A shrink check is armed. */
+  private shrinkArmed = false;
+  private readonly shrinkCheck = (): void => {
+    this.shrinkArmed = false;
+    if (this.live <= this.shrinkBelow) this.shrink();
+  };
 
   constructor() {
     this.loc.fill(FREE);
@@ -78,7 +95,12 @@ export class TimerSlab {
     this.wakers[e] = null;
     this.next[e] = this.freeHead;
     this.freeHead = e;
-    if (--this.live <= this.shrinkBelow) this.shrink();
+    if (--this.live <= this.shrinkBelow && !this.shrinkArmed) this.armShrink();
+  }
+
+  private armShrink(): void {
+    this.shrinkArmed = true;
+    realClock.setTimer(this.shrinkCheck, SHRINK_DELAY_MS).unref();
   }
 
   /** Entries the slab has room for. */
