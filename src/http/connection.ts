@@ -15,7 +15,7 @@
  * @module
  */
 import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
-import { spawnNamed } from '../runtime/spawn.js';
+import { spawnNamed, spawnNamedEager } from '../runtime/spawn.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
 import type { TcpStream } from '../net/tcp.js';
 import { reportHandlerError } from './report.js';
@@ -160,7 +160,9 @@ function* exchange(srv: ServerCore, c: Conn): Gen<boolean> {
     c.taskName = `${req.method} ${req.path}`;
   }
   const args = srv.args;
-  const h = (args.length === 0 ? spawnNamed(c.taskName, srv.handler, req) : spawnNamed(c.taskName, srv.handler, req, ...args)) as JoinHandle<unknown>;
+  // Eager: the request's task gets its first poll right here, so a handler that answers at
+  // once has finished before the connection waits on it (no queue round trip, no second poll).
+  const h = (args.length === 0 ? spawnNamedEager(c.taskName, srv.handler, req) : spawnNamed(c.taskName, srv.handler, req, ...args)) as JoinHandle<unknown>;
   const wait = new InFlight(c, h);
   const out = yield* wait;
   if (c.upgraded) {

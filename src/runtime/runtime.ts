@@ -190,6 +190,15 @@ export class Runtime {
 
   /** @internal */
   spawnTask(name: string | null, body: SpawnBody, args: readonly unknown[]): Task<unknown> {
+    return this.spawnWith(name, body, args, false);
+  }
+
+  /** @internal `spawnTask` whose first poll runs at once when it can (`Executor.spawnEager`). */
+  spawnTaskEager(name: string | null, body: SpawnBody, args: readonly unknown[]): Task<unknown> {
+    return this.spawnWith(name, body, args, true);
+  }
+
+  private spawnWith(name: string | null, body: SpawnBody, args: readonly unknown[], eager: boolean): Task<unknown> {
     const phase = this.shutdownCtl.phase;
     if (phase === 'shut-down') {
       throw new RuntimeShutdownError(`cannot spawn ${name ?? nameOf(body)}: the runtime has shut down`);
@@ -207,8 +216,11 @@ export class Runtime {
       parent,
       ex.clock(),
     );
-    ex.spawnTask(task);
-    if (phase === 'shutting-down') task.abort();
+    if (phase === 'shutting-down') {
+      ex.spawnTask(task);
+      task.abort();
+    } else if (eager) ex.spawnEager(task);
+    else ex.spawnTask(task);
     return task;
   }
 

@@ -62,3 +62,12 @@ export function spawnNamed<B extends AnyFn | Future<unknown>>(
 ): JoinHandle<BodyOutput<B>> {
   return Runtime.current().spawnTask(name, body as SpawnBody, args) as JoinHandle<BodyOutput<B>>;
 }
+
+/**
+ * @internal `spawnNamed` with one argument whose first poll runs at once, inside the caller's
+ * poll, when the scheduler allows it (`Executor.spawnEager`): for a task the caller awaits next
+ * and that often completes at its first poll (an HTTP request's handler).
+ */
+export function spawnNamedEager(name: string, body: SpawnBody, arg: unknown): Task<unknown> {
+  return Runtime.current().spawnTaskEager(name, body, oneArg(arg));
+}

@@ -1,7 +1,7 @@
 /**
  * Scheduling policy as data: every knob of both schedulers in one documented object, each with
- * the reason for its value. The current-thread executor reads `eventInterval`, `budget` and
- * `readyQueueCapacity`; the multi-thread workers read the rest.
+ * the reason for its value. The current-thread executor reads `eventInterval`, `budget`,
+ * `readyQueueCapacity` and `eagerPollDepth`; the multi-thread workers read the rest.
  *
  * Invariants (test/core/scheduler_config.test.ts): every knob is a positive integer (a bad value
  * is a RangeError naming the knob, at runtime construction); a partial config is completed from
@@ -17,6 +17,8 @@ export interface SchedulerConfig {
   budget: number;
   /** Initial capacity of the current-thread ready queue (it doubles when full). */
   readyQueueCapacity: number;
+  /** Current-thread: how deep eager first polls (`Executor.spawnEager`) may nest. */
+  eagerPollDepth: number;
   /** Multi-thread: polls per worker tick before it checks its inbox and drivers. */
   workerTickPolls: number;
   /** Multi-thread: every this many ticks a worker takes from the global queue first. */
@@ -45,6 +47,11 @@ export const DEFAULT_SCHEDULER_CONFIG: Readonly<SchedulerConfig> = Object.freeze
   budget: 128,
   // 1024 ready tasks cover a busy server's bursts without growing; the ring doubles beyond.
   readyQueueCapacity: 1024,
+  // One level: a connection's request task gets its first poll inside the connection's poll
+  // (a request that completes at once then costs no queue round trip and no second connection
+  // poll, bench/http.ts); a task spawned eagerly from inside such a poll is queued, so a chain
+  // of eager spawns can never grow the stack.
+  eagerPollDepth: 1,
   // Same reason as eventInterval, per worker.
   workerTickPolls: 61,
   // Tokio's global_queue_interval default: a worker checks the global queue first every 61

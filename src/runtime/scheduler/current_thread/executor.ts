@@ -121,6 +121,8 @@ export class Executor implements TaskScheduler {
 
   private drainPending = false;
   private inDrain = false;
+  /** Eager first polls in progress (`spawnEager`). */
+  private eagerDepth = 0;
   private nowCache = 0;
   private readonly drainFn = (): void => this.drain();
   private readonly reportFn = (): void => this.reportUnhandled();
@@ -202,6 +204,35 @@ export class Executor implements TaskScheduler {
     const p = this.probe;
     if (p !== null) p.onSpawn(task);
     this.schedule(task);
+  }
+
+  /**
+   * Adds a new task (born notified) and gives it its first poll at once, inside the poll of the
+   * task spawning it, rather than after a trip through the queue: a task that completes at its
+   * first poll is then finished when `spawnEager` returns. Its own coop budget, context and
+   * outcome are a task's as ever; only the order differs (it runs before its spawner goes on).
+   * Queued like `spawnTask` instead when the poll could not be a scheduler's own: outside a
+   * drain of this executor, with a probe installed (its hooks time every poll from the loop),
+   * with a next-task choice handed in (the simulator's seeded order decides every poll), or
+   * `eagerPollDepth` eager polls deep. Precondition: `task` was never scheduled.
+   * (test/core/spawn_eager.test.ts)
+   */
+  spawnEager(task: Task<unknown>): void {
+    if (this.probe !== null || this.nextTask !== null || !this.inDrain || this.eagerDepth >= this.config.eagerPollDepth || context.executor !== this) {
+      this.spawnTask(task);
+      return;
+    }
+    this.spawnedTasksCount++;
+    this.workerPollCount++;
+    const budget = coop.budget;
+    this.eagerDepth++;
+    coop.budget = this.config.budget;
+    try {
+      task.run();
+    } finally {
+      coop.budget = budget;
+      this.eagerDepth--;
+    }
   }
 
   finished(task: Task<unknown>): void {
