@@ -48,19 +48,21 @@ const GONE: unique symbol = Symbol('gone');
 const EMPTY = Buffer.alloc(0);
 const FAILED: unique symbol = Symbol('failed');
 
-/** Waits for the request task while watching the client. */
+/**
+ * Waits for the request task while watching the client. One per connection, reused by each
+ * request (the connection runs one at a time); `h` is cleared after each, so an idle connection
+ * keeps no task alive.
+ */
 class InFlight extends Future<unknown> {
   error: unknown = undefined;
-  constructor(
-    private readonly c: Conn,
-    private readonly h: JoinHandle<unknown>,
-  ) {
+  h: JoinHandle<unknown> | null = null;
+  constructor(private readonly c: Conn) {
     super();
   }
   poll(cx: Context): Poll<unknown> {
     let v: unknown;
     try {
-      v = this.h.poll(cx);
+      v = (this.h as JoinHandle<unknown>).poll(cx);
     } catch (e) {
       this.error = e;
       return FAILED;
@@ -95,6 +97,7 @@ function statusOf(err: unknown): number {
 /** @internal the body of every connection task. */
 export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> {
   const c = new Conn(srv, stream);
+  const wait = new InFlight(c);
   srv.conns.add(c);
   const p = c.parser;
   try {
@@ -116,7 +119,7 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
         if (!(yield* c.more())) return;
       }
       c.off += n;
-      if (!(yield* exchange(srv, c))) return;
+      if (!(yield* exchange(srv, c, wait))) return;
       if (c.off >= c.buf.length) {
         c.buf = EMPTY; // an idle connection keeps no chunk alive
         c.off = 0;
@@ -136,7 +139,7 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
  * generator, so nothing of the request (task, response, headers) stays alive while the
  * connection idles. True when the connection may carry another request.
  */
-function* exchange(srv: ServerCore, c: Conn): Gen<boolean> {
+function* exchange(srv: ServerCore, c: Conn, wait: InFlight): Gen<boolean> {
   const p = c.parser;
   const cfg = srv.cfg;
   c.phase = ACTIVE;
@@ -163,8 +166,14 @@ function* exchange(srv: ServerCore, c: Conn): Gen<boolean> {
   // Eager: the request's task gets its first poll right here, so a handler that answers at
   // once has finished before the connection waits on it (no queue round trip, no second poll).
   const h = (args.length === 0 ? spawnNamedEager(c.taskName, srv.handler, req) : spawnNamed(c.taskName, srv.handler, req, ...args)) as JoinHandle<unknown>;
-  const wait = new InFlight(c, h);
-  const out = yield* wait;
+  wait.h = h;
+  wait.error = undefined;
+  let out: unknown;
+  try {
+    out = yield* wait;
+  } finally {
+    wait.h = null;
+  }
   if (c.upgraded) {
     yield* new Settled(h);
     return false;
@@ -179,6 +188,7 @@ function* exchange(srv: ServerCore, c: Conn): Gen<boolean> {
   let res: Response;
   if (out === FAILED) {
     const err = wait.error;
+    wait.error = undefined;
     const cause = err instanceof JoinError ? (err.isCancelled() ? new ClientDisconnectedError('the request task was aborted') : err.cause) : err;
     if (cause instanceof ClientDisconnectedError && c.closed) {
       req.abortSignal();

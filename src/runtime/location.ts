@@ -52,9 +52,20 @@ export class TaskMeta {
     return this.loc;
   }
 
-  /** The same location under another name, still unmapped if this one is (no file is read). */
+  /** The last `renamed` result: a body spawned under the same name in a row shares one. */
+  private lastRenamed: TaskMeta | null = null;
+
+  /**
+   * The same location under another name, still unmapped if this one is (no file is read).
+   * Named spawns of one body under one name in a row (an HTTP server's `GET /` requests) share
+   * one meta instead of allocating one per spawn.
+   */
   renamed(name: string): TaskMeta {
-    return new TaskMeta(name, this.loc, this.mapped);
+    const last = this.lastRenamed;
+    if (last !== null && last.name === name) return last;
+    const m = new TaskMeta(name, this.loc, this.mapped);
+    this.lastRenamed = m;
+    return m;
   }
 }
 

@@ -47,3 +47,18 @@ test('spawnNamed reads no file at spawn; its location is still the user line whe
     await rt.shutdown();
   }
 });
+
+test('named spawns of one body under one name in a row share one meta; another name gets its own', async () => {
+  const rt = new Runtime();
+  try {
+    const metas = await rt.blockOn(function* () {
+      const a = spawnNamed('GET /', namedBody, 1) as unknown as { meta: object; name: string };
+      const b = spawnNamed('GET /', namedBody, 2) as unknown as { meta: object; name: string };
+      const c = spawnNamed('POST /', namedBody, 3) as unknown as { meta: object; name: string };
+      return { same: a.meta === b.meta, other: a.meta !== c.meta, names: [a.name, b.name, c.name] };
+    });
+    assert.deepEqual(metas, { same: true, other: true, names: ['GET /', 'GET /', 'POST /'] });
+  } finally {
+    await rt.shutdown();
+  }
+});
