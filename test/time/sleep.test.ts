@@ -375,3 +375,23 @@ test('a sleep(Infinity) that another task resets wakes its waiter at the new dea
   }, paused);
   assert.deepEqual(out, [75, 75 + 115]);
 });
+
+test('a deadline is kept exactly, on the host tick grid or off it', async () => {
+  const { hostTickPhase } = await import('../../src/runtime/clock.js');
+  const phase = hostTickPhase();
+  const rt = new Runtime();
+  const out = await rt.blockOn(function* main() {
+    const off = Instant.fromMs(performance.now() + 12.3456789);
+    const a = sleepUntil(off);
+    const b = sleep(5);
+    const grid = b.deadline.ms - phase; // a sleep(ms) deadline is a host tick start
+    b.reset(off);
+    const never = sleep(Infinity);
+    const huge = sleepUntil(Instant.fromMs(2 ** 40 + 0.5));
+    a.drop();
+    b.drop();
+    return [a.deadline.ms === off.ms, grid === Math.round(grid), b.deadline.ms === off.ms, never.deadline.ms, huge.deadline.ms];
+  });
+  assert.deepEqual(out, [true, true, true, Infinity, 2 ** 40 + 0.5]);
+  await rt.shutdown();
+});
