@@ -274,7 +274,9 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
 
   /**
    * Polls the task once. Called only by the scheduler (which owns the coop budget and resets it
-   * before each call), never re-entrantly.
+   * before each call), never re-entrantly for one task; another task's poll may be running
+   * beneath it (`Executor.spawnEager` polls a new task inside its spawner's poll), so the context
+   * it replaces is saved and restored.
    */
   run(): void {
     const v = S.toRunning(this);
