@@ -79,14 +79,6 @@ function measurePhase(): number {
   return realPhase;
 }
 
-/**
- * This thread's `realClock.tickPhase()`: where the host timers' milliseconds start on the
- * `performance.now()` scale (measured once, then cached).
- */
-export function hostTickPhase(): number {
-  return measurePhase();
-}
-
 /** The real clock: `performance.now()` and Node's timers (as they were when kyoto loaded). */
 export const realClock: Clock = {
   now: () => perfNow(),

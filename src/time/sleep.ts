@@ -5,7 +5,7 @@
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { trackResource, type ResourceInfo, type TrackedResource } from '../runtime/resources.js';
-import { hostTickPhase } from '../runtime/clock.js';
+import { realClock } from '../runtime/clock.js';
 import { clockNow, currentDriver, deadlineAfter, driverOfEntry } from '../runtime/time/driver.js';
 import { FIRED, IDLE, slab } from '../runtime/time/slab.js';
 import { checkDuration } from './duration.js';
@@ -19,7 +19,7 @@ const DONE = -2;
  * Where this thread's host timer milliseconds start (a multiple of 1/256 ms in [0, 1)): the
  * deadline `sleep(ms)` makes on the real clock is this plus a whole number.
  */
-const PHASE = hostTickPhase();
+const PHASE = realClock.tickPhase?.() ?? 0;
 
 /**
  * A future that completes at its deadline, never before it (an instant between two of the timer
