@@ -11,6 +11,7 @@
  * @module
  */
 import { Socket } from 'node:net';
+import { getSystemErrorName } from 'node:util';
 
 /**
  * Thrown at load time when this Node's stream internals differ from what kyoto reads.
@@ -59,6 +60,65 @@ export function peerName(s: Socket): { address: string; port: number } | null {
   PEER_OUT.port = undefined;
   if (h.getpeername(PEER_OUT) !== 0 || PEER_OUT.address === undefined) return null;
   return { address: PEER_OUT.address, port: PEER_OUT.port ?? 0 };
+}
+
+interface ReadHandle {
+  reading: boolean;
+  readStart(): number;
+  useUserBuffer(buf: Uint8Array): void;
+}
+
+function findSymbol(o: object, description: string): symbol | null {
+  for (const k of Object.getOwnPropertySymbols(o)) if (k.description === description) return k;
+  return null;
+}
+
+const probe = new Socket();
+const K_BUFFER = findSymbol(probe, 'kBuffer');
+const K_BUFFER_CB = findSymbol(probe, 'kBufferCb');
+const K_BUFFER_GEN = findSymbol(probe, 'kBufferGen');
+probe.destroy();
+
+/** True when this Node lets kyoto read accepted and connected sockets into a user buffer. */
+export const userReadAvailable = K_BUFFER !== null && K_BUFFER_CB !== null && K_BUFFER_GEN !== null;
+
+/** A handle kyoto may point at a user buffer: node:net's own TCP and Pipe handles only. */
+function readHandle(s: Socket): ReadHandle | null {
+  const h = (s as unknown as { _handle: Partial<ReadHandle> | null })._handle;
+  if (h === null || h === undefined || typeof h.useUserBuffer !== 'function' || typeof h.readStart !== 'function') return null;
+  const kind = (h as { constructor?: { name?: string } }).constructor?.name;
+  return kind === 'TCP' || kind === 'Pipe' ? (h as ReadHandle) : null;
+}
+
+/**
+ * Makes Node read `s` into `buf` and call `cb.call(s, nread, buf)` for each read, instead of
+ * pushing to the socket's `Readable`; `cb` returning false stops reading until
+ * `restartUserRead`. Only before the socket read anything (a paused accept, a connect in
+ * progress). False, with nothing changed, when not possible.
+ */
+export function installUserRead(s: Socket, buf: Uint8Array, cb: (this: Socket, nread: number, buf: Uint8Array) => boolean): boolean {
+  if (!userReadAvailable || s.readableLength !== 0 || s.destroyed) return false;
+  const h = readHandle(s);
+  if (h === null) return false;
+  const o = s as unknown as Record<symbol, unknown>;
+  o[K_BUFFER!] = buf;
+  o[K_BUFFER_CB!] = cb;
+  o[K_BUFFER_GEN!] = null;
+  h.useUserBuffer(buf);
+  return true;
+}
+
+/** Starts reading again after the user-read callback returned false (no-op once closed). */
+export function restartUserRead(s: Socket): void {
+  if (s.destroyed || eofReceived(s)) return;
+  const h = readHandle(s);
+  if (h === null || h.reading) return;
+  h.reading = true;
+  const err = h.readStart();
+  if (err !== 0) {
+    const code = getSystemErrorName(err);
+    s.destroy(Object.assign(new Error(`read ${code}`), { errno: err, code, syscall: 'read' }));
+  }
 }
 
 /** Checks the fields above on a fresh socket; throws `NodeInternalsError` naming what differs. */

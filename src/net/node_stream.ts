@@ -7,15 +7,33 @@
  * socket, which carries its events object under a symbol): no closure per connection, and
  * listeners for rare events ('drain', 'finish') are attached on first need, so an idle
  * connection stays small. Until `attach`, the `NodeStream` itself is the events object and keeps
- * what happened (an error, a close) to replay. Tested by every test in test/net/.
+ * what happened (an error, a close) to replay.
+ *
+ * Sockets kyoto made (accepted, connected) are read into one shared buffer instead
+ * (`installUserRead` in node_internals.ts): each read is copied out into a chunk of this
+ * stream's own queue and 'readable' is only used for the FIN. Invariants: chunks leave `read()`
+ * in arrival order, each once; once `READ_HWM` bytes are queued Node stops reading (TCP flow
+ * control pushes back on the peer, as in paused mode) until `read()` empties the queue.
+ * 64 KiB is libuv's usual read size, 16 KiB node:net's readable high-water mark. Tested by
+ * every test in test/net/, and test/net/user_read.test.ts.
  * @module
  */
 import type { Socket } from 'node:net';
-import { eofReceived, peerName, writableState } from './node_internals.js';
+import { eofReceived, installUserRead, peerName, restartUserRead, writableState } from './node_internals.js';
 import { RAW_CLOSED, RAW_FULL, RAW_WRITABLE, type RawAddr, type RawStream, type RawStreamEvents } from './sys.js';
 
 const EV: unique symbol = Symbol('kyoto.events');
-type EvSocket = Socket & { [EV]: RawStreamEvents };
+const NS: unique symbol = Symbol('kyoto.nodeStream');
+type EvSocket = Socket & { [EV]: RawStreamEvents; [NS]: NodeStream };
+
+/** Where every user-read socket of this thread reads; each read is copied out at once. */
+const READ_BUF = Buffer.allocUnsafeSlow(64 * 1024);
+/** Queued bytes at which a user-read socket stops reading. */
+const READ_HWM = 16 * 1024;
+
+function onUserRead(this: Socket, nread: number, buf: Uint8Array): boolean {
+  return (this as EvSocket)[NS].took(nread, buf);
+}
 
 function onReadable(this: EvSocket): void {
   this[EV].onReadable();
@@ -47,14 +65,30 @@ const F_FINISH_LISTENER = 2;
 const F_ERRORED = 4;
 const F_CLOSED = 8;
 const F_CONNECTED = 16;
+/** Reads arrive through `onUserRead` into `q`, not through the socket's Readable. */
+const F_USER_READ = 32;
+/** `onUserRead` returned false: Node stopped reading until `read()` restarts it. */
+const F_READ_STOPPED = 64;
 
 /** @internal */
 export class NodeStream implements RawStream, RawStreamEvents {
   private flags = 0;
   private early: Error | null = null;
+  /** User-read mode: the oldest queued chunk, the later ones, and their total size. */
+  private q: Buffer | null = null;
+  private qMore: Buffer[] | null = null;
+  private qBytes = 0;
 
-  constructor(readonly socket: Socket) {
+  /** `userRead`: read into the shared buffer (only for sockets kyoto created, before any read). */
+  constructor(
+    readonly socket: Socket,
+    userRead = false,
+  ) {
     (socket as EvSocket)[EV] = this;
+    if (userRead) {
+      (socket as EvSocket)[NS] = this;
+      if (installUserRead(socket, READ_BUF, onUserRead)) this.flags |= F_USER_READ;
+    }
     socket.on('readable', onReadable);
     socket.on('error', onError);
     socket.on('close', onClose);
@@ -67,7 +101,27 @@ export class NodeStream implements RawStream, RawStreamEvents {
     if ((f & F_CONNECTED) !== 0) events.onConnect();
     if ((f & F_ERRORED) !== 0) events.onError(this.early!);
     if ((f & F_CLOSED) !== 0 || this.socket.destroyed) events.onClose();
+    else if (this.q !== null) events.onReadable();
     this.early = null;
+  }
+
+  /** @internal true when reads arrive through the shared buffer (tests). */
+  get userRead(): boolean {
+    return (this.flags & F_USER_READ) !== 0;
+  }
+
+  /** @internal a user read of `nread` bytes into `buf`: queue a copy; false stops reading. */
+  took(nread: number, buf: Uint8Array): boolean {
+    const chunk = Buffer.allocUnsafe(nread);
+    chunk.set(nread === buf.length ? buf : buf.subarray(0, nread));
+    if (this.q === null) this.q = chunk;
+    else if (this.qMore === null) this.qMore = [chunk];
+    else this.qMore.push(chunk);
+    this.qBytes += nread;
+    (this.socket as EvSocket)[EV].onReadable();
+    if (this.qBytes < READ_HWM) return true;
+    this.flags |= F_READ_STOPPED;
+    return false;
   }
 
   // Events before attach (an accepted connection waiting in the accept queue).
@@ -96,6 +150,7 @@ export class NodeStream implements RawStream, RawStreamEvents {
   }
 
   read(): Buffer | null {
+    if ((this.flags & F_USER_READ) !== 0) return this.takeQueued();
     const s = this.socket;
     // With nothing buffered, read() would only re-arm 'readable', which Node already did when
     // the last read emptied the buffer: skip it (it is the hot path of an echo).
@@ -104,8 +159,23 @@ export class NodeStream implements RawStream, RawStreamEvents {
     return typeof c === 'string' ? Buffer.from(c) : c;
   }
 
+  private takeQueued(): Buffer | null {
+    const first = this.q;
+    if (first === null) return null;
+    const more = this.qMore;
+    const out = more === null ? first : Buffer.concat([first, ...more], this.qBytes);
+    this.q = null;
+    this.qMore = null;
+    this.qBytes = 0;
+    if ((this.flags & F_READ_STOPPED) !== 0) {
+      this.flags &= ~F_READ_STOPPED;
+      restartUserRead(this.socket);
+    }
+    return out;
+  }
+
   readableLength(): number {
-    return this.socket.readableLength;
+    return this.qBytes + this.socket.readableLength;
   }
 
   eofReceived(): boolean {

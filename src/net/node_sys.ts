@@ -16,7 +16,7 @@ class NodeListener implements RawListener {
 
   attach(events: RawListenerEvents): void {
     const srv = this.server;
-    srv.on('connection', (sock: net.Socket) => events.onConnection(new NodeStream(sock)));
+    srv.on('connection', (sock: net.Socket) => events.onConnection(new NodeStream(sock, true)));
     srv.on('error', (err: Error) => events.onError(err));
     srv.on('close', () => events.onClose());
   }
@@ -115,10 +115,10 @@ class NodeUdp implements RawUdp {
 export const nodeTransport: Transport = {
   name: 'node',
   connectTcp(host: string, port: number): NodeStream {
-    return new NodeStream(net.connect({ host, port, allowHalfOpen: true }));
+    return new NodeStream(net.connect({ host, port, allowHalfOpen: true }), true);
   },
   connectUnix(path: string): NodeStream {
-    return new NodeStream(net.connect({ path, allowHalfOpen: true }));
+    return new NodeStream(net.connect({ path, allowHalfOpen: true }), true);
   },
   listenTcp(host: string, port: number, backlog: number, done: (err: Error | null) => void): RawListener {
     return listen({ host, port, backlog }, done);
