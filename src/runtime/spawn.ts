@@ -2,8 +2,9 @@
  * `spawn` and `spawnNamed`: spawning on the runtime polling the caller.
  *
  * Invariants: no array is allocated for zero or one argument (the single argument is copied
- * into the task at once, so the shared one-element array can be reused); outside a task they
- * throw `NoRuntimeError`. Proved by test/core/task.test.ts and bench/core.ts (spawn rows).
+ * into the task at once, so the shared one-element array can be reused, and it is emptied
+ * again: it keeps no argument alive); outside a task they throw `NoRuntimeError`. Proved by
+ * test/core/task.test.ts, test/core/spawn_args.test.ts and bench/core.ts (spawn rows).
  * @module
  */
 import type { Future } from '../future/future.js';
@@ -43,8 +44,12 @@ function spawnCurrent(body: SpawnBody): Task<unknown> {
   // `arguments` instead of a rest parameter: no array is allocated for 0 or 1 argument.
   const n = arguments.length;
   // eslint-disable-next-line prefer-rest-params
-  const args = n === 1 ? NO_ARGS : n === 2 ? oneArg(arguments[1]) : (Array.prototype.slice.call(arguments, 1) as unknown[]);
-  return Runtime.current().spawnTask(null, body, args);
+  if (n !== 2) return Runtime.current().spawnTask(null, body, n === 1 ? NO_ARGS : (Array.prototype.slice.call(arguments, 1) as unknown[]));
+  try {
+    return Runtime.current().spawnTask(null, body, oneArg(arguments[1]));
+  } finally {
+    ONE[0] = undefined;
+  }
 }
 
 /**
@@ -69,5 +74,9 @@ export function spawnNamed<B extends AnyFn | Future<unknown>>(
  * and that often completes at its first poll (an HTTP request's handler).
  */
 export function spawnNamedEager(name: string, body: SpawnBody, arg: unknown): Task<unknown> {
-  return Runtime.current().spawnTaskEager(name, body, oneArg(arg));
+  try {
+    return Runtime.current().spawnTaskEager(name, body, oneArg(arg));
+  } finally {
+    ONE[0] = undefined;
+  }
 }

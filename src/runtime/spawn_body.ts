@@ -60,12 +60,13 @@ export class SpawnError extends TypeError {
 
 /** Result of preparing a body. */
 export interface PreparedBody {
-  body: Generator<unknown, unknown, unknown> | Future<unknown>;
+  /** Null once taken (the scratch object keeps no body alive). */
+  body: Generator<unknown, unknown, unknown> | Future<unknown> | null;
   /** True when `body` is a future to poll rather than a generator to resume. */
   futureBody: boolean;
 }
 
-const scratch: PreparedBody = { body: null as unknown as Future<unknown>, futureBody: false };
+const scratch: PreparedBody = { body: null, futureBody: false };
 
 /** Throws `SpawnError` at spawn time for a body kyoto cannot run. */
 export function checkBody(body: unknown): void {

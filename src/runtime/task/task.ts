@@ -372,6 +372,7 @@ export class Task<T> extends Future<T> implements Waker, Context, JoinHandle<T> 
     this.awaiting = null;
     const p = prepareBody(this.body as BodyFn, one ? args : args === null ? NO_ARGS : args, one);
     this.body = p.body;
+    p.body = null; // the shared scratch must not keep this task's body (and its arguments) alive
     if (p.futureBody) {
       this.state = G.withStage(this.state, Stage.FUTURE);
       this.pollFutureBody();
