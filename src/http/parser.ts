@@ -21,7 +21,9 @@
  * header lines again and again, and comparing a line's bytes with the string it gave last time
  * costs a fraction of cutting a new one (a latin1 slice is a native call, ~80 ns). The method,
  * target, and each header name and value are compared with those at the same place in the last
- * head; equal bytes give the same string (test/http/parser.test.ts). `forget()` drops them (the
+ * head; equal bytes give the same string (test/http/parser.test.ts). A head whose headers all
+ * equal the last head's gets the last head's `names` / `values` arrays themselves (published
+ * arrays are never written again; the parse runs in scratch arrays). `forget()` drops them (the
  * server's sweeper does, for connections idle a while, so an idle connection keeps no head).
  * @module
  */
@@ -70,9 +72,12 @@ export class HeadParser {
   url = '';
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   minor = 1;
-  /** Header names as sent and their values, index by index. */
-  names: string[] = [];
-  values: string[] = [];
+  /**
+   * Header names as sent and their values, index by index, once a head is complete. Never
+   * mutated: a head with the same headers as the previous one gets the previous arrays.
+   */
+  names: readonly string[] = NONE;
+  values: readonly string[] = NONE;
   /** -1 when absent. */
   contentLength = -1;
   chunked = false;
@@ -89,6 +94,13 @@ export class HeadParser {
   private lastNames: readonly string[] = NONE;
   private lastValues: readonly string[] = NONE;
   private lastUrl = '';
+  /** The head being parsed: its headers so far (`count` of them) and lowercased special names. */
+  private readonly scratchNames: string[] = [];
+  private readonly scratchValues: string[] = [];
+  private readonly lowers: string[] = [];
+  private count = 0;
+  /** Every header so far is the previous head's, at the same index. */
+  private allSame = true;
 
   constructor(readonly maxHeaderBytes: number) {}
 
@@ -97,9 +109,11 @@ export class HeadParser {
     this.lastNames = this.names;
     this.lastValues = this.values;
     this.lastUrl = this.url;
-    this.names = [];
+    this.names = NONE;
     this.url = '';
-    this.values = [];
+    this.values = NONE;
+    this.count = 0;
+    this.allSame = true;
     this.contentLength = -1;
     this.chunked = false;
     this.connection = 0;
@@ -115,6 +129,10 @@ export class HeadParser {
   forget(): void {
     this.lastNames = NONE;
     this.lastValues = NONE;
+    // Beyond the head in progress (a slow client's partial head keeps its lines).
+    this.scratchNames.length = this.count;
+    this.scratchValues.length = this.count;
+    this.lowers.length = this.count;
     this.lastUrl = '';
   }
 
@@ -214,22 +232,35 @@ export class HeadParser {
       if (VCHAR_OBS[b] === 0) throw bad('invalid character in header value');
       if (b !== SP && b !== HT) ve = i + 1;
     }
-    const k = this.names.length;
+    const k = this.count;
     let name: string;
     let value: string;
+    let lower: string | undefined;
+    const n = nameEnd - s;
+    const special = n === 4 || n === 6 || n === 7 || n === 10 || n === 14 || n === 17;
     const ln = this.lastNames[k];
     if (ln !== undefined && same(buf, s, nameEnd, ln)) {
       name = ln;
+      // The previous head's name at this index: its lowercase form is still in `lowers[k]`.
+      if (special) lower = this.lowers[k];
       const lv = this.lastValues[k]!;
-      value = same(buf, vs, ve, lv) ? lv : latin1(buf, vs, ve);
+      if (same(buf, vs, ve, lv)) value = lv;
+      else {
+        value = latin1(buf, vs, ve);
+        this.allSame = false;
+      }
     } else {
       name = latin1(buf, s, nameEnd);
       value = latin1(buf, vs, ve);
+      this.allSame = false;
     }
-    this.names.push(name);
-    this.values.push(value);
-    const n = nameEnd - s;
-    if (n === 4 || n === 6 || n === 7 || n === 10 || n === 14 || n === 17) this.special(name.toLowerCase(), value);
+    this.scratchNames[k] = name;
+    this.scratchValues[k] = value;
+    this.count = k + 1;
+    if (special) {
+      if (lower === undefined) this.lowers[k] = lower = name.toLowerCase();
+      this.special(lower, value);
+    }
   }
 
   private special(name: string, value: string): void {
@@ -280,6 +311,14 @@ export class HeadParser {
       if (!this.chunked) throw bad('Transfer-Encoding of a request must end with chunked');
     }
     if (this.minor === 1 && !this.hasHost) throw bad('HTTP/1.1 request without a Host header');
+    const k = this.count;
+    if (this.allSame && k === this.lastNames.length) {
+      this.names = this.lastNames;
+      this.values = this.lastValues;
+    } else {
+      this.names = this.scratchNames.slice(0, k);
+      this.values = this.scratchValues.slice(0, k);
+    }
     return len;
   }
 
