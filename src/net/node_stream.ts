@@ -1,9 +1,9 @@
 /**
  * `NodeStream`: a node:net `Socket` as a kyoto `RawStream` (the default transport's streams).
  *
- * The socket is driven in paused mode: kyoto pulls with `socket.read()` after 'readable', so a
- * task that does not read pushes back on the peer through TCP flow control once Node's buffer
- * holds its high-water mark. The listeners are functions shared by every socket (`this` is the
+ * A socket handed in by the user is driven in paused mode: kyoto pulls with `socket.read()` after
+ * 'readable', so a task that does not read pushes back on the peer through TCP flow control once
+ * Node's buffer holds its high-water mark. The listeners are functions shared by every socket (`this` is the
  * socket, which carries its events object under a symbol): no closure per connection, and
  * listeners for rare events ('drain', 'finish') are attached on first need, so an idle
  * connection stays small. Until `attach`, the `NodeStream` itself is the events object and keeps
@@ -113,7 +113,8 @@ export class NodeStream implements RawStream, RawStreamEvents {
   /** @internal a user read of `nread` bytes into `buf`: queue a copy; false stops reading. */
   took(nread: number, buf: Uint8Array): boolean {
     const chunk = Buffer.allocUnsafe(nread);
-    chunk.set(nread === buf.length ? buf : buf.subarray(0, nread));
+    // A plain Uint8Array view: Buffer#subarray goes through the species constructor.
+    chunk.set(nread === buf.length ? buf : new Uint8Array(buf.buffer, buf.byteOffset, nread));
     if (this.q === null) this.q = chunk;
     else if (this.qMore === null) this.qMore = [chunk];
     else this.qMore.push(chunk);
