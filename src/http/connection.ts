@@ -15,63 +15,22 @@
  * @module
  */
 import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
-import { spawnNamed, spawnNamedEager } from '../runtime/spawn.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
 import type { TcpStream } from '../net/tcp.js';
 import { reportHandlerError } from './report.js';
 import { JoinError } from '../task/join_error.js';
 import { Elapsed } from '../time/timeout.js';
-import { ACTIVE, Conn, IDLE, type ConnHost } from './conn.js';
+import { Conn } from './conn.js';
 import { ClientDisconnectedError, HttpParseError, PayloadTooLargeError } from './errors.js';
-import { HttpHeaders } from './headers.js';
 import { NEED_MORE } from './parser.js';
-import { HttpRequest } from './request.js';
+import type { HttpRequest } from './request.js';
 import { BadResponseError, STREAMED, fromFetchResponse, writeFixed, writeStreamed } from './respond.js';
 import { Response } from './response.js';
-import type { Config } from './options.js';
+import { CLOSE, Exchange, FAILED, GONE, SLOW, WRITING, awaitWrite, idle, quick, start, type ServerCore } from './exchange.js';
 
-/** A request handler: a task body returning a Response. */
-export type Handler<A extends unknown[]> = (req: HttpRequest, ...args: A) => Gen<Response | globalThis.Response> | Generator<unknown, Response | globalThis.Response, unknown>;
+export type { Handler, ServerCore } from './exchange.js';
 
-/** @internal what a connection needs from its server. */
-export interface ServerCore extends ConnHost {
-  readonly cfg: Config;
-  readonly handler: Handler<unknown[]>;
-  readonly args: unknown[];
-  draining: boolean;
-  readonly conns: Set<Conn>;
-  count(status: number): void;
-  connDone(c: Conn): void;
-}
-
-const GONE: unique symbol = Symbol('gone');
 const EMPTY = Buffer.alloc(0);
-const FAILED: unique symbol = Symbol('failed');
-
-/**
- * Waits for the request task while watching the client. One per connection, reused by each
- * request (the connection runs one at a time); `h` is cleared after each, so an idle connection
- * keeps no task alive.
- */
-class InFlight extends Future<unknown> {
-  error: unknown = undefined;
-  h: JoinHandle<unknown> | null = null;
-  constructor(private readonly c: Conn) {
-    super();
-  }
-  poll(cx: Context): Poll<unknown> {
-    let v: unknown;
-    try {
-      v = (this.h as JoinHandle<unknown>).poll(cx);
-    } catch (e) {
-      this.error = e;
-      return FAILED;
-    }
-    if (v !== Pending) return v;
-    if (this.c.upgraded) return Pending;
-    return this.c.pollGone(cx) ? GONE : Pending;
-  }
-}
 
 /** Completes when the task has finished, whatever its outcome. */
 class Settled extends Future<void> {
@@ -97,7 +56,7 @@ function statusOf(err: unknown): number {
 /** @internal the body of every connection task. */
 export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> {
   const c = new Conn(srv, stream);
-  const wait = new InFlight(c);
+  const ex = new Exchange(c);
   srv.conns.add(c);
   const p = c.parser;
   try {
@@ -119,7 +78,12 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
         if (!(yield* c.more())) return;
       }
       c.off += n;
-      if (!(yield* exchange(srv, c, wait))) return;
+      start(srv, c, ex);
+      // A handler that answered at once, with a fixed body written at once: no generator.
+      const v = quick(srv, c, ex);
+      if (v === CLOSE) return;
+      if (v === SLOW && !(yield* slowExchange(srv, c, ex))) return;
+      if (v === WRITING && !(yield* awaitWrite(srv, c, ex))) return;
       if (c.off >= c.buf.length) {
         c.buf = EMPTY; // an idle connection keeps no chunk alive
         c.off = 0;
@@ -135,44 +99,26 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
 }
 
 /**
- * One request: spawn its task, watch the client, write the response, drain the body. Its own
- * generator, so nothing of the request (task, response, headers) stays alive while the
- * connection idles. True when the connection may carry another request.
+ * One request the quick way could not finish: wait for its task while watching the client,
+ * write the response, drain the body. Its own generator, so nothing of the request (task,
+ * response, headers) stays alive while the connection idles. True when the connection may
+ * carry another request.
  */
-function* exchange(srv: ServerCore, c: Conn, wait: InFlight): Gen<boolean> {
-  const p = c.parser;
+function* slowExchange(srv: ServerCore, c: Conn, ex: Exchange): Gen<boolean> {
   const cfg = srv.cfg;
-  c.phase = ACTIVE;
-  c.requestStart = srv.now;
-  const dec = c.decoder;
-  if (p.chunked) dec.startChunked();
-  else dec.startLength(p.contentLength > 0 ? p.contentLength : 0);
-  c.bodyOpen = !dec.done;
-  c.continuePending = p.expectContinue && c.bodyOpen && p.minor === 1;
-  const http10 = p.minor === 0;
-  const req = new HttpRequest(c, p.method, p.url, new HttpHeaders(p.names, p.values), http10 ? '1.0' : '1.1', cfg.maxBodyBytes, p.contentLength);
-  const isHead = p.method === 'HEAD';
-  let keepAlive = p.keepAlive();
-  const declared = p.contentLength;
-  p.reset();
-
-  // The task's name, reused while the method and target strings are (the parser reuses them).
-  if (req.method !== c.nameMethod || req.target !== c.nameTarget) {
-    c.nameMethod = req.method;
-    c.nameTarget = req.target;
-    c.taskName = `${req.method} ${req.path}`;
-  }
-  const args = srv.args;
-  // Eager: the request's task gets its first poll right here, so a handler that answers at
-  // once has finished before the connection waits on it (no queue round trip, no second poll).
-  const h = (args.length === 0 ? spawnNamedEager(c.taskName, srv.handler, req) : spawnNamed(c.taskName, srv.handler, req, ...args)) as JoinHandle<unknown>;
-  wait.h = h;
-  wait.error = undefined;
+  const req = ex.req as HttpRequest;
+  const h = ex.h as JoinHandle<unknown>;
+  const isHead = ex.isHead;
+  const http10 = ex.http10;
+  let keepAlive = ex.keepAlive;
+  const declared = ex.declared;
   let out: unknown;
+  let err: unknown;
   try {
-    out = yield* wait;
+    out = yield* ex;
   } finally {
-    wait.h = null;
+    err = ex.error;
+    ex.clear();
   }
   if (c.upgraded) {
     yield* new Settled(h);
@@ -187,8 +133,6 @@ function* exchange(srv: ServerCore, c: Conn, wait: InFlight): Gen<boolean> {
   }
   let res: Response;
   if (out === FAILED) {
-    const err = wait.error;
-    wait.error = undefined;
     const cause = err instanceof JoinError ? (err.isCancelled() ? new ClientDisconnectedError('the request task was aborted') : err.cause) : err;
     if (cause instanceof ClientDisconnectedError && c.closed) {
       req.abortSignal();
@@ -234,8 +178,7 @@ function* exchange(srv: ServerCore, c: Conn, wait: InFlight): Gen<boolean> {
   srv.count(res.status);
   if (!ok || c.closed) return false;
   if (c.bodyOpen && !(yield* drain(req, cfg.maxBodyBytes))) return false;
-  c.phase = IDLE;
-  c.since = srv.now;
+  idle(srv, c);
   return true;
 }
 

@@ -79,7 +79,7 @@ export abstract class SocketStream implements RegistrationOwner, AsyncRead, Asyn
   }
 
   /**
-   * The underlying Node socket (paused mode; do not attach 'data' listeners). Only streams of
+   * The underlying Node socket (kyoto reads it: do not attach 'data' listeners or call `read()`). Only streams of
    * Node's transport have one: under a simulated network this throws `IoError` `UNSUPPORTED`.
    *
    * @example

@@ -1,0 +1,185 @@
+/**
+ * One request on a connection: its state (`Exchange`, one per connection, reused), its start
+ * (`start`: the `HttpRequest` and its task, spawned eagerly) and the quick way to finish it
+ * (`quick`): when the handler answered at once with a fixed body that is written at once, the
+ * request is done without a generator of its own. Anything else (a pending task, a failure,
+ * a streamed body, a request body to drain, an upgrade) goes to `slowExchange` in
+ * connection.ts, which finds everything it needs in the `Exchange`.
+ *
+ * Invariants (test/http/server.test.ts, test/http/fast_path.test.ts): `quick` either finishes
+ * the request (KEEP, CLOSE) or leaves it untouched (SLOW: nothing written, nothing counted), or
+ * has started a write that `awaitWrite` finishes (WRITING); after every request the `Exchange`
+ * holds no request, task or write.
+ * @module
+ */
+import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
+import { contextFromWaker, noopWaker } from '../future/waker.js';
+import { spawnNamed, spawnNamedEager } from '../runtime/spawn.js';
+import type { JoinHandle } from '../runtime/task/join_handle.js';
+import { reportHandlerError } from './report.js';
+import { ACTIVE, IDLE, type Conn, type ConnHost } from './conn.js';
+import { HttpHeaders } from './headers.js';
+import { HttpRequest } from './request.js';
+import { BadResponseError, STREAMED, writeFixed } from './respond.js';
+import { Response } from './response.js';
+import type { Config } from './options.js';
+
+/** A request handler: a task body returning a Response. */
+export type Handler<A extends unknown[]> = (req: HttpRequest, ...args: A) => Gen<Response | globalThis.Response> | Generator<unknown, Response | globalThis.Response, unknown>;
+
+/** @internal what a connection needs from its server. */
+export interface ServerCore extends ConnHost {
+  readonly cfg: Config;
+  readonly handler: Handler<unknown[]>;
+  readonly args: unknown[];
+  draining: boolean;
+  readonly conns: Set<Conn>;
+  count(status: number): void;
+  connDone(c: Conn): void;
+}
+
+/** @internal `Exchange.poll`: the client left. */
+export const GONE: unique symbol = Symbol('gone');
+/** @internal `Exchange.poll`: the task failed (the error is in `error`). */
+export const FAILED: unique symbol = Symbol('failed');
+
+/**
+ * The request in flight on a connection, and the wait for its task while watching the client.
+ * One per connection, reused by each request (the connection runs one at a time); `clear()`
+ * after each, so an idle connection keeps no request or task alive.
+ */
+export class Exchange extends Future<unknown> {
+  error: unknown = undefined;
+  h: JoinHandle<unknown> | null = null;
+  req: HttpRequest | null = null;
+  isHead = false;
+  http10 = false;
+  keepAlive = false;
+  /** The request's declared Content-Length (-1 when none). */
+  declared = -1;
+  /** `quick` started a write that did not finish at once: what to wait for, and its status. */
+  writing: Future<void> | null = null;
+  status = 0;
+  constructor(private readonly c: Conn) {
+    super();
+  }
+  poll(cx: Context): Poll<unknown> {
+    let v: unknown;
+    try {
+      v = (this.h as JoinHandle<unknown>).poll(cx);
+    } catch (e) {
+      this.error = e;
+      return FAILED;
+    }
+    if (v !== Pending) return v;
+    if (this.c.upgraded) return Pending;
+    return this.c.pollGone(cx) ? GONE : Pending;
+  }
+  clear(): void {
+    this.h = null;
+    this.req = null;
+    this.error = undefined;
+    this.writing = null;
+  }
+}
+
+/** For the output of a task that has already finished (its `poll` does not touch the context). */
+const DONE_CX = contextFromWaker(noopWaker());
+
+/** `quick`'s verdicts. */
+export const KEEP = 0;
+export const CLOSE = 1;
+export const SLOW = 2;
+export const WRITING = 3;
+
+/** One request's start: its body decoder, its `HttpRequest`, and its task (spawned eagerly). */
+export function start(srv: ServerCore, c: Conn, ex: Exchange): void {
+  const p = c.parser;
+  const cfg = srv.cfg;
+  c.phase = ACTIVE;
+  c.requestStart = srv.now;
+  const dec = c.decoder;
+  if (p.chunked) dec.startChunked();
+  else dec.startLength(p.contentLength > 0 ? p.contentLength : 0);
+  c.bodyOpen = !dec.done;
+  c.continuePending = p.expectContinue && c.bodyOpen && p.minor === 1;
+  const http10 = p.minor === 0;
+  const req = new HttpRequest(c, p.method, p.url, new HttpHeaders(p.names, p.values), http10 ? '1.0' : '1.1', cfg.maxBodyBytes, p.contentLength);
+  ex.req = req;
+  ex.http10 = http10;
+  ex.isHead = p.method === 'HEAD';
+  ex.keepAlive = p.keepAlive();
+  ex.declared = p.contentLength;
+  p.reset();
+
+  // The task's name, reused while the method and target strings are (the parser reuses them).
+  if (req.method !== c.nameMethod || req.target !== c.nameTarget) {
+    c.nameMethod = req.method;
+    c.nameTarget = req.target;
+    c.taskName = `${req.method} ${req.path}`;
+  }
+  const args = srv.args;
+  // Eager: the request's task gets its first poll right here, so a handler that answers at
+  // once has finished before the connection looks at it (no queue round trip, no second poll).
+  ex.h = (args.length === 0 ? spawnNamedEager(c.taskName, srv.handler, req) : spawnNamed(c.taskName, srv.handler, req, ...args)) as JoinHandle<unknown>;
+}
+
+/**
+ * The common case without a generator: the task has finished with a kyoto `Response` with a
+ * fixed body, and no request body is left. KEEP or CLOSE when done; SLOW (nothing was done)
+ * for `slowExchange`; WRITING when the write did not finish at once (`awaitWrite`).
+ */
+export function quick(srv: ServerCore, c: Conn, ex: Exchange): number {
+  const h = ex.h as JoinHandle<unknown>;
+  if (!h.isFinished() || c.upgraded || c.bodyOpen) return SLOW;
+  let res: unknown;
+  try {
+    res = h.poll(DONE_CX);
+  } catch {
+    return SLOW; // a failed task: slowExchange answers it
+  }
+  if (!(res instanceof Response)) return SLOW;
+  const keepAlive = ex.keepAlive && !c.closeAfter && !srv.draining;
+  let ok = keepAlive;
+  try {
+    const w = writeFixed(c, res, ex.isHead, ex.http10, keepAlive);
+    if (w === STREAMED) return SLOW;
+    if (w !== null) {
+      ex.writing = w;
+      ex.status = res.status;
+      ex.keepAlive = keepAlive;
+      return WRITING;
+    }
+  } catch (e) {
+    if (e instanceof BadResponseError) return SLOW; // nothing was written: slowExchange answers 500
+    if (!(e instanceof Error && e.name === 'IoError')) reportHandlerError(e, h);
+    ok = false;
+  }
+  return answered(srv, c, ex, res.status, ok) ? KEEP : CLOSE;
+}
+
+/** The rest of `quick`'s case when its write had to wait. */
+export function* awaitWrite(srv: ServerCore, c: Conn, ex: Exchange): Gen<boolean> {
+  let ok = ex.keepAlive;
+  try {
+    yield* ex.writing as Future<void>;
+  } catch (e) {
+    if (!(e instanceof Error && e.name === 'IoError')) reportHandlerError(e, ex.h as JoinHandle<unknown>);
+    ok = false;
+  }
+  return answered(srv, c, ex, ex.status, ok);
+}
+
+/** `quick`'s response went out (or failed: `ok` false): count it, forget the request. */
+function answered(srv: ServerCore, c: Conn, ex: Exchange, status: number, ok: boolean): boolean {
+  srv.count(status);
+  ex.clear();
+  if (!ok || c.closed) return false;
+  idle(srv, c);
+  return true;
+}
+
+export function idle(srv: ServerCore, c: Conn): void {
+  c.phase = IDLE;
+  c.since = srv.now;
+}
