@@ -15,7 +15,9 @@ import { Runtime } from '../runtime/runtime.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { fromReadable, toReadable } from '../stream/readable.js';
 import type { Stream, StreamPoll } from '../stream/stream.js';
-import type { Context } from '../future/future.js';
+import { Pending, type Context, type Waker } from '../future/future.js';
+import { contextFromWaker, noopWaker } from '../future/waker.js';
+import type { SpawnBody } from '../runtime/spawn_body.js';
 import { reportHandlerError } from './report.js';
 import { JoinError } from '../task/join_error.js';
 import { ReaderStream } from './adapters.js';
@@ -100,32 +102,106 @@ export function toNodeHandler<A extends unknown[]>(
   ...args: A
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
+  // The task's name, reused while the method and target strings are the same.
+  let lastMethod = '';
+  let lastUrl = '';
+  let lastName = '';
   return (nreq, res) => {
     const rt = opts.runtime ?? Runtime.tryCurrent() ?? Runtime.default();
     const req = new NodeHttpRequest(nreq, maxBody);
-    const h = rt.spawnNamed(`${req.method} ${req.path}`, handler as Handler<unknown[]>, req, ...(args as unknown[])) as JoinHandle<unknown>;
-    const onClose = (): void => {
-      if (res.writableFinished) return;
-      req.done = true;
-      h.abort();
-      req.abortSignal();
-    };
-    res.once('close', onClose);
-    h.then(
-      (out) => send(res, out, h, rt),
-      (e: unknown) => {
-        if (req.done || res.headersSent) return;
-        const cause = e instanceof JoinError && e.isPanic() ? e.cause : e;
-        const status = (cause as { status?: unknown } | null)?.status;
-        if (typeof status === 'number' && (status === 413 || status === 400 || status === 431)) {
-          res.writeHead(status, { connection: 'close' }).end(cause instanceof Error ? cause.message : '');
-          return;
-        }
-        reportHandlerError(cause, h, rt);
-        res.writeHead(500, { 'content-type': 'text/plain;charset=UTF-8' }).end('Internal Server Error');
-      },
-    );
+    if (req.method !== lastMethod || req.target !== lastUrl) {
+      lastMethod = req.method;
+      lastUrl = req.target;
+      lastName = `${req.method} ${req.path}`;
+    }
+    // Eager: a handler that answers at once has finished when the spawn returns (its first
+    // poll runs here, as a batch of one), and is answered without a join.
+    const h = rt.spawnTaskEager(lastName, handler as Handler<unknown[]> as SpawnBody, args.length === 0 ? [req] : [req, ...args]) as JoinHandle<unknown>;
+    if (h.isFinished()) {
+      let out: unknown;
+      try {
+        out = h.poll(DONE_CX);
+      } catch (e) {
+        failed(res, req, e, h, rt);
+        return;
+      }
+      send(res, out, h, rt);
+      return;
+    }
+    const j = new NodeJoin(res, req, h, rt);
+    (res as JoinedResponse)[JOIN] = j;
+    res.on('close', onResponseClose);
+    h.poll(j.cx); // not finished: makes `j` the task's joiner, woken when it completes
   };
+}
+
+const DONE_CX = contextFromWaker(noopWaker());
+const JOIN: unique symbol = Symbol('kyoto.nodeJoin');
+type JoinedResponse = ServerResponse & { [JOIN]?: NodeJoin };
+
+/** `res`'s 'close' listener, shared by every response (`this` is the response). */
+function onResponseClose(this: JoinedResponse): void {
+  this[JOIN]?.closed();
+}
+
+/**
+ * Waits for a request task that did not finish at its first poll: it is the task's joiner (a
+ * waker, woken once when the task completes), so no promise or closure is made per request.
+ */
+class NodeJoin implements Waker {
+  readonly cx: Context;
+  private settled = false;
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly req: NodeHttpRequest,
+    private readonly h: JoinHandle<unknown>,
+    private readonly rt: Runtime,
+  ) {
+    this.cx = contextFromWaker(this);
+  }
+  /** The client went away: abort the task unless the response is complete. */
+  closed(): void {
+    if (this.res.writableFinished || this.settled) return;
+    this.req.done = true;
+    this.h.abort();
+    this.req.abortSignal();
+  }
+  wake(): void {
+    if (this.settled) return;
+    let out: unknown;
+    try {
+      out = this.h.poll(this.cx);
+    } catch (e) {
+      this.settled = true;
+      failed(this.res, this.req, e, this.h, this.rt);
+      return;
+    }
+    if (out === Pending) return;
+    this.settled = true;
+    send(this.res, out, this.h, this.rt);
+  }
+  wakeByRef(): void {
+    this.wake();
+  }
+  clone(): Waker {
+    return this;
+  }
+  willWake(other: Waker): boolean {
+    return other === this;
+  }
+}
+
+/** The task failed: a 500 (reported), or the status of a body error; nothing if the client left. */
+function failed(res: ServerResponse, req: NodeHttpRequest, e: unknown, h: JoinHandle<unknown>, rt: Runtime): void {
+  if (req.done || res.headersSent) return;
+  const cause = e instanceof JoinError && e.isPanic() ? e.cause : e;
+  const status = (cause as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && (status === 413 || status === 400 || status === 431)) {
+    res.writeHead(status, { connection: 'close' }).end(cause instanceof Error ? cause.message : '');
+    return;
+  }
+  reportHandlerError(cause, h, rt);
+  res.writeHead(500, { 'content-type': 'text/plain;charset=UTF-8' }).end('Internal Server Error');
 }
 
 function send(res: ServerResponse, out: unknown, h: JoinHandle<unknown>, rt: Runtime): void {
@@ -140,18 +216,22 @@ function send(res: ServerResponse, out: unknown, h: JoinHandle<unknown>, rt: Run
   }
   res.statusCode = r.status;
   if (r.statusText !== '') res.statusMessage = r.statusText;
-  const multi = new Map<string, string[]>();
-  forEachHeader(r.init, (k, v) => {
-    const l = k.toLowerCase();
-    const a = multi.get(l);
-    if (a === undefined) multi.set(l, [v]);
-    else a.push(v);
-  });
-  for (const [k, v] of multi) res.setHeader(k, v.length === 1 ? v[0]! : v);
+  let hasType = false;
+  if (r.init !== undefined) {
+    const multi = new Map<string, string[]>();
+    forEachHeader(r.init, (k, v) => {
+      const l = k.toLowerCase();
+      const a = multi.get(l);
+      if (a === undefined) multi.set(l, [v]);
+      else a.push(v);
+    });
+    for (const [k, v] of multi) res.setHeader(k, v.length === 1 ? v[0]! : v);
+    hasType = multi.has('content-type');
+  }
   const body = r.rawBody;
   if (body === null) res.end();
   else if (typeof body === 'string') {
-    if (!multi.has('content-type')) res.setHeader('content-type', 'text/plain;charset=UTF-8');
+    if (!hasType) res.setHeader('content-type', 'text/plain;charset=UTF-8');
     res.end(body);
   } else if (body instanceof Uint8Array) res.end(body);
   else {

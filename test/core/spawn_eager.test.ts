@@ -1,7 +1,8 @@
 // Eager first polls (`Executor.spawnEager`, used for HTTP request tasks): the spawned task is
-// polled before the spawn returns when the scheduler may do so, and queued otherwise (outside a
-// drain, with a probe, with a next-task choice, or one eager poll deep); its outcome, budget and
-// context are a task's own.
+// polled before the spawn returns when the scheduler may do so (inside a drain, or outside every
+// runtime's poll as a batch of one), and queued otherwise (inside another runtime's poll, with a
+// probe, with a next-task choice, or one eager poll deep); its outcome, budget and context are a
+// task's own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JoinError, Runtime, sleep, yieldNow, type Gen } from '../../src/index.js';
@@ -121,13 +122,57 @@ test('queued instead with a probe installed or a next-task choice handed in', as
   }
 });
 
-test('queued instead outside any drain, and aborted at once while the runtime shuts down', async () => {
+test('outside every poll: polled at once as a batch of one; inside another runtime: queued', async () => {
   const rt = new Runtime();
   log.length = 0;
   const outside = rt.spawnTaskEager('outside', record as never, ['outside']);
   log.push('after spawn');
-  assert.deepEqual(log, ['after spawn']);
+  assert.deepEqual(log, ['start outside', 'after spawn']);
+  assert.ok(outside.isFinished());
+  assert.equal(context.executor, null, 'the context is restored');
   assert.equal(await outside, 'outside');
+
+  // What the alone poll wakes or spawns runs in a drain asked for afterwards.
+  const woke: string[] = [];
+  function* child(): Gen<void> {
+    woke.push('child');
+  }
+  function* parent(): Gen<string> {
+    rt.spawn(child);
+    yield* yieldNow(); // woken during its own poll: queued, and the drain must be asked for
+    woke.push('parent resumed');
+    return 'parent';
+  }
+  const p = rt.spawnTaskEager('parent', parent as never, []);
+  assert.equal(p.isFinished(), false);
+  assert.equal(await p, 'parent');
+  assert.deepEqual(woke, ['child', 'parent resumed']);
+
+  // Inside another runtime's poll the task waits for its own runtime's drain.
+  const other = new Runtime();
+  log.length = 0;
+  await other.blockOn(function* () {
+    const t = rt.spawnTaskEager('from other', record as never, ['from other']);
+    assert.deepEqual(log, []);
+    assert.equal(t.isFinished(), false);
+  });
+  await other.shutdown();
+  await rt.shutdown();
+});
+
+test('an eager task spawned outside every poll under paused time still sees its sleep end', async () => {
+  const rt = new Runtime({ startPaused: true });
+  function* nap(): Gen<string> {
+    yield* sleep(60_000); // auto-advance: the alone poll left the runtime idle
+    return 'woke';
+  }
+  const t = rt.spawnTaskEager('nap', nap as never, []);
+  assert.equal(await t, 'woke');
+  await rt.shutdown();
+});
+
+test('aborted at once while the runtime shuts down', async () => {
+  const rt = new Runtime();
 
   let started = false;
   function* body(_: unknown): Gen<void> {

@@ -214,18 +214,29 @@ export class Executor implements TaskScheduler {
   }
 
   /**
-   * Adds a new task (born notified) and gives it its first poll at once, inside the poll of the
-   * task spawning it, rather than after a trip through the queue: a task that completes at its
-   * first poll is then finished when `spawnEager` returns. Its own coop budget, context and
-   * outcome are a task's as ever; only the order differs (it runs before its spawner goes on).
-   * Queued like `spawnTask` instead when the poll could not be a scheduler's own: outside a
-   * drain of this executor, with a probe installed (its hooks time every poll from the loop),
-   * with a next-task choice handed in (the simulator's seeded order decides every poll), or
-   * `eagerPollDepth` eager polls deep. Precondition: `task` was never scheduled.
-   * (test/core/spawn_eager.test.ts)
+   * Adds a new task (born notified) and gives it its first poll at once, rather than after a
+   * trip through the queue: a task that completes at its first poll is then finished when
+   * `spawnEager` returns. Inside a drain of this executor the poll runs inside the poll of the
+   * task spawning it (it runs before its spawner goes on); outside every runtime's poll (a Node
+   * callback: node:http's request event under `toNodeHandler`) it is a batch of one task, with
+   * the context a drain sets up, and a drain is asked for whatever it woke. Its own coop budget,
+   * context and outcome are a task's as ever; only the order differs. Queued like `spawnTask`
+   * instead when the poll could not be a scheduler's own: inside another executor's poll, with
+   * a probe installed (its hooks time every poll from the loop), with a next-task choice handed
+   * in (the simulator's seeded order decides every poll), or `eagerPollDepth` eager polls deep.
+   * Precondition: `task` was never scheduled. (test/core/spawn_eager.test.ts)
    */
   spawnEager(task: Task<unknown>): void {
-    if (this.probe !== null || this.nextTask !== null || !this.inDrain || this.eagerDepth >= this.config.eagerPollDepth || context.executor !== this) {
+    if (this.probe !== null || this.nextTask !== null || this.eagerDepth >= this.config.eagerPollDepth) {
+      this.spawnTask(task);
+      return;
+    }
+    const ex = context.executor;
+    if (ex === null && !this.inDrain) {
+      this.runAlone(task);
+      return;
+    }
+    if (ex !== this || !this.inDrain) {
       this.spawnTask(task);
       return;
     }
@@ -239,6 +250,38 @@ export class Executor implements TaskScheduler {
     } finally {
       coop.budget = budget;
       this.eagerDepth--;
+    }
+  }
+
+  /** `spawnEager` outside every poll: `runBatch` for this one task, then what a drain ends with. */
+  private runAlone(task: Task<unknown>): void {
+    this.spawnedTasksCount++;
+    this.inDrain = true;
+    const prevActive = coop.active;
+    const prevBudget = coop.budget;
+    context.executor = this;
+    coop.active = true;
+    coop.budget = this.config.budget;
+    this.eagerDepth++;
+    const start = now();
+    this.nowCache = start;
+    try {
+      task.run();
+    } finally {
+      this.eagerDepth--;
+      this.workerPollCount++;
+      this.workerTotalBusyDuration += now() - start;
+      coop.active = prevActive;
+      coop.budget = prevBudget;
+      context.executor = null;
+      this.inDrain = false;
+      // Wakes during the poll were queued without asking for a drain (one seemed in progress).
+      if (this.queue.length > 0) {
+        if (!this.drainPending) {
+          this.drainPending = true;
+          this.drainScheduling.soon(this.drainFn);
+        }
+      } else if (!this.drainPending) this.goIdle();
     }
   }
 
