@@ -26,7 +26,7 @@ import { NEED_MORE } from './parser.js';
 import type { HttpRequest } from './request.js';
 import { BadResponseError, STREAMED, fromFetchResponse, writeFixed, writeStreamed } from './respond.js';
 import { Response } from './response.js';
-import { CLOSE, Exchange, FAILED, GONE, SLOW, WRITING, awaitWrite, idle, quick, start, type ServerCore } from './exchange.js';
+import { CLOSE, Exchange, FAILED, GONE, SLOW, WAIT, WRITING, awaitWrite, idle, quick, start, type ServerCore } from './exchange.js';
 
 export type { Handler, ServerCore } from './exchange.js';
 
@@ -56,7 +56,7 @@ function statusOf(err: unknown): number {
 /** @internal the body of every connection task. */
 export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> {
   const c = new Conn(srv, stream);
-  const ex = new Exchange(c);
+  const ex = new Exchange(c, srv);
   srv.conns.add(c);
   const p = c.parser;
   try {
@@ -79,8 +79,10 @@ export function* serveConnection(srv: ServerCore, stream: TcpStream): Gen<void> 
       }
       c.off += n;
       start(srv, c, ex);
-      // A handler that answered at once, with a fixed body written at once: no generator.
-      const v = quick(srv, c, ex);
+      // A handler that answers with a fixed body is answered without a generator, at once or
+      // when its task completes (WAIT).
+      let v = quick(srv, c, ex);
+      if (v === WAIT) v = yield* ex.answer;
       if (v === CLOSE) return;
       if (v === SLOW && !(yield* slowExchange(srv, c, ex))) return;
       if (v === WRITING && !(yield* awaitWrite(srv, c, ex))) return;

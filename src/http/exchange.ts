@@ -1,18 +1,21 @@
 /**
  * One request on a connection: its state (`Exchange`, one per connection, reused), its start
  * (`start`: the `HttpRequest` and its task, spawned eagerly) and the quick way to finish it
- * (`quick`): when the handler answered at once with a fixed body that is written at once, the
- * request is done without a generator of its own. Anything else (a pending task, a failure,
- * a streamed body, a request body to drain, an upgrade) goes to `slowExchange` in
- * connection.ts, which finds everything it needs in the `Exchange`.
+ * (`quick`): a handler that returns a kyoto `Response` with a fixed body is answered without a
+ * generator of its own, at once when its task finished at its first poll, else (WAIT) by the
+ * exchange itself when the task completes: the exchange is the task's joiner, and the
+ * connection task is only woken if it has something to do. Anything else (a failure, a
+ * streamed body, a request body to drain, an upgrade, a client that left) goes to
+ * `slowExchange` in connection.ts, which finds everything it needs in the `Exchange`.
  *
  * Invariants (test/http/server.test.ts, test/http/fast_path.test.ts): `quick` either finishes
  * the request (KEEP, CLOSE) or leaves it untouched (SLOW: nothing written, nothing counted), or
- * has started a write that `awaitWrite` finishes (WRITING); after every request the `Exchange`
- * holds no request, task or write.
+ * has started a write that `awaitWrite` finishes (WRITING), or has made the exchange the task's
+ * joiner (WAIT: `answer` gives one of the others once the task completed, or SLOW when the
+ * client left first); after every request the `Exchange` holds no request, task or write.
  * @module
  */
-import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
+import { Future, Pending, type Context, type Gen, type Poll, type Waker } from '../future/future.js';
 import { contextFromWaker, noopWaker } from '../future/waker.js';
 import { spawnNamed, spawnNamedEager } from '../runtime/spawn.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
@@ -48,7 +51,7 @@ export const FAILED: unique symbol = Symbol('failed');
  * One per connection, reused by each request (the connection runs one at a time); `clear()`
  * after each, so an idle connection keeps no request or task alive.
  */
-export class Exchange extends Future<unknown> {
+export class Exchange extends Future<unknown> implements Waker {
   error: unknown = undefined;
   h: JoinHandle<unknown> | null = null;
   req: HttpRequest | null = null;
@@ -60,8 +63,21 @@ export class Exchange extends Future<unknown> {
   /** `quick` started a write that did not finish at once: what to wait for, and its status. */
   writing: Future<void> | null = null;
   status = 0;
-  constructor(private readonly c: Conn) {
+  /** `quick` made this exchange the running task's joiner (WAIT); false again once it is woken. */
+  joined = false;
+  /** `quick`'s verdict, reached when the task completed (read by `answer`). */
+  verdict = SLOW;
+  /** The context whose waker is this exchange: polling the task with it makes us its joiner. */
+  readonly joinCx: Context;
+  /** What the connection task awaits after WAIT: the verdict, or SLOW when the client left. */
+  readonly answer: Future<number>;
+  constructor(
+    private readonly c: Conn,
+    private readonly srv: ServerCore,
+  ) {
     super();
+    this.joinCx = contextFromWaker(this);
+    this.answer = new Answer(this, c);
   }
   poll(cx: Context): Poll<unknown> {
     let v: unknown;
@@ -75,11 +91,63 @@ export class Exchange extends Future<unknown> {
     if (this.c.upgraded) return Pending;
     return this.c.pollGone(cx) ? GONE : Pending;
   }
+  /**
+   * The request task completed (we are its joiner): answer it now, inside the task's
+   * completion, as `quick` would have had it finished at once. The connection task is woken
+   * only if it has something to do (a close, pipelined bytes, a slow path, a shutdown);
+   * otherwise it stays parked on its socket and goes on with the next request when it comes.
+   */
+  wake(): void {
+    if (!this.joined) return;
+    this.joined = false;
+    const c = this.c;
+    let v: number;
+    try {
+      v = quick(this.srv, c, this);
+    } catch (e) {
+      reportHandlerError(e, this.h as JoinHandle<unknown>);
+      c.closeAfter = true;
+      v = SLOW;
+    }
+    this.verdict = v;
+    if (v !== KEEP || c.buffered > 0 || this.srv.draining) c.wake();
+  }
+  wakeByRef(): void {
+    this.wake();
+  }
+  clone(): Waker {
+    return this;
+  }
+  willWake(other: Waker): boolean {
+    return other === this;
+  }
   clear(): void {
     this.h = null;
     this.req = null;
     this.error = undefined;
     this.writing = null;
+  }
+}
+
+/** The connection task's wait after WAIT (see `Exchange.answer`). */
+class Answer extends Future<number> {
+  constructor(
+    private readonly ex: Exchange,
+    private readonly c: Conn,
+  ) {
+    super();
+  }
+  poll(cx: Context): Poll<number> {
+    const ex = this.ex;
+    if (!ex.joined) return ex.verdict;
+    const c = this.c;
+    if (c.upgraded) {
+      c.watch(cx); // the handler owns the socket: hear of the verdict only
+      return Pending;
+    }
+    if (!c.pollGone(cx)) return Pending;
+    ex.joined = false; // the client left: slowExchange aborts the task
+    return SLOW;
   }
 }
 
@@ -91,6 +159,8 @@ export const KEEP = 0;
 export const CLOSE = 1;
 export const SLOW = 2;
 export const WRITING = 3;
+/** The task is running with the exchange as its joiner: await `ex.answer` for the verdict. */
+export const WAIT = 4;
 
 /** One request's start: its body decoder, its `HttpRequest`, and its task (spawned eagerly). */
 export function start(srv: ServerCore, c: Conn, ex: Exchange): void {
@@ -131,7 +201,12 @@ export function start(srv: ServerCore, c: Conn, ex: Exchange): void {
  */
 export function quick(srv: ServerCore, c: Conn, ex: Exchange): number {
   const h = ex.h as JoinHandle<unknown>;
-  if (!h.isFinished() || c.upgraded || c.bodyOpen) return SLOW;
+  if (c.upgraded || c.bodyOpen) return SLOW;
+  if (!h.isFinished()) {
+    h.poll(ex.joinCx); // not finished: makes the exchange its joiner, woken when it completes
+    ex.joined = true;
+    return WAIT;
+  }
   let res: unknown;
   try {
     res = h.poll(DONE_CX);

@@ -26,6 +26,12 @@ function* mixed(req: HttpRequest): Gen<Response> {
       return new Response('later');
     case '/throw':
       throw new Error('boom');
+    case '/later-throw':
+      yield* sleep(2);
+      throw new Error('late boom');
+    case '/later-stream':
+      yield* sleep(2);
+      return new Response(fromIterable([Buffer.from('late '), Buffer.from('stream')]));
     case '/stream':
       return new Response(fromIterable([Buffer.from('st'), Buffer.from('ream')]));
     case '/bad':
@@ -44,26 +50,28 @@ test('quick and slow requests pipelined on one connection: in order, each answer
   const rt = new Runtime({ onUnhandledTaskError: (_e, t) => reported.push(t.name) });
   await rt.blockOn(function* () {
     const srv = yield* serve({ port: 0 }, mixed);
-    const paths = ['/now', '/later', '/now', '/throw', '/stream', '/bad', '/now', '/body', '/now'];
+    const paths = ['/now', '/later', '/now', '/throw', '/stream', '/bad', '/now', '/body', '/now', '/later-throw', '/later-stream', '/later'];
     let raw = '';
     for (const p of paths) raw += p === '/body' ? `POST /body HTTP/1.1\r\n${H}Content-Length: 5\r\n\r\nhello` : `GET ${p} HTTP/1.1\r\n${H}\r\n`;
     raw += `HEAD /now HTTP/1.1\r\n${H}\r\nGET /now HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /now HTTP/1.1\r\n${H}Connection: close\r\n\r\n`;
     const out = yield* fromPromise(rawExchange(srv.port, raw));
     assert.ok(!out.endsWith('[hang]'), 'the connection closed after Connection: close');
-    assert.deepEqual(statuses(out), [200, 200, 200, 500, 200, 500, 200, 200, 200, 200, 200, 200]);
+    assert.deepEqual(statuses(out), [200, 200, 200, 500, 200, 500, 200, 200, 200, 500, 200, 200, 200, 200, 200]);
     assert.ok(!out.includes('evil'));
     const bodies = out.split(/HTTP\/1\.[01] \d{3} [^\r]*\r\n/).slice(1).map((r) => r.slice(r.indexOf('\r\n\r\n') + 4));
     assert.deepEqual(bodies.slice(0, 3), ['now', 'later', 'now']);
     assert.equal(bodies[4], '2\r\nst\r\n4\r\nream\r\n0\r\n\r\n');
     assert.deepEqual(bodies.slice(6, 8), ['now', 'ignored the body']);
-    assert.equal(bodies[9], ''); // HEAD
+    assert.equal(bodies[10], '5\r\nlate \r\n6\r\nstream\r\n0\r\n\r\n');
+    assert.equal(bodies[11], 'later');
+    assert.equal(bodies[12], ''); // HEAD
     assert.match(out, /HTTP\/1\.1 200 OK\r\n[^]*Connection: keep-alive\r\n/); // the 1.0 keep-alive answer
     const m = srv.metrics();
-    assert.equal(m.statuses[200], 10);
-    assert.equal(m.statuses[500], 2);
+    assert.equal(m.statuses[200], 12);
+    assert.equal(m.statuses[500], 3);
     yield* srv.shutdown({ graceMs: 100 });
   });
-  assert.deepEqual(reported, ['GET /throw', 'GET /bad']);
+  assert.deepEqual(reported, ['GET /throw', 'GET /bad', 'GET /later-throw']);
   await rt.shutdown();
 });
 
@@ -81,20 +89,24 @@ test('a quick response whose write has to wait (4 MiB) arrives whole, and the co
   });
 });
 
-test('after a quick request, a kept-alive connection holds nothing of it', async () => {
-  await run(function* () {
-    const srv = yield* serve({ port: 0 }, mixed);
-    const s = yield* fromPromise(rawConnect(srv.port));
-    const got = readUntil(s, '\r\n\r\nnow');
-    s.write(`GET /now HTTP/1.1\r\n${H}\r\n`);
-    yield* fromPromise(got);
-    yield* sleep(10);
-    gc();
-    yield* sleep(10);
-    gc();
-    assert.equal(srv.metrics().openConnections, 1);
-    assert.equal(lastReq?.deref(), undefined, 'the request was kept alive by its connection');
-    s.destroy();
-    yield* srv.shutdown({ graceMs: 100 });
+for (const path of ['/now', '/later']) {
+  test(`after ${path}, a kept-alive connection holds nothing of it and serves the next request when it comes`, async () => {
+    await run(function* () {
+      const srv = yield* serve({ port: 0 }, mixed);
+      const s = yield* fromPromise(rawConnect(srv.port));
+      let got = readUntil(s, `\r\n\r\n${path.slice(1)}`);
+      s.write(`GET ${path} HTTP/1.1\r\n${H}\r\n`);
+      yield* fromPromise(got);
+      yield* sleep(10);
+      gc();
+      assert.equal(srv.metrics().openConnections, 1);
+      assert.equal(lastReq?.deref(), undefined, 'the request was kept alive by its connection');
+      got = readUntil(s, '\r\n\r\nnow');
+      s.write(`GET /now HTTP/1.1\r\n${H}\r\n`); // not pipelined: the connection was parked
+      assert.match(yield* fromPromise(got), /^HTTP\/1\.1 200 OK/);
+      assert.equal(srv.metrics().statuses[200], 2);
+      s.destroy();
+      yield* srv.shutdown({ graceMs: 100 });
+    });
   });
-});
+}
