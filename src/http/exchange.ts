@@ -67,17 +67,22 @@ export class Exchange extends Future<unknown> implements Waker {
   joined = false;
   /** `quick`'s verdict, reached when the task completed (read by `answer`). */
   verdict = SLOW;
-  /** The context whose waker is this exchange: polling the task with it makes us its joiner. */
-  readonly joinCx: Context;
-  /** What the connection task awaits after WAIT: the verdict, or SLOW when the client left. */
-  readonly answer: Future<number>;
+  /** The context whose waker is this exchange (made on the first WAIT: idle connections stay small). */
+  private cx: Context | null = null;
+  private answerFuture: Answer | null = null;
   constructor(
     private readonly c: Conn,
     private readonly srv: ServerCore,
   ) {
     super();
-    this.joinCx = contextFromWaker(this);
-    this.answer = new Answer(this, c);
+  }
+  /** Polling the task with this context makes the exchange its joiner. */
+  get joinCx(): Context {
+    return (this.cx ??= contextFromWaker(this));
+  }
+  /** What the connection task awaits after WAIT: the verdict, or SLOW when the client left. */
+  get answer(): Future<number> {
+    return (this.answerFuture ??= new Answer(this, this.c));
   }
   poll(cx: Context): Poll<unknown> {
     let v: unknown;

@@ -23,7 +23,8 @@
  * target, and each header name and value are compared with those at the same place in the last
  * head; equal bytes give the same string (test/http/parser.test.ts). A head whose headers all
  * equal the last head's gets the last head's `names` / `values` arrays themselves (published
- * arrays are never written again; the parse runs in scratch arrays). `forget()` drops them (the
+ * arrays are never written again; a parse collects headers in scratch arrays shared by the
+ * thread's parsers). `forget()` drops them (the
  * server's sweeper does, for connections idle a while, so an idle connection keeps no head).
  * @module
  */
@@ -45,6 +46,24 @@ export const CONN_KEEP_ALIVE = 2;
 export const CONN_UPGRADE = 4;
 
 const NONE: readonly string[] = [];
+
+/**
+ * Where every parser of this thread collects a head's headers during one `parse` call (a parse
+ * is synchronous; a head left half-received is copied out), so a connection keeps no arrays
+ * of its own beyond the last head's.
+ */
+const SCRATCH_NAMES: string[] = [];
+const SCRATCH_VALUES: string[] = [];
+
+/** The header names `special` acts on, by length (each length has one). */
+const SPECIAL_BY_LENGTH: (string | undefined)[] = [];
+for (const n of ['host', 'expect', 'upgrade', 'connection', 'content-length', 'transfer-encoding']) SPECIAL_BY_LENGTH[n.length] = n;
+
+/** True when `buf[s..]` holds `lower` in any case (a header name: letters, digits, '-'...). */
+function isNameOf(buf: Buffer, s: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) if ((buf[s + i]! | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
 
 /** True when `buf[s..e)` holds exactly the latin1 characters of `str`. */
 function same(buf: Buffer, s: number, e: number, str: string): boolean {
@@ -94,11 +113,11 @@ export class HeadParser {
   private lastNames: readonly string[] = NONE;
   private lastValues: readonly string[] = NONE;
   private lastUrl = '';
-  /** The head being parsed: its headers so far (`count` of them) and lowercased special names. */
-  private readonly scratchNames: string[] = [];
-  private readonly scratchValues: string[] = [];
-  private readonly lowers: string[] = [];
+  /** Headers of the head being parsed so far (in the shared scratch arrays during a parse). */
   private count = 0;
+  /** A half-received head's headers, kept while other connections use the scratch arrays. */
+  private partialNames: string[] | null = null;
+  private partialValues: string[] | null = null;
   /** Every header so far is the previous head's, at the same index. */
   private allSame = true;
 
@@ -129,10 +148,6 @@ export class HeadParser {
   forget(): void {
     this.lastNames = NONE;
     this.lastValues = NONE;
-    // Beyond the head in progress (a slow client's partial head keeps its lines).
-    this.scratchNames.length = this.count;
-    this.scratchValues.length = this.count;
-    this.lowers.length = this.count;
     this.lastUrl = '';
   }
 
@@ -147,6 +162,17 @@ export class HeadParser {
    */
   parse(buf: Buffer, start: number): number {
     const limit = this.maxHeaderBytes;
+    const pn = this.partialNames;
+    if (pn !== null) {
+      // Resuming a half-received head: its headers so far back into the scratch arrays.
+      const pv = this.partialValues as string[];
+      for (let i = 0; i < pn.length; i++) {
+        SCRATCH_NAMES[i] = pn[i]!;
+        SCRATCH_VALUES[i] = pv[i]!;
+      }
+      this.partialNames = null;
+      this.partialValues = null;
+    }
     for (;;) {
       const lineStart = start + this.scan;
       // A byte loop beats Buffer#indexOf's argument dispatch on header-sized lines.
@@ -155,6 +181,11 @@ export class HeadParser {
       while (lf < len && buf[lf] !== LF) lf++;
       if (lf === len) {
         if (buf.length - start > limit) throw new HttpParseError(431, `request head is larger than maxHeaderBytes (${limit})`);
+        const k = this.count;
+        if (k > 0) {
+          this.partialNames = SCRATCH_NAMES.slice(0, k);
+          this.partialValues = SCRATCH_VALUES.slice(0, k);
+        }
         return NEED_MORE;
       }
       if (lf + 1 - start > limit) throw new HttpParseError(431, `request head is larger than maxHeaderBytes (${limit})`);
@@ -235,14 +266,9 @@ export class HeadParser {
     const k = this.count;
     let name: string;
     let value: string;
-    let lower: string | undefined;
-    const n = nameEnd - s;
-    const special = n === 4 || n === 6 || n === 7 || n === 10 || n === 14 || n === 17;
     const ln = this.lastNames[k];
     if (ln !== undefined && same(buf, s, nameEnd, ln)) {
       name = ln;
-      // The previous head's name at this index: its lowercase form is still in `lowers[k]`.
-      if (special) lower = this.lowers[k];
       const lv = this.lastValues[k]!;
       if (same(buf, vs, ve, lv)) value = lv;
       else {
@@ -254,13 +280,12 @@ export class HeadParser {
       value = latin1(buf, vs, ve);
       this.allSame = false;
     }
-    this.scratchNames[k] = name;
-    this.scratchValues[k] = value;
+    SCRATCH_NAMES[k] = name;
+    SCRATCH_VALUES[k] = value;
     this.count = k + 1;
-    if (special) {
-      if (lower === undefined) this.lowers[k] = lower = name.toLowerCase();
-      this.special(lower, value);
-    }
+    // Each special name has a length of its own: compare the bytes with it, case-insensitively.
+    const cand = SPECIAL_BY_LENGTH[nameEnd - s];
+    if (cand !== undefined && isNameOf(buf, s, cand)) this.special(cand, value);
   }
 
   private special(name: string, value: string): void {
@@ -316,8 +341,8 @@ export class HeadParser {
       this.names = this.lastNames;
       this.values = this.lastValues;
     } else {
-      this.names = this.scratchNames.slice(0, k);
-      this.values = this.scratchValues.slice(0, k);
+      this.names = SCRATCH_NAMES.slice(0, k);
+      this.values = SCRATCH_VALUES.slice(0, k);
     }
     return len;
   }

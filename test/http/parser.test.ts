@@ -111,3 +111,27 @@ test('forget() while a head is half received keeps the lines already parsed', ()
   assert.equal(p.parse(whole, 0), whole.length);
   assert.deepEqual([[...p.names], [...p.values]], [['Host', 'X-A', 'X-B'], ['t', '1', '3']]);
 });
+
+test('property: parsers fed byte ranges in turns (connections interleaving) parse as if each were alone', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(headArb, fc.integer({ min: 1, max: 40 })), { minLength: 2, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 60 }), (heads, turns) => {
+      const jobs = heads
+        .map(([h, step]) => ({ raw: render(h), step }))
+        .filter((j): j is { raw: string; step: number } => j.raw !== null)
+        .map((j) => ({ buf: Buffer.from(j.raw, 'latin1'), step: j.step, fed: 0, p: new HeadParser(16384), done: null as Parsed | null }));
+      // Feed each parser a growing prefix, in an order the turns choose, until all are done.
+      let t = 0;
+      while (jobs.some((j) => j.done === null)) {
+        const open = jobs.filter((j) => j.done === null);
+        const j = open[(turns[t++] ?? t) % open.length]!;
+        j.fed = Math.min(j.buf.length, j.fed + j.step);
+        const n = j.p.parse(j.buf.subarray(0, j.fed), 0);
+        if (n === NEED_MORE) continue;
+        assert.equal(n, j.buf.length);
+        j.done = { method: j.p.method, url: j.p.url, names: [...j.p.names], values: [...j.p.values], contentLength: j.p.contentLength, keepAlive: j.p.keepAlive() };
+      }
+      for (const j of jobs) assert.deepEqual(j.done, parseWith(new HeadParser(16384), j.buf.toString('latin1')));
+    }),
+    { numRuns: 300 },
+  );
+});
