@@ -201,12 +201,12 @@ export function start(srv: ServerCore, c: Conn, ex: Exchange): void {
 
 /**
  * The common case without a generator: the task has finished with a kyoto `Response` with a
- * fixed body, and no request body is left. KEEP or CLOSE when done; SLOW (nothing was done)
+ * fixed body, no request body is left and the client is still there. KEEP or CLOSE when done; SLOW (nothing was done)
  * for `slowExchange`; WRITING when the write did not finish at once (`awaitWrite`).
  */
 export function quick(srv: ServerCore, c: Conn, ex: Exchange): number {
   const h = ex.h as JoinHandle<unknown>;
-  if (c.upgraded || c.bodyOpen) return SLOW;
+  if (c.upgraded || c.bodyOpen || c.closed) return SLOW;
   if (!h.isFinished()) {
     h.poll(ex.joinCx); // not finished: makes the exchange its joiner, woken when it completes
     ex.joined = true;
