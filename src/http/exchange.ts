@@ -15,8 +15,8 @@
  * client left first); after every request the `Exchange` holds no request, task or write.
  * @module
  */
-import { Future, Pending, type Context, type Gen, type Poll, type Waker } from '../future/future.js';
-import { contextFromWaker, noopWaker } from '../future/waker.js';
+import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
+import { WakerBase, contextFromWaker, noopWaker } from '../future/waker.js';
 import { spawnNamed, spawnNamedEager } from '../runtime/spawn.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { reportHandlerError } from './report.js';
@@ -51,7 +51,7 @@ export const FAILED: unique symbol = Symbol('failed');
  * One per connection, reused by each request (the connection runs one at a time); `clear()`
  * after each, so an idle connection keeps no request or task alive.
  */
-export class Exchange extends Future<unknown> implements Waker {
+export class Exchange extends Future<unknown> {
   error: unknown = undefined;
   h: JoinHandle<unknown> | null = null;
   req: HttpRequest | null = null;
@@ -78,7 +78,7 @@ export class Exchange extends Future<unknown> implements Waker {
   }
   /** Polling the task with this context makes the exchange its joiner. */
   get joinCx(): Context {
-    return (this.cx ??= contextFromWaker(this));
+    return (this.cx ??= contextFromWaker(new Joiner(this)));
   }
   /** What the connection task awaits after WAIT: the verdict, or SLOW when the client left. */
   get answer(): Future<number> {
@@ -97,12 +97,12 @@ export class Exchange extends Future<unknown> implements Waker {
     return this.c.pollGone(cx) ? GONE : Pending;
   }
   /**
-   * The request task completed (we are its joiner): answer it now, inside the task's
+   * The request task completed (our `Joiner` is its joiner): answer it now, inside the task's
    * completion, as `quick` would have had it finished at once. The connection task is woken
    * only if it has something to do (a close, pipelined bytes, a slow path, a shutdown);
    * otherwise it stays parked on its socket and goes on with the next request when it comes.
    */
-  wake(): void {
+  taskDone(): void {
     if (!this.joined) return;
     this.joined = false;
     const c = this.c;
@@ -117,20 +117,21 @@ export class Exchange extends Future<unknown> implements Waker {
     this.verdict = v;
     if (v !== KEEP || c.buffered > 0 || this.srv.draining) c.wake();
   }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
-  }
   clear(): void {
     this.h = null;
     this.req = null;
     this.error = undefined;
     this.writing = null;
+  }
+}
+
+/** The exchange's waker as the request task's joiner: completion calls `taskDone`. */
+class Joiner extends WakerBase {
+  constructor(private readonly ex: Exchange) {
+    super();
+  }
+  wake(): void {
+    this.ex.taskDone();
   }
 }
 

@@ -15,9 +15,10 @@ import { Runtime } from '../runtime/runtime.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { fromReadable, toReadable } from '../stream/readable.js';
 import type { Stream, StreamPoll } from '../stream/stream.js';
-import { Pending, type Context, type Waker } from '../future/future.js';
-import { contextFromWaker, noopWaker } from '../future/waker.js';
+import { Pending, type Context } from '../future/future.js';
+import { WakerBase, contextFromWaker, noopWaker } from '../future/waker.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
+import { spawnNamedEager } from '../runtime/spawn.js';
 import { reportHandlerError } from './report.js';
 import { JoinError } from '../task/join_error.js';
 import { ReaderStream } from './adapters.js';
@@ -116,7 +117,8 @@ export function toNodeHandler<A extends unknown[]>(
     }
     // Eager: a handler that answers at once has finished when the spawn returns (its first
     // poll runs here, as a batch of one), and is answered without a join.
-    const h = rt.spawnTaskEager(lastName, handler as Handler<unknown[]> as SpawnBody, args.length === 0 ? [req] : [req, ...args]) as JoinHandle<unknown>;
+    const body = handler as Handler<unknown[]> as SpawnBody;
+    const h = (args.length === 0 ? spawnNamedEager(lastName, body, req, rt) : rt.spawnTaskEager(lastName, body, [req, ...args])) as JoinHandle<unknown>;
     if (h.isFinished()) {
       let out: unknown;
       try {
@@ -148,7 +150,7 @@ function onResponseClose(this: JoinedResponse): void {
  * Waits for a request task that did not finish at its first poll: it is the task's joiner (a
  * waker, woken once when the task completes), so no promise or closure is made per request.
  */
-class NodeJoin implements Waker {
+class NodeJoin extends WakerBase {
   readonly cx: Context;
   private settled = false;
   constructor(
@@ -157,6 +159,7 @@ class NodeJoin implements Waker {
     private readonly h: JoinHandle<unknown>,
     private readonly rt: Runtime,
   ) {
+    super();
     this.cx = contextFromWaker(this);
   }
   /** The client went away: abort the task unless the response is complete. */
@@ -179,15 +182,6 @@ class NodeJoin implements Waker {
     if (out === Pending) return;
     this.settled = true;
     send(this.res, out, this.h, this.rt);
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
   }
 }
 

@@ -71,11 +71,12 @@ export function spawnNamed<B extends AnyFn | Future<unknown>>(
 /**
  * @internal `spawnNamed` with one argument whose first poll runs at once, inside the caller's
  * poll, when the scheduler allows it (`Executor.spawnEager`): for a task the caller awaits next
- * and that often completes at its first poll (an HTTP request's handler).
+ * and that often completes at its first poll (an HTTP request's handler). On `rt` when given
+ * (from outside any task: `toNodeHandler`).
  */
-export function spawnNamedEager(name: string, body: SpawnBody, arg: unknown): Task<unknown> {
+export function spawnNamedEager(name: string, body: SpawnBody, arg: unknown, rt: Runtime = Runtime.current()): Task<unknown> {
   try {
-    return Runtime.current().spawnTaskEager(name, body, oneArg(arg));
+    return rt.spawnTaskEager(name, body, oneArg(arg));
   } finally {
     ONE[0] = undefined;
   }
