@@ -17,7 +17,7 @@
 import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
 import type { TcpStream } from '../net/tcp.js';
-import { reportHandlerError } from './report.js';
+import { reportHandlerError, reportWriteError } from './report.js';
 import { JoinError } from '../task/join_error.js';
 import { Elapsed } from '../time/timeout.js';
 import { Conn } from './conn.js';
@@ -174,7 +174,7 @@ function* slowExchange(srv: ServerCore, c: Conn, ex: Exchange): Gen<boolean> {
       }
     }
   } catch (e) {
-    if (!(e instanceof Error && e.name === 'IoError')) reportHandlerError(e, h);
+    reportWriteError(e, h);
     ok = false;
   }
   srv.count(res.status);

@@ -19,7 +19,7 @@ import { Future, Pending, type Context, type Gen, type Poll } from '../future/fu
 import { WakerBase, contextFromWaker, noopWaker } from '../future/waker.js';
 import { spawnNamed, spawnNamedEager } from '../runtime/spawn.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
-import { reportHandlerError } from './report.js';
+import { reportHandlerError, reportWriteError } from './report.js';
 import { ACTIVE, IDLE, type Conn, type ConnHost } from './conn.js';
 import { HttpHeaders } from './headers.js';
 import { HttpRequest } from './request.js';
@@ -201,9 +201,10 @@ export function start(srv: ServerCore, c: Conn, ex: Exchange): void {
 }
 
 /**
- * The common case without a generator: the task has finished with a kyoto `Response` with a
- * fixed body, no request body is left and the client is still there. KEEP or CLOSE when done; SLOW (nothing was done)
- * for `slowExchange`; WRITING when the write did not finish at once (`awaitWrite`).
+ * The common case without a generator: a kyoto `Response` with a fixed body, no request body
+ * left, the client still there. KEEP or CLOSE when done; SLOW (nothing was done) for
+ * `slowExchange`; WRITING when the write did not finish at once (`awaitWrite`); WAIT while the
+ * task runs (the exchange is then its joiner and `taskDone` calls `quick` again).
  */
 export function quick(srv: ServerCore, c: Conn, ex: Exchange): number {
   const h = ex.h as JoinHandle<unknown>;
@@ -233,7 +234,7 @@ export function quick(srv: ServerCore, c: Conn, ex: Exchange): number {
     }
   } catch (e) {
     if (e instanceof BadResponseError) return SLOW; // nothing was written: slowExchange answers 500
-    if (!(e instanceof Error && e.name === 'IoError')) reportHandlerError(e, h);
+    reportWriteError(e, h);
     ok = false;
   }
   return answered(srv, c, ex, res.status, ok) ? KEEP : CLOSE;
@@ -245,7 +246,7 @@ export function* awaitWrite(srv: ServerCore, c: Conn, ex: Exchange): Gen<boolean
   try {
     yield* ex.writing as Future<void>;
   } catch (e) {
-    if (!(e instanceof Error && e.name === 'IoError')) reportHandlerError(e, ex.h as JoinHandle<unknown>);
+    reportWriteError(e, ex.h as JoinHandle<unknown>);
     ok = false;
   }
   return answered(srv, c, ex, ex.status, ok);

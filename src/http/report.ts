@@ -6,6 +6,7 @@
  * @module
  */
 import type { Runtime } from '../runtime/runtime.js';
+import { IoError } from '../io/error.js';
 import { reportLostError } from '../task/cancel_hold.js';
 
 /** @internal reports `err` of task `h` (on `rt` when called from outside the runtime). */
@@ -20,4 +21,9 @@ export function reportHandlerError(err: unknown, h: { id: number; name: string }
   } catch (e) {
     console.error('kyoto: onUnhandledTaskError threw:', e);
   }
+}
+
+/** @internal a response write failed: reported unless it is the connection's own I/O error. */
+export function reportWriteError(err: unknown, h: { id: number; name: string }): void {
+  if (!(err instanceof IoError)) reportHandlerError(err, h);
 }

@@ -253,36 +253,18 @@ export class Executor implements TaskScheduler {
     }
   }
 
-  /** `spawnEager` outside every poll: `runBatch` for this one task, then what a drain ends with. */
+  /** `spawnEager` outside every poll: a batch of this one task, then what a drain ends with. */
   private runAlone(task: Task<unknown>): void {
     this.spawnedTasksCount++;
-    this.inDrain = true;
-    const prevActive = coop.active;
-    const prevBudget = coop.budget;
-    context.executor = this;
-    coop.active = true;
-    coop.budget = this.config.budget;
-    this.eagerDepth++;
-    const start = now();
-    this.nowCache = start;
-    try {
-      task.run();
-    } finally {
-      this.eagerDepth--;
-      this.workerPollCount++;
-      this.workerTotalBusyDuration += now() - start;
-      coop.active = prevActive;
-      coop.budget = prevBudget;
-      context.executor = null;
-      this.inDrain = false;
-      // Wakes during the poll were queued without asking for a drain (one seemed in progress).
-      if (this.queue.length > 0) {
-        if (!this.drainPending) {
-          this.drainPending = true;
-          this.drainScheduling.soon(this.drainFn);
-        }
-      } else if (!this.drainPending) this.goIdle();
-    }
+    this.queue.unshift(task, 0);
+    this.runBatch(1);
+    // Wakes during the poll were queued without asking for a drain (one was in progress).
+    if (this.queue.length > 0) {
+      if (!this.drainPending) {
+        this.drainPending = true;
+        this.drainScheduling.soon(this.drainFn);
+      }
+    } else if (!this.drainPending) this.goIdle();
   }
 
   finished(task: Task<unknown>): void {

@@ -2,9 +2,10 @@
  * The current-thread executor's ready queue: a growable ring buffer (no allocation per push)
  * with, beside each entry, the time it was scheduled (for the scheduled-to-polled latency).
  *
- * Invariants (test/core/scheduler.property.test.ts): `shift` returns entries in push order;
- * `takeAt(i)` removes the i-th oldest and keeps the others in order (a seeded next-task choice
- * uses it); the capacity is a power of two and only grows; no entry is lost when it grows.
+ * Invariants (test/core/scheduler.property.test.ts, test/core/ready_queue.test.ts): `shift`
+ * returns entries in push order, after any `unshift`ed ones (the latest first); `takeAt(i)`
+ * removes the i-th oldest and keeps the others in order (a seeded next-task choice uses it); the
+ * capacity is a power of two and only grows; no entry is lost when it grows.
  * @module
  */
 
@@ -35,6 +36,15 @@ export class ReadyQueue<T> {
     this.at[t] = at;
     this.tail = (t + 1) & this.mask;
     if (this.tail === this.head) this.grow();
+  }
+
+  /** Puts `item` before every entry: the next `shift` returns it (an eager first poll's task). */
+  unshift(item: T, at: number): void {
+    const h = (this.head - 1) & this.mask;
+    this.buf[h] = item;
+    this.at[h] = at;
+    this.head = h;
+    if (h === this.tail) this.grow();
   }
 
   /** Removes the oldest entry; undefined when empty. Sets `lastAt`. */
