@@ -1,20 +1,24 @@
 /**
  * Every read of Node's private stream fields (`_readableState`, `_writableState`, `_handle`)
- * in kyoto, in one place, checked when the module loads.
+ * in kyoto, in one place, checked before kyoto wraps its first socket.
  *
  * Why private fields at all: on the hot path of a small-message server the public getters
  * (`writableNeedDrain`, `writableEnded`, ...) cost more than the write itself, and the FIN flag
  * (`_readableState.ended`) is set long before Node emits 'end', which saves an 'end' listener
- * per connection. Invariant: if a Node version renames or retypes any field used here, loading
- * kyoto fails at once with `NodeInternalsError` naming the field, instead of misbehaving later.
- * Tested in test/net/sys.test.ts.
+ * per connection. Invariant: if a Node version renames or retypes any field used here, the first
+ * `NodeStream` kyoto makes (its constructor calls `ensureNodeInternals`) throws
+ * `NodeInternalsError` naming the field, before any of them is read, instead of misbehaving
+ * later. The check waits for the first socket rather than running when `kyoto` loads so that a
+ * program that never opens a socket does not load `node:net` (src/util/node_builtins.ts).
+ * Tested in test/net/sys.test.ts and test/net/user_read.test.ts.
  * @module
  */
-import { Socket } from 'node:net';
-import { getSystemErrorName } from 'node:util';
+import type { Socket } from 'node:net';
+import { nodeNet, nodeUtil } from '../util/node_builtins.js';
 
 /**
- * Thrown at load time when this Node's stream internals differ from what kyoto reads.
+ * Thrown by the first socket kyoto wraps when this Node's stream internals differ from what kyoto
+ * reads.
  *
  * @example
  * ```ts
@@ -73,14 +77,34 @@ function findSymbol(o: object, description: string): symbol | null {
   return null;
 }
 
-const probe = new Socket();
-const K_BUFFER = findSymbol(probe, 'kBuffer');
-const K_BUFFER_CB = findSymbol(probe, 'kBufferCb');
-const K_BUFFER_GEN = findSymbol(probe, 'kBufferGen');
-probe.destroy();
+/** The user-buffer read symbols of node:net sockets, found by `ensureNodeInternals`. */
+let K_BUFFER: symbol | null = null;
+let K_BUFFER_CB: symbol | null = null;
+let K_BUFFER_GEN: symbol | null = null;
+let userRead = false;
+let checked = false;
+
+/**
+ * Checks this Node's socket internals (`checkNodeInternals`) and finds the user-buffer read
+ * symbols, once; every later call returns at once. Throws `NodeInternalsError` on a mismatch.
+ */
+export function ensureNodeInternals(): void {
+  if (checked) return;
+  checkNodeInternals();
+  const probe = new (nodeNet().Socket)();
+  K_BUFFER = findSymbol(probe, 'kBuffer');
+  K_BUFFER_CB = findSymbol(probe, 'kBufferCb');
+  K_BUFFER_GEN = findSymbol(probe, 'kBufferGen');
+  probe.destroy();
+  userRead = K_BUFFER !== null && K_BUFFER_CB !== null && K_BUFFER_GEN !== null;
+  checked = true;
+}
 
 /** True when this Node lets kyoto read accepted and connected sockets into a user buffer. */
-export const userReadAvailable = K_BUFFER !== null && K_BUFFER_CB !== null && K_BUFFER_GEN !== null;
+export function userReadAvailable(): boolean {
+  ensureNodeInternals();
+  return userRead;
+}
 
 /** A handle kyoto may point at a user buffer: node:net's own TCP and Pipe handles only. */
 function readHandle(s: Socket): ReadHandle | null {
@@ -97,7 +121,7 @@ function readHandle(s: Socket): ReadHandle | null {
  * progress). False, with nothing changed, when not possible.
  */
 export function installUserRead(s: Socket, buf: Uint8Array, cb: (this: Socket, nread: number, buf: Uint8Array) => boolean): boolean {
-  if (!userReadAvailable || s.readableLength !== 0 || s.destroyed) return false;
+  if (!userReadAvailable() || s.readableLength !== 0 || s.destroyed) return false;
   const h = readHandle(s);
   if (h === null) return false;
   const o = s as unknown as Record<symbol, unknown>;
@@ -116,14 +140,14 @@ export function restartUserRead(s: Socket): void {
   h.reading = true;
   const err = h.readStart();
   if (err !== 0) {
-    const code = getSystemErrorName(err);
+    const code = nodeUtil().getSystemErrorName(err);
     s.destroy(Object.assign(new Error(`read ${code}`), { errno: err, code, syscall: 'read' }));
   }
 }
 
 /** Checks the fields above on a fresh socket; throws `NodeInternalsError` naming what differs. */
 export function checkNodeInternals(): void {
-  const s = new Socket();
+  const s = new (nodeNet().Socket)();
   const fail = (what: string): never => {
     throw new NodeInternalsError(`kyoto net needs ${what} on node:net Socket, which Node ${process.version} does not have; this Node version is not supported`);
   };
@@ -136,4 +160,3 @@ export function checkNodeInternals(): void {
   s.destroy();
 }
 
-checkNodeInternals();

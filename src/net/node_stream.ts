@@ -19,7 +19,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { eofReceived, installUserRead, peerName, restartUserRead, writableState } from './node_internals.js';
+import { ensureNodeInternals, eofReceived, installUserRead, peerName, restartUserRead, writableState } from './node_internals.js';
 import { RAW_CLOSED, RAW_FULL, RAW_WRITABLE, type RawAddr, type RawStream, type RawStreamEvents } from './sys.js';
 
 const EV: unique symbol = Symbol('kyoto.events');
@@ -84,6 +84,7 @@ export class NodeStream implements RawStream, RawStreamEvents {
     readonly socket: Socket,
     userRead = false,
   ) {
+    ensureNodeInternals(); // before any private field of a socket is read
     (socket as EvSocket)[EV] = this;
     if (userRead) {
       (socket as EvSocket)[NS] = this;

@@ -3,9 +3,13 @@
  * `context.clock` when it is created (its time driver uses it), so a virtual clock (the
  * simulator's) replaces the real one by setting `context.clock` before the runtime is created.
  *
- * The real clock holds Node's own `performance.now` and timer functions, taken when this module
- * loads: a simulation that makes the globals virtual for the code it runs does not move the
- * clock of an ordinary runtime running beside it in the same process.
+ * The real clock holds Node's own timer functions, taken when this module loads, and Node's own
+ * `performance.now`, taken the first time the clock is read or when a simulation first patches
+ * the globals (`pinNodePerfNow`), whichever comes first: a simulation that makes the globals
+ * virtual for the code it runs does not move the clock of an ordinary runtime running beside it
+ * in the same process. `performance` is not touched when kyoto loads because the global is a
+ * lazy getter that loads `perf_hooks` (see src/util/node_builtins.ts for why the core's import
+ * loads no builtin it does not use).
  *
  * Invariants (the real clock: test/time/*.test.ts; a virtual one: test/sim/virtual_timers.test.ts):
  * `now()` never goes backwards; a timer armed with `setTimer(fn, ms)` calls `fn` once, unless `clearTimer` disarmed it first, no earlier than the
@@ -52,7 +56,26 @@ export interface Clock {
  * every n below 2^44 ms (~557 years; paused tests sleep 2^40 ms and expect exact instants).
  */
 const PHASE_STEPS = 256;
-const perfNow = performance.now.bind(performance);
+/** Node's `performance.now`, bound; `firstPerfNow` until the first read pins it. */
+let perfNow: () => number = firstPerfNow;
+
+function firstPerfNow(): number {
+  return pinNodePerfNow()();
+}
+
+/**
+ * Takes Node's own `performance.now` for the real clock, if not yet taken, and returns it. The
+ * simulator calls this before it replaces `performance.now`.
+ *
+ * @example
+ * ```ts
+ * const nodeNow = pinNodePerfNow(); // before patching performance.now
+ * ```
+ */
+export function pinNodePerfNow(): () => number {
+  if (perfNow === firstPerfNow) perfNow = performance.now.bind(performance);
+  return perfNow;
+}
 const nodeSetTimeout = setTimeout;
 const nodeClearTimeout = clearTimeout;
 let realPhase = -1;
@@ -79,7 +102,7 @@ function measurePhase(): number {
   return realPhase;
 }
 
-/** The real clock: `performance.now()` and Node's timers (as they were when kyoto loaded). */
+/** The real clock: Node's own `performance.now()` and timers (see the module header). */
 export const realClock: Clock = {
   now: () => perfNow(),
   setTimer: (fn, ms) => nodeSetTimeout(fn, ms),

@@ -17,6 +17,7 @@
  */
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { pinNodePerfNow } from '../runtime/clock.js';
 import { timerGlobals, virtualDate } from './host_timers.js';
 import type { TimerHost, VirtualTimers } from './virtual_time.js';
 
@@ -93,6 +94,7 @@ export function patch(h: DeterminismHost): Restore {
   const undo: Restore[] = [];
   replace(Math, 'random', () => h.random(), undo);
   replace(Date, 'now', () => SIM_EPOCH_MS + h.now(), undo);
+  pinNodePerfNow(); // the real clock keeps Node's performance.now
   replace(performance, 'now', () => h.now(), undo);
   replace(globalThis, 'Date', virtualDate(), undo);
   const timers = require('node:timers') as Record<string, unknown>;

@@ -3,7 +3,8 @@
  * @module
  */
 import { WakerSlot } from '../future/waker_slot.js';
-import { Readable, type ReadableOptions } from 'node:stream';
+import type { Readable, ReadableOptions } from 'node:stream';
+import { nodeStream } from '../util/node_builtins.js';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { Runtime } from '../runtime/runtime.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
@@ -141,7 +142,7 @@ function ignore(): void {}
  * ```
  */
 export function fromReadable<T = Buffer>(readable: Readable, opts: FromReadableOptions = {}): Stream<T> {
-  if (!(readable instanceof Readable) && typeof (readable as { read?: unknown })?.read !== 'function') {
+  if (!(readable instanceof nodeStream().Readable) && typeof (readable as { read?: unknown })?.read !== 'function') {
     throw new TypeError(`fromReadable: expected a Node Readable, got ${describe(readable)}`);
   }
   return new ReadableStream<T>(readable, opts.destroyOnDrop !== false);
@@ -207,7 +208,7 @@ export function toReadable<T>(stream: Stream<T>, options: ReadableOptions = {}):
   const rt = Runtime.tryCurrent() ?? Runtime.default();
   let pump: Pump<T> | null = null;
   let task: JoinHandle<void> | null = null;
-  const readable = new Readable({
+  const readable = new (nodeStream().Readable)({
     objectMode: true,
     ...options,
     read(): void {

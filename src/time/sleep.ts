@@ -17,9 +17,11 @@ const NONE = -1;
 const DONE = -2;
 /**
  * Where this thread's host timer milliseconds start (a multiple of 1/256 ms in [0, 1)): the
- * deadline `sleep(ms)` makes on the real clock is this plus a whole number.
+ * deadline `sleep(ms)` makes on the real clock is this plus a whole number. Measured by the first
+ * deadline set (-1 until then), not when kyoto loads: measuring reads the clock, and the first
+ * clock read loads `perf_hooks` (src/runtime/clock.ts).
  */
-const PHASE = realClock.tickPhase?.() ?? 0;
+let PHASE = -1;
 
 /**
  * A future that completes at its deadline, never before it (an instant between two of the timer
@@ -69,6 +71,7 @@ export class Sleep extends Future<void> implements TrackedResource {
       this.g = null;
       return;
     }
+    if (PHASE < 0) PHASE = realClock.tickPhase?.() ?? 0;
     const g = d - PHASE;
     this.g = g === (g | 0) ? g | 0 : g; // `| 0`: V8 stores an int32 inline, a computed double boxed
   }

@@ -10,7 +10,7 @@
  *   call first runs. Both arguments must therefore be literal: `import.meta.url` and a string.
  * @module
  */
-import { createRequire } from 'node:module';
+import { nodeModuleApi } from './node_builtins.js';
 
 /**
  * The module `spec`, resolved from `base` (pass `import.meta.url`), evaluated now if it was not.
@@ -21,5 +21,5 @@ import { createRequire } from 'node:module';
  * ```
  */
 export function loadLazily<T>(base: string, spec: string): T {
-  return createRequire(base)(spec) as T;
+  return nodeModuleApi().createRequire(base)(spec) as T;
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 test('sockets kyoto accepts and connects read through the shared buffer; a wrapped user socket does not', async () => {
-  assert.ok(userReadAvailable, `Node ${process.version} lacks the user-buffer read fields`);
+  assert.ok(userReadAvailable(), `Node ${process.version} lacks the user-buffer read fields`);
   await run(function* () {
     const l = yield* TcpListener.bind('127.0.0.1:0');
     const c = yield* TcpStream.connect(`127.0.0.1:${l.localAddr().port}`);

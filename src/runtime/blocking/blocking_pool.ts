@@ -8,7 +8,8 @@
  * `JoinError` whose cause says so), waits for the started ones, then terminates the threads.
  * @module
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { nodeWorkerThreads } from '../../util/node_builtins.js';
 import type { Driver } from '../driver.js';
 import { RuntimeShutdownError, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { RemoteHandle, type HandleOwner } from '../scheduler/multi_thread/remote_handle.js';
@@ -109,7 +110,7 @@ export class BlockingPool implements Driver, HandleOwner {
   }
 
   private startThread(): Thread {
-    const worker = new Worker(WORKER_URL, { name: 'kyoto-blocking' });
+    const worker = new (nodeWorkerThreads().Worker)(WORKER_URL, { name: 'kyoto-blocking' });
     let resolveExit!: () => void;
     const t: Thread = { worker, job: null, idleTimer: null, exited: new Promise<void>((r) => (resolveExit = r)) };
     this.threads.add(t);
