@@ -16,5 +16,6 @@ export { HttpParseError, PayloadTooLargeError, ClientDisconnectedError } from '.
 export { HeadParser, NEED_MORE } from './parser.js';
 export { BodyDecoder } from './chunked.js';
 export { toNodeHandler } from './node_handler.js';
-export type { NodeHandlerOptions } from './node_handler.js';
+export type { NodeHandler, NodeHandlerOptions } from './node_handler.js';
+export { UpgradeUnavailableError } from './node_request.js';
 export { fetch, FetchResponse } from './fetch.js';

@@ -10,73 +10,22 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SocketAddr } from '../net/addr.js';
+import type { Duplex } from 'node:stream';
 import { Runtime } from '../runtime/runtime.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
-import { fromReadable, toReadable } from '../stream/readable.js';
-import type { Stream, StreamPoll } from '../stream/stream.js';
-import { Pending, type Context } from '../future/future.js';
-import { WakerBase, contextFromWaker, noopWaker } from '../future/waker.js';
+import { toReadable } from '../stream/readable.js';
+import { contextFromWaker, noopWaker } from '../future/waker.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
 import { spawnNamedEager } from '../runtime/spawn.js';
 import { reportHandlerError } from './report.js';
 import { JoinError } from '../task/join_error.js';
 import { ReaderStream } from './adapters.js';
-import { BodyStream } from './body.js';
 import type { Handler } from './connection.js';
-import { HttpHeaders } from './headers.js';
-import { HttpRequest } from './request.js';
+import { NodeHttpRequest } from './node_request.js';
+import { upgradeListener } from './node_upgrade.js';
+import { TaskJoin } from './task_join.js';
 import { fromFetchResponse } from './respond.js';
 import { Response, forEachHeader, isStream } from './response.js';
-
-class NodeBody extends BodyStream {
-  private readonly src: Stream<Buffer>;
-  constructor(req: IncomingMessage) {
-    super();
-    this.src = fromReadable<Buffer>(req, { destroyOnDrop: false });
-  }
-  protected pollChunk(cx: Context): StreamPoll<Uint8Array> {
-    return this.src.pollNext(cx);
-  }
-  override drop(): void {
-    this.src.drop();
-  }
-}
-
-class NodeHttpRequest extends HttpRequest {
-  /** @internal */ done = false;
-  constructor(
-    private readonly nreq: IncomingMessage,
-    maxBodyBytes: number,
-  ) {
-    const names: string[] = [];
-    const values: string[] = [];
-    const raw = nreq.rawHeaders;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      names.push(raw[i]!);
-      values.push(raw[i + 1]!);
-    }
-    const cl = nreq.headers['content-length'];
-    super(null, nreq.method ?? 'GET', nreq.url ?? '/', new HttpHeaders(names, values), nreq.httpVersion, maxBodyBytes, cl === undefined ? -1 : Number(cl));
-  }
-  override get remoteAddr(): SocketAddr {
-    const s = this.nreq.socket;
-    return new SocketAddr(s.remoteAddress ?? '', s.remotePort ?? 0);
-  }
-  protected override localHost(): string {
-    const s = this.nreq.socket;
-    return `${s.localAddress ?? '127.0.0.1'}:${s.localPort ?? 0}`;
-  }
-  protected override gone(): boolean {
-    return this.done;
-  }
-  protected override makeBody(): BodyStream {
-    return new NodeBody(this.nreq);
-  }
-  protected override hasBody(): boolean {
-    return !this.nreq.complete || this.nreq.readableLength > 0;
-  }
-}
 
 /** Options of `toNodeHandler`. */
 export interface NodeHandlerOptions {
@@ -87,7 +36,28 @@ export interface NodeHandlerOptions {
 }
 
 /**
- * A node:http request listener that runs `handler` as a kyoto task per request.
+ * What `toNodeHandler` returns: node's request listener, with the matching `upgrade` listener as
+ * a property.
+ */
+export interface NodeHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * The listener for the node server's `upgrade` event: the same handler, as a task per request,
+   * where `req.upgrade()` answers 101 and gives node's socket as a `TcpStream`. A handler that
+   * returns a `Response` instead refuses the upgrade: it is written and the connection closed.
+   *
+   * @example
+   * ```ts
+   * const h = toNodeHandler(websocket);
+   * createServer(h).on('upgrade', h.upgrade).listen(8080);
+   * ```
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+/**
+ * A node:http request listener that runs `handler` as a kyoto task per request; its `upgrade`
+ * property is the listener for the server's `upgrade` event.
  *
  * @example
  * ```ts
@@ -97,17 +67,13 @@ export interface NodeHandlerOptions {
  * // Express: app.use('/api', toNodeHandler(api));
  * ```
  */
-export function toNodeHandler<A extends unknown[]>(
-  handler: Handler<A>,
-  opts: NodeHandlerOptions = {},
-  ...args: A
-): (req: IncomingMessage, res: ServerResponse) => void {
+export function toNodeHandler<A extends unknown[]>(handler: Handler<A>, opts: NodeHandlerOptions = {}, ...args: A): NodeHandler {
   const maxBody = opts.maxBodyBytes ?? 1024 * 1024;
   // The task's name, reused while the method and target strings are the same.
   let lastMethod = '';
   let lastUrl = '';
   let lastName = '';
-  return (nreq, res) => {
+  const listener = (nreq: IncomingMessage, res: ServerResponse): void => {
     const rt = opts.runtime ?? Runtime.tryCurrent() ?? Runtime.default();
     const req = new NodeHttpRequest(nreq, maxBody);
     if (req.method !== lastMethod || req.target !== lastUrl) {
@@ -135,6 +101,7 @@ export function toNodeHandler<A extends unknown[]>(
     res.on('close', onResponseClose);
     h.poll(j.cx); // not finished: makes `j` the task's joiner, woken when it completes
   };
+  return Object.assign(listener, { upgrade: upgradeListener(handler as Handler<unknown[]>, opts, args) });
 }
 
 const DONE_CX = contextFromWaker(noopWaker());
@@ -146,21 +113,15 @@ function onResponseClose(this: JoinedResponse): void {
   this[JOIN]?.closed();
 }
 
-/**
- * Waits for a request task that did not finish at its first poll: it is the task's joiner (a
- * waker, woken once when the task completes), so no promise or closure is made per request.
- */
-class NodeJoin extends WakerBase {
-  readonly cx: Context;
-  private settled = false;
+/** Waits for a request task that did not finish at its first poll, then answers `res`. */
+class NodeJoin extends TaskJoin {
   constructor(
     private readonly res: ServerResponse,
     private readonly req: NodeHttpRequest,
-    private readonly h: JoinHandle<unknown>,
+    h: JoinHandle<unknown>,
     private readonly rt: Runtime,
   ) {
-    super();
-    this.cx = contextFromWaker(this);
+    super(h);
   }
   /** The client went away: abort the task unless the response is complete. */
   closed(): void {
@@ -169,19 +130,11 @@ class NodeJoin extends WakerBase {
     this.h.abort();
     this.req.abortSignal();
   }
-  wake(): void {
-    if (this.settled) return;
-    let out: unknown;
-    try {
-      out = this.h.poll(this.cx);
-    } catch (e) {
-      this.settled = true;
-      failed(this.res, this.req, e, this.h, this.rt);
-      return;
-    }
-    if (out === Pending) return;
-    this.settled = true;
+  protected finished(out: unknown): void {
     send(this.res, out, this.h, this.rt);
+  }
+  protected failed(e: unknown): void {
+    failed(this.res, this.req, e, this.h, this.rt);
   }
 }
 

@@ -35,10 +35,6 @@ const decoder = new TextDecoder();
 export class HttpRequest {
   private ac: AbortController | null = null;
   private bodyStream: BodyStream | null = null;
-  /** @internal set when the handler asked for an upgrade. */
-  upgradeHeaders: HeadersInit | undefined = undefined;
-  /** @internal */
-  upgradeWanted = false;
 
   /** @internal */
   constructor(
@@ -210,7 +206,8 @@ export class HttpRequest {
    * Takes over the connection: the server answers `101 Switching Protocols` (with `headers`,
    * e.g. `upgrade` and `sec-websocket-accept`) and hands over the `TcpStream`, whose next reads
    * start right after the request. The handler then owns the stream (close it when done); what
-   * it returns is ignored.
+   * it returns is ignored. Under `toNodeHandler` this needs the node server's `upgrade` event
+   * (`server.on('upgrade', handler.upgrade)`).
    *
    * @example
    * ```ts
@@ -221,6 +218,39 @@ export class HttpRequest {
   upgrade(headers?: HeadersInit): Future<TcpStream> {
     return new UpgradeFuture(this, headers);
   }
+
+  /**
+   * @internal Writes the 101 head and hands over the connection (serve's connection here;
+   * `toNodeHandler`'s requests override it). Throws when the client left or the connection was
+   * already taken over.
+   */
+  switchProtocols(headers: HeadersInit | undefined): TcpStream {
+    const c = this.conn!;
+    if (c.closed) throw new ClientDisconnectedError();
+    if (c.upgraded) throw new Error('req.upgrade() was already called');
+    const head = switchingHead(headers);
+    c.upgraded = true;
+    const s = c.stream;
+    s.socket.write(head);
+    if (c.off < c.buf.length) s.leftover = c.buf.subarray(c.off);
+    c.buf = Buffer.alloc(0);
+    c.off = 0;
+    c.wake();
+    return s;
+  }
+}
+
+/**
+ * @internal `101 Switching Protocols` with `headers`, as bytes. Throws a TypeError naming a header
+ * whose name or value holds CR or LF (response splitting).
+ */
+export function switchingHead(headers: HeadersInit | undefined): Buffer {
+  let head = 'HTTP/1.1 101 Switching Protocols\r\n';
+  forEachHeader(headers, (k, v) => {
+    if (/[\r\n]/.test(k + v)) throw new TypeError(`invalid character in upgrade header ${k}`);
+    head += `${k}: ${v}\r\n`;
+  });
+  return Buffer.from(head + '\r\n', 'latin1');
 }
 
 class UpgradeFuture extends Future<TcpStream> {
@@ -231,23 +261,6 @@ class UpgradeFuture extends Future<TcpStream> {
     super();
   }
   poll(_cx: Context): Poll<TcpStream> {
-    const c = this.req.conn;
-    if (c === null) throw new Error('req.upgrade() is not available under toNodeHandler: use the node server\'s upgrade event');
-    if (c.closed) throw new ClientDisconnectedError();
-    if (c.upgraded) throw new Error('req.upgrade() was already called');
-    let head = 'HTTP/1.1 101 Switching Protocols\r\n';
-    forEachHeader(this.headers, (k, v) => {
-      if (/[\r\n]/.test(k + v)) throw new TypeError(`invalid character in upgrade header ${k}`);
-      head += `${k}: ${v}\r\n`;
-    });
-    head += '\r\n';
-    c.upgraded = true;
-    const s = c.stream;
-    s.socket.write(Buffer.from(head, 'latin1'));
-    if (c.off < c.buf.length) (s as unknown as { leftover: Buffer | null }).leftover = c.buf.subarray(c.off);
-    c.buf = Buffer.alloc(0);
-    c.off = 0;
-    c.wake();
-    return s;
+    return this.req.switchProtocols(this.headers);
   }
 }

@@ -107,8 +107,8 @@ export function writeFixed(c: Conn, res: Response, isHead: boolean, http10: bool
   return STREAMED;
 }
 
-/** Head and fixed body of `res` in one buffer. */
-function fixedResponse(res: Response, body: string | Uint8Array | null, isHead: boolean, conn: string): Buffer {
+/** @internal Head and fixed body of `res` in one buffer (`conn`: the Connection line or ''). */
+export function fixedResponse(res: Response, body: string | Uint8Array | null, isHead: boolean, conn: string): Buffer {
   const status = res.status;
   let user;
   try {
