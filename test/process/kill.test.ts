@@ -4,6 +4,8 @@ import { Elapsed, run, spawn, sleep, timeout, yieldNow, type Future } from '../.
 import { Command, type Child } from '../../src/process/index.js';
 import { isZombie, pidExists, pidGone, zombieChildren } from './helpers.js';
 
+// Debian's dash forks a -c command instead of exec'ing it: scripts whose pid must be the sleeping
+// process say `exec`, or killing sh would leave the sleep running (holding the runner's stdout).
 const sh = (script: string) => new Command('sh').args(['-c', script]);
 
 function* expectElapsed(ms: number, fut: Future<unknown>) {
@@ -18,7 +20,7 @@ function* expectElapsed(ms: number, fut: Future<unknown>) {
 
 test('kill() sends SIGKILL and is ready once the child was reaped (pid gone, no zombie)', async () => {
   await run(function* () {
-    const child = sh('sleep 100').spawn();
+    const child = sh('exec sleep 100').spawn();
     const pid = child.id;
     assert.ok(pidExists(pid));
     yield* child.kill();
@@ -40,7 +42,7 @@ test('startKill(signal) sends that signal', async () => {
 test('killOnDrop: timeout(ms, child.wait()) ends the process', async () => {
   let pid = 0;
   await run(function* () {
-    const child = sh('sleep 100').killOnDrop(true).spawn();
+    const child = sh('exec sleep 100').killOnDrop(true).spawn();
     pid = child.id;
     yield* expectElapsed(50, child.wait());
   });
@@ -53,7 +55,7 @@ test('killOnDrop: an aborted task holding the child with `using` kills it', asyn
   let pid = 0;
   await run(function* () {
     const h = spawn(function* () {
-      using child = sh('sleep 100').killOnDrop(true).spawn();
+      using child = sh('exec sleep 100').killOnDrop(true).spawn();
       pid = child.id;
       yield* sleep(100_000);
     });
