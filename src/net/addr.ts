@@ -3,7 +3,7 @@
  * `{ host, port }`.
  * @module
  */
-import { nodeNet } from '../util/node_builtins.js';
+import { builtin } from '../util/node_builtins.js';
 
 /**
  * Thrown for an address that cannot be parsed.
@@ -120,7 +120,7 @@ export function parseAddr(addr: ToSocketAddr, defaultHost = '0.0.0.0'): { host: 
     }
     if (!/^\d+$/.test(portStr)) throw new AddrParseError(`invalid port ${JSON.stringify(portStr)} in socket address ${JSON.stringify(addr)}`);
     if (host === '') host = defaultHost;
-    if (host.startsWith('[') || (host.includes(':') && nodeNet().isIP(host) === 0)) {
+    if (host.startsWith('[') || (host.includes(':') && builtin('node:net').isIP(host) === 0)) {
       throw new AddrParseError(`invalid host ${JSON.stringify(host)} in socket address ${JSON.stringify(addr)}`);
     }
     return { host, port: checkPort(Number(portStr), addr) };

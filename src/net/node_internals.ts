@@ -14,7 +14,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import { nodeNet, nodeUtil } from '../util/node_builtins.js';
+import { builtin } from '../util/node_builtins.js';
 
 /**
  * Thrown by the first socket kyoto wraps when this Node's stream internals differ from what kyoto
@@ -91,7 +91,7 @@ let checked = false;
 export function ensureNodeInternals(): void {
   if (checked) return;
   checkNodeInternals();
-  const probe = new (nodeNet().Socket)();
+  const probe = new (builtin('node:net').Socket)();
   K_BUFFER = findSymbol(probe, 'kBuffer');
   K_BUFFER_CB = findSymbol(probe, 'kBufferCb');
   K_BUFFER_GEN = findSymbol(probe, 'kBufferGen');
@@ -140,14 +140,14 @@ export function restartUserRead(s: Socket): void {
   h.reading = true;
   const err = h.readStart();
   if (err !== 0) {
-    const code = nodeUtil().getSystemErrorName(err);
+    const code = builtin('node:util').getSystemErrorName(err);
     s.destroy(Object.assign(new Error(`read ${code}`), { errno: err, code, syscall: 'read' }));
   }
 }
 
 /** Checks the fields above on a fresh socket; throws `NodeInternalsError` naming what differs. */
 export function checkNodeInternals(): void {
-  const s = new (nodeNet().Socket)();
+  const s = new (builtin('node:net').Socket)();
   const fail = (what: string): never => {
     throw new NodeInternalsError(`kyoto net needs ${what} on node:net Socket, which Node ${process.version} does not have; this Node version is not supported`);
   };

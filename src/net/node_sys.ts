@@ -8,7 +8,7 @@
  */
 import type * as dgram from 'node:dgram';
 import type * as net from 'node:net';
-import { nodeDgram, nodeNet } from '../util/node_builtins.js';
+import { builtin } from '../util/node_builtins.js';
 import { NodeStream } from './node_stream.js';
 import type { RawAddr, RawListener, RawListenerEvents, RawUdp, RawUdpEvents, Transport } from './sys.js';
 
@@ -34,7 +34,7 @@ class NodeListener implements RawListener {
 }
 
 function listen(opts: net.ListenOptions, done: (err: Error | null) => void): NodeListener {
-  const server = nodeNet().createServer({ pauseOnConnect: true, allowHalfOpen: true });
+  const server = builtin('node:net').createServer({ pauseOnConnect: true, allowHalfOpen: true });
   let answered = false;
   const onErr = (e: Error): void => {
     if (answered) return;
@@ -116,10 +116,10 @@ class NodeUdp implements RawUdp {
 export const nodeTransport: Transport = {
   name: 'node',
   connectTcp(host: string, port: number): NodeStream {
-    return new NodeStream(nodeNet().connect({ host, port, allowHalfOpen: true }), true);
+    return new NodeStream(builtin('node:net').connect({ host, port, allowHalfOpen: true }), true);
   },
   connectUnix(path: string): NodeStream {
-    return new NodeStream(nodeNet().connect({ path, allowHalfOpen: true }), true);
+    return new NodeStream(builtin('node:net').connect({ path, allowHalfOpen: true }), true);
   },
   listenTcp(host: string, port: number, backlog: number, done: (err: Error | null) => void): RawListener {
     return listen({ host, port, backlog }, done);
@@ -128,7 +128,7 @@ export const nodeTransport: Transport = {
     return listen({ path, backlog }, done);
   },
   bindUdp(host: string, port: number, ipv6: boolean, done: (err: Error | null) => void): RawUdp {
-    const sock = nodeDgram().createSocket(ipv6 ? 'udp6' : 'udp4');
+    const sock = builtin('node:dgram').createSocket(ipv6 ? 'udp6' : 'udp4');
     let answered = false;
     const onErr = (e: Error): void => {
       if (answered) return;

@@ -12,7 +12,7 @@
  * @module
  */
 import type { Socket as DgramSocket } from 'node:dgram';
-import { nodeNet } from '../util/node_builtins.js';
+import { builtin } from '../util/node_builtins.js';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { ioDriver } from '../runtime/io/driver.js';
@@ -85,7 +85,7 @@ export class UdpSocket implements RegistrationOwner, RawUdpEvents {
     this.sendLimit = sl;
     const a = raw.address();
     this.local = new SocketAddr(a.address, a.port);
-    this.maxDatagram = nodeNet().isIP(a.address) === 6 ? MAX_DATAGRAM_V6 : MAX_DATAGRAM_V4;
+    this.maxDatagram = builtin('node:net').isIP(a.address) === 6 ? MAX_DATAGRAM_V6 : MAX_DATAGRAM_V4;
     this.reg = new Registration('udp', ioDriver(), this);
     this.reg.readiness |= WRITABLE;
     this.stats = netStats();

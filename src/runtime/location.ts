@@ -16,7 +16,7 @@
  * @module
  */
 import type { SourceMap } from 'node:module';
-import { nodeFs, nodeModuleApi, nodePath, nodeUrl } from '../util/node_builtins.js';
+import { builtin } from '../util/node_builtins.js';
 
 const here = new URL('..', import.meta.url).pathname; // .../src/, dist/src/, or the bundle's dist/kyoto/
 /** kyoto's sources as a source-mapped stack names them (dist/src/ or dist/kyoto/ -> src/). */
@@ -146,7 +146,7 @@ export function plainLocation(loc: string): string {
   const pos = /:(\d+):(\d+)$/.exec(loc);
   if (pos === null) return loc;
   try {
-    return `${nodeUrl().fileURLToPath(loc.slice(0, pos.index))}:${pos[1]}:${pos[2]}`;
+    return `${builtin('node:url').fileURLToPath(loc.slice(0, pos.index))}:${pos[1]}:${pos[2]}`;
   } catch {
     return loc;
   }
@@ -175,8 +175,11 @@ export function sourceLocation(loc: string): string {
   };
   if (e.originalSource === undefined || e.originalLine === undefined || e.originalColumn === undefined) return loc;
   let src = e.originalSource;
-  if (src.startsWith('file://')) src = nodeUrl().fileURLToPath(src);
-  else if (!src.startsWith('/')) src = nodePath().resolve(nodePath().dirname(file), src);
+  if (src.startsWith('file://')) src = builtin('node:url').fileURLToPath(src);
+  else if (!src.startsWith('/')) {
+    const { dirname, resolve } = builtin('node:path');
+    src = resolve(dirname(file), src);
+  }
   return `${src}:${e.originalLine + 1}:${e.originalColumn + 1}`;
 }
 
@@ -185,8 +188,8 @@ function mapOf(file: string): SourceMap | null {
   if (cached !== undefined) return cached;
   let map: SourceMap | null = null;
   try {
-    const { readFileSync } = nodeFs();
-    const { fileURLToPath, pathToFileURL } = nodeUrl();
+    const { readFileSync } = builtin('node:fs');
+    const { fileURLToPath, pathToFileURL } = builtin('node:url');
     const text = readFileSync(file, 'utf8');
     const m = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(text);
     if (m !== null && !m[1]!.startsWith('data:')) {
@@ -195,7 +198,7 @@ function mapOf(file: string): SourceMap | null {
       const root = new URL(payload.sourceRoot ?? '', mapUrl);
       payload.sources = payload.sources.map((s) => fileURLToPath(new URL(s, root)));
       delete payload.sourceRoot;
-      map = new (nodeModuleApi().SourceMap)(payload as ConstructorParameters<typeof SourceMap>[0]);
+      map = new (builtin('node:module').SourceMap)(payload as ConstructorParameters<typeof SourceMap>[0]);
     }
   } catch {
     map = null;

@@ -8,7 +8,7 @@
  * other modules (console thresholds, scheduler knobs) are checked by their owners.
  * @module
  */
-import { nodeNet } from '../util/node_builtins.js';
+import { builtin } from '../util/node_builtins.js';
 import { describeValue } from '../util/args.js';
 
 /**
@@ -73,7 +73,7 @@ function positiveInt(o: Record<string, unknown>, key: string): void {
 
 function isAddress(host: string): boolean {
   const h = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  return h === 'localhost' || nodeNet().isIP(h) !== 0;
+  return h === 'localhost' || builtin('node:net').isIP(h) !== 0;
 }
 
 function norm(s: string): string {

@@ -2,7 +2,7 @@
  * `signal(name)`: process signals as a source of arrivals; `ctrlC()`: the next Ctrl-C.
  * @module
  */
-import { nodeOs } from '../util/node_builtins.js';
+import { builtin } from '../util/node_builtins.js';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { pollProceed } from '../runtime/coop.js';
 import { ioDriver } from '../runtime/io/driver.js';
@@ -57,7 +57,7 @@ export class Signal implements RegistrationOwner {
   };
 
   constructor(readonly signal: SignalName) {
-    if (typeof signal !== 'string' || !(signal in nodeOs().constants.signals)) {
+    if (typeof signal !== 'string' || !(signal in builtin('node:os').constants.signals)) {
       throw new SignalError(`unknown signal ${JSON.stringify(signal)}: expected a name such as 'SIGINT' or 'SIGTERM'`);
     }
     if (UNCATCHABLE.has(signal)) throw new SignalError(`signal ${signal} cannot be caught`);

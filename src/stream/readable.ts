@@ -4,7 +4,7 @@
  */
 import { WakerSlot } from '../future/waker_slot.js';
 import type { Readable, ReadableOptions } from 'node:stream';
-import { nodeStream } from '../util/node_builtins.js';
+import { builtin } from '../util/node_builtins.js';
 import { Future, Pending, type Context, type Poll } from '../future/future.js';
 import { Runtime } from '../runtime/runtime.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
@@ -142,7 +142,7 @@ function ignore(): void {}
  * ```
  */
 export function fromReadable<T = Buffer>(readable: Readable, opts: FromReadableOptions = {}): Stream<T> {
-  if (!(readable instanceof nodeStream().Readable) && typeof (readable as { read?: unknown })?.read !== 'function') {
+  if (!(readable instanceof builtin('node:stream').Readable) && typeof (readable as { read?: unknown })?.read !== 'function') {
     throw new TypeError(`fromReadable: expected a Node Readable, got ${describe(readable)}`);
   }
   return new ReadableStream<T>(readable, opts.destroyOnDrop !== false);
@@ -208,7 +208,7 @@ export function toReadable<T>(stream: Stream<T>, options: ReadableOptions = {}):
   const rt = Runtime.tryCurrent() ?? Runtime.default();
   let pump: Pump<T> | null = null;
   let task: JoinHandle<void> | null = null;
-  const readable = new (nodeStream().Readable)({
+  const readable = new (builtin('node:stream').Readable)({
     objectMode: true,
     ...options,
     read(): void {

@@ -10,7 +10,7 @@
  *   call first runs. Both arguments must therefore be literal: `import.meta.url` and a string.
  * @module
  */
-import { nodeModuleApi } from './node_builtins.js';
+import { builtin } from './node_builtins.js';
 
 /**
  * The module `spec`, resolved from `base` (pass `import.meta.url`), evaluated now if it was not.
@@ -21,5 +21,5 @@ import { nodeModuleApi } from './node_builtins.js';
  * ```
  */
 export function loadLazily<T>(base: string, spec: string): T {
-  return nodeModuleApi().createRequire(base)(spec) as T;
+  return builtin('node:module').createRequire(base)(spec) as T;
 }

@@ -13,7 +13,7 @@
  * Invariants (test/core/import_builtins.test.ts):
  * - importing the root `kyoto` loads none of `node:net`, `node:dgram`, `node:worker_threads`,
  *   `node:os`, `node:stream` or `perf_hooks`;
- * - each accessor returns Node's own export object for that builtin (what `import * as x` sees),
+ * - `builtin(id)` returns Node's own export object for that builtin (what `import * as x` sees),
  *   the same object on every call.
  *
  * The layers (`kyoto/http`, `kyoto/fs`, `kyoto/process`) import the builtins they need directly:
@@ -21,70 +21,34 @@
  * @module
  */
 
-let net: typeof import('node:net') | undefined;
-let dgram: typeof import('node:dgram') | undefined;
-let workerThreads: typeof import('node:worker_threads') | undefined;
-let os: typeof import('node:os') | undefined;
-let stream: typeof import('node:stream') | undefined;
-let fs: typeof import('node:fs') | undefined;
-let nodeModule: typeof import('node:module') | undefined;
-let util: typeof import('node:util') | undefined;
-let url: typeof import('node:url') | undefined;
-let path: typeof import('node:path') | undefined;
+/** The builtins the core uses, by id. */
+interface Builtins {
+  'node:net': typeof import('node:net');
+  'node:dgram': typeof import('node:dgram');
+  'node:worker_threads': typeof import('node:worker_threads');
+  'node:os': typeof import('node:os');
+  'node:stream': typeof import('node:stream');
+  'node:fs': typeof import('node:fs');
+  'node:module': typeof import('node:module');
+  'node:util': typeof import('node:util');
+  'node:url': typeof import('node:url');
+  'node:path': typeof import('node:path');
+}
+
+/** Loaded builtins (a plain object: call sites pass a constant id, so each is one field load). */
+const loaded: Partial<Builtins> = {};
 
 /**
- * `node:net`, loaded now if it was not.
+ * The builtin `id`, loaded now if it was not (`node:url` and `node:path` are already loaded by
+ * Node's module loader; reading them here only avoids a module wrapper over them).
  *
  * @example
  * ```ts
- * const server = nodeNet().createServer();
+ * const server = builtin('node:net').createServer();
  * ```
  */
-export function nodeNet(): typeof import('node:net') {
-  return (net ??= process.getBuiltinModule('node:net'));
-}
-
-/** `node:dgram`, loaded now if it was not. */
-export function nodeDgram(): typeof import('node:dgram') {
-  return (dgram ??= process.getBuiltinModule('node:dgram'));
-}
-
-/** `node:worker_threads`, loaded now if it was not. */
-export function nodeWorkerThreads(): typeof import('node:worker_threads') {
-  return (workerThreads ??= process.getBuiltinModule('node:worker_threads'));
-}
-
-/** `node:os`, loaded now if it was not. */
-export function nodeOs(): typeof import('node:os') {
-  return (os ??= process.getBuiltinModule('node:os'));
-}
-
-/** `node:stream`, loaded now if it was not. */
-export function nodeStream(): typeof import('node:stream') {
-  return (stream ??= process.getBuiltinModule('node:stream'));
-}
-
-/** `node:fs`, loaded now if it was not. */
-export function nodeFs(): typeof import('node:fs') {
-  return (fs ??= process.getBuiltinModule('node:fs'));
-}
-
-/** `node:module`, loaded now if it was not. */
-export function nodeModuleApi(): typeof import('node:module') {
-  return (nodeModule ??= process.getBuiltinModule('node:module'));
-}
-
-/** `node:util`, loaded now if it was not. */
-export function nodeUtil(): typeof import('node:util') {
-  return (util ??= process.getBuiltinModule('node:util'));
-}
-
-/** `node:url` (already loaded by Node's module loader; this avoids a module wrapper over it). */
-export function nodeUrl(): typeof import('node:url') {
-  return (url ??= process.getBuiltinModule('node:url'));
-}
-
-/** `node:path` (already loaded by Node's module loader; this avoids a module wrapper over it). */
-export function nodePath(): typeof import('node:path') {
-  return (path ??= process.getBuiltinModule('node:path'));
+export function builtin<K extends keyof Builtins>(id: K): Builtins[K] {
+  const m = loaded[id];
+  if (m !== undefined) return m as Builtins[K];
+  return (loaded[id] = process.getBuiltinModule(id) as unknown as Builtins[K]);
 }

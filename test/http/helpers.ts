@@ -2,7 +2,7 @@
  * Helpers of the http tests: raw socket exchanges with a bound wait, response splitting.
  */
 import * as net from 'node:net';
-import { sleep, type Gen } from '../../src/index.js';
+import { sleep, type Gen, type TcpStream } from '../../src/index.js';
 import { Response, type HttpRequest } from '../../src/http/index.js';
 
 /** Sends `raw` (optionally half-closing), resolves with everything read until the server closes. */
@@ -85,4 +85,16 @@ export function abortProbe(): {
     }
   }
   return { h, events, inHandler, finished };
+}
+
+/** The upgraded side of the upgrade tests: upper-cases what it reads until a '.', then closes. */
+export function* echoUpperUntilDot(s: TcpStream): Gen<void> {
+  try {
+    for (let c = yield* s.readChunk(); c !== null; c = yield* s.readChunk()) {
+      yield* s.writeAll(Buffer.from(c.toString().toUpperCase()));
+      if (c.includes('.')) break;
+    }
+  } finally {
+    s.close();
+  }
 }

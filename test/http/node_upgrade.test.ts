@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Runtime, fromIterable, sleep, type Gen } from '../../src/index.js';
 import { Response, UpgradeUnavailableError, toNodeHandler, type HttpRequest } from '../../src/http/index.js';
-import { abortProbe, closed, rawConnect, rawExchange } from './helpers.js';
+import { abortProbe, closed, echoUpperUntilDot, rawConnect, rawExchange } from './helpers.js';
 
 const UPGRADE = 'GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n';
 
@@ -19,14 +19,7 @@ function* echoUpper(req: HttpRequest): Gen<Response> {
   if (req.path === '/nothing') return 42 as unknown as Response;
   if (req.path === '/late') yield* sleep(30); // the client's next bytes arrive before the 101
   const s = yield* req.upgrade({ upgrade: 'echo', connection: 'Upgrade' });
-  try {
-    for (let c = yield* s.readChunk(); c !== null; c = yield* s.readChunk()) {
-      yield* s.writeAll(Buffer.from(c.toString().toUpperCase()));
-      if (c.includes('.')) break;
-    }
-  } finally {
-    s.close();
-  }
+  yield* echoUpperUntilDot(s);
   return new Response(null);
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Runtime, fromIterable, fromPromise, run, sleep, timeout, type Gen } from '../../src/index.js';
 import { Response, serve, type HttpRequest } from '../../src/http/index.js';
-import { rawExchange, statuses } from './helpers.js';
+import { echoUpperUntilDot, rawExchange, statuses } from './helpers.js';
 
 const H = 'Host: t\r\n';
 
@@ -157,14 +157,7 @@ void bodies;
 test('req.upgrade(): 101, then the handler owns the TcpStream (bytes after the head included)', async () => {
   function* h(req: HttpRequest): Gen<Response> {
     const s = yield* req.upgrade({ upgrade: 'echo', connection: 'Upgrade' });
-    try {
-      for (let c = yield* s.readChunk(); c !== null; c = yield* s.readChunk()) {
-        yield* s.writeAll(Buffer.from(c.toString().toUpperCase()));
-        if (c.includes('.')) break;
-      }
-    } finally {
-      s.close();
-    }
+    yield* echoUpperUntilDot(s);
     return new Response(null);
   }
   await run(function* () {

@@ -9,7 +9,7 @@
  * @module
  */
 import type { Worker } from 'node:worker_threads';
-import { nodeWorkerThreads } from '../../util/node_builtins.js';
+import { builtin } from '../../util/node_builtins.js';
 import type { Driver } from '../driver.js';
 import { RuntimeShutdownError, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { RemoteHandle, type HandleOwner } from '../scheduler/multi_thread/remote_handle.js';
@@ -110,7 +110,7 @@ export class BlockingPool implements Driver, HandleOwner {
   }
 
   private startThread(): Thread {
-    const worker = new (nodeWorkerThreads().Worker)(WORKER_URL, { name: 'kyoto-blocking' });
+    const worker = new (builtin('node:worker_threads').Worker)(WORKER_URL, { name: 'kyoto-blocking' });
     let resolveExit!: () => void;
     const t: Thread = { worker, job: null, idleTimer: null, exited: new Promise<void>((r) => (resolveExit = r)) };
     this.threads.add(t);

@@ -12,7 +12,7 @@
  * Proved by test/parallel/entry_module.test.ts (child processes, killed on timeout).
  * @module
  */
-import { nodeFs, nodeUrl, nodeWorkerThreads } from '../../../util/node_builtins.js';
+import { builtin } from '../../../util/node_builtins.js';
 
 /**
  * Thrown when a parallel task is registered in the program's entry module, or when a module a
@@ -37,11 +37,11 @@ function entries(): string[] {
   if (entryUrls !== null) return entryUrls;
   const main = process.argv[1];
   entryUrls = [];
-  const { pathToFileURL } = nodeUrl();
+  const { pathToFileURL } = builtin('node:url');
   if (main !== undefined && main !== '') {
     entryUrls.push(pathToFileURL(main).href);
     try {
-      entryUrls.push(pathToFileURL(nodeFs().realpathSync(main)).href);
+      entryUrls.push(pathToFileURL(builtin('node:fs').realpathSync(main)).href);
     } catch {
       // argv[1] may name a file without its extension; the plain URL check remains.
     }
@@ -51,7 +51,7 @@ function entries(): string[] {
 
 /** @internal Throws when `url`, registering parallel task `name`, is the program's entry module. */
 export function checkNotEntryModule(url: string, name: string): void {
-  if (!nodeWorkerThreads().isMainThread || threadRole.onKyotoThread) return;
+  if (!builtin('node:worker_threads').isMainThread || threadRole.onKyotoThread) return;
   if (!entries().includes(url)) return;
   throw new EntryModuleTaskError(
     `parallel task ${JSON.stringify(name)} is registered in the program's entry module ${url}. Workers import the module ` +
