@@ -90,12 +90,11 @@ let checked = false;
  */
 export function ensureNodeInternals(): void {
   if (checked) return;
-  checkNodeInternals();
   const probe = new (builtin('node:net').Socket)();
   K_BUFFER = findSymbol(probe, 'kBuffer');
   K_BUFFER_CB = findSymbol(probe, 'kBufferCb');
   K_BUFFER_GEN = findSymbol(probe, 'kBufferGen');
-  probe.destroy();
+  checkNodeInternals(probe); // destroys the probe
   userRead = K_BUFFER !== null && K_BUFFER_CB !== null && K_BUFFER_GEN !== null;
   checked = true;
 }
@@ -145,10 +144,13 @@ export function restartUserRead(s: Socket): void {
   }
 }
 
-/** Checks the fields above on a fresh socket; throws `NodeInternalsError` naming what differs. */
-export function checkNodeInternals(): void {
-  const s = new (builtin('node:net').Socket)();
+/**
+ * Checks the fields above on `s` (default: a fresh socket), then destroys `s`; throws
+ * `NodeInternalsError` naming what differs.
+ */
+export function checkNodeInternals(s: Socket = new (builtin('node:net').Socket)()): void {
   const fail = (what: string): never => {
+    s.destroy();
     throw new NodeInternalsError(`kyoto net needs ${what} on node:net Socket, which Node ${process.version} does not have; this Node version is not supported`);
   };
   const w = (s as unknown as { _writableState?: Partial<WState> })._writableState;

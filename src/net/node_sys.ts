@@ -9,6 +9,7 @@
 import type * as dgram from 'node:dgram';
 import type * as net from 'node:net';
 import { builtin } from '../util/node_builtins.js';
+import { ensureNodeInternals } from './node_internals.js';
 import { NodeStream } from './node_stream.js';
 import type { RawAddr, RawListener, RawListenerEvents, RawUdp, RawUdpEvents, Transport } from './sys.js';
 
@@ -34,6 +35,7 @@ class NodeListener implements RawListener {
 }
 
 function listen(opts: net.ListenOptions, done: (err: Error | null) => void): NodeListener {
+  ensureNodeInternals(); // a mismatch fails the bind, not the first accept's event callback
   const server = builtin('node:net').createServer({ pauseOnConnect: true, allowHalfOpen: true });
   let answered = false;
   const onErr = (e: Error): void => {
@@ -116,9 +118,11 @@ class NodeUdp implements RawUdp {
 export const nodeTransport: Transport = {
   name: 'node',
   connectTcp(host: string, port: number): NodeStream {
+    ensureNodeInternals(); // before a socket exists that a mismatch would leak
     return new NodeStream(builtin('node:net').connect({ host, port, allowHalfOpen: true }), true);
   },
   connectUnix(path: string): NodeStream {
+    ensureNodeInternals(); // before a socket exists that a mismatch would leak
     return new NodeStream(builtin('node:net').connect({ path, allowHalfOpen: true }), true);
   },
   listenTcp(host: string, port: number, backlog: number, done: (err: Error | null) => void): RawListener {
