@@ -6,6 +6,13 @@
  * ('error'); the resource records that here and the registration wakes the task that waits for
  * it. There is one waker slot for a reader and one for a writer, so two tasks (the halves of a
  * split stream) can wait on the same resource at once.
+ *
+ * Why the registration is itself the reader's `WakerSlot`, and the writer's slot is made when a
+ * writer first waits: a registration lives as long as its connection, most connections wait to
+ * read all their life and rarely to write, and every object costs an idle connection 24 bytes of
+ * header plus 8 per field. Two slot objects per socket were 64 of its bytes
+ * (test/net/registration.test.ts checks both sides; the idle-connection row of BENCHMARKS.md
+ * measures the size).
  * @module
  */
 import { Future, Pending, type Context, type Poll, type Waker } from '../../future/future.js';
@@ -61,15 +68,13 @@ export interface RegistrationOwner {
  * yield* reg.readable(); // resolves once the socket has data, EOF or an error
  * ```
  */
-export class Registration {
+export class Registration extends WakerSlot {
   /** Readiness bits (READABLE, WRITABLE, READ_CLOSED, WRITE_CLOSED, ERROR). */
   readiness = 0;
   /** Why the resource failed, once ERROR is set. */
   error: Error | null = null;
-  /** The waker of the task waiting to read (or accept, or receive). */
-  readonly readerSlot = new WakerSlot();
-  /** The waker of the task waiting to write. */
-  readonly writerSlot = new WakerSlot();
+  /** The waker of the task waiting to write, once one waited (the reader's is `this`). */
+  private writerSlot: WakerSlot | null = null;
   /** Intrusive list links of the driver's open registrations (O(1) removal). */
   prev: Registration | null = null;
   next: Registration | null = null;
@@ -81,6 +86,7 @@ export class Registration {
     readonly driver: RegistrationHost,
     owner: RegistrationOwner,
   ) {
+    super();
     this.owner = owner;
     driver.add(this);
   }
@@ -138,12 +144,12 @@ export class Registration {
 
   /** The reader's waker, or null. */
   get reader(): Waker | null {
-    return this.readerSlot.waker;
+    return this.waker;
   }
 
   /** The writer's waker, or null. */
   get writer(): Waker | null {
-    return this.writerSlot.waker;
+    return this.writerSlot === null ? null : this.writerSlot.waker;
   }
 
   /**
@@ -153,7 +159,7 @@ export class Registration {
    * ```
    */
   wakeReader(): void {
-    this.readerSlot.wake();
+    this.wake();
   }
 
   /**
@@ -163,7 +169,7 @@ export class Registration {
    * ```
    */
   wakeWriter(): void {
-    this.writerSlot.wake();
+    this.writerSlot?.wake();
   }
 
   /**
@@ -175,7 +181,7 @@ export class Registration {
    * ```
    */
   registerReader(cx: Context): void {
-    this.readerSlot.register(cx);
+    this.register(cx);
   }
 
   /**
@@ -187,7 +193,7 @@ export class Registration {
    * ```
    */
   registerWriter(cx: Context): void {
-    this.writerSlot.register(cx);
+    (this.writerSlot ??= new WakerSlot()).register(cx);
   }
 
   /**
