@@ -24,7 +24,7 @@ import { Conn } from './conn.js';
 import { ClientDisconnectedError, HttpParseError, PayloadTooLargeError } from './errors.js';
 import { NEED_MORE } from './parser.js';
 import type { HttpRequest } from './request.js';
-import { BadResponseError, STREAMED, fromFetchResponse, writeFixed, writeStreamed } from './respond.js';
+import { BadResponseError, STREAMED, handlerResponse, writeFixed, writeStreamed } from './respond.js';
 import { Response } from './response.js';
 import { CLOSE, Exchange, FAILED, GONE, SLOW, WAIT, WRITING, awaitWrite, idle, quick, start, type ServerCore } from './exchange.js';
 
@@ -145,12 +145,7 @@ function* slowExchange(srv: ServerCore, c: Conn, ex: Exchange): Gen<boolean> {
     if (status === 500) reportHandlerError(cause, h);
     else c.closeAfter = true;
     res = new Response(status === 500 ? 'Internal Server Error' : status === 503 ? 'Service Unavailable' : String(cause instanceof Error ? cause.message : cause), { status });
-  } else if (out instanceof Response) res = out;
-  else if (typeof globalThis.Response === 'function' && out instanceof globalThis.Response) res = fromFetchResponse(out);
-  else {
-    reportHandlerError(new TypeError(`handler for ${h.name} returned ${typeof out}, expected a Response`), h);
-    res = new Response('Internal Server Error', { status: 500 });
-  }
+  } else res = handlerResponse(out, h);
   if (c.closeAfter || srv.draining) keepAlive = false;
   if (c.bodyOpen && (c.continuePending || declared > cfg.maxBodyBytes)) keepAlive = false;
   let ok = false;

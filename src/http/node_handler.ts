@@ -17,14 +17,13 @@ import { toReadable } from '../stream/readable.js';
 import { contextFromWaker, noopWaker } from '../future/waker.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
 import { spawnNamedEager } from '../runtime/spawn.js';
-import { reportHandlerError } from './report.js';
-import { JoinError } from '../task/join_error.js';
+import { failureCause, reportHandlerError, requestErrorStatus } from './report.js';
 import { ReaderStream } from './adapters.js';
 import type { Handler } from './connection.js';
 import { NodeHttpRequest } from './node_request.js';
 import { upgradeListener } from './node_upgrade.js';
 import { TaskJoin } from './task_join.js';
-import { fromFetchResponse } from './respond.js';
+import { handlerResponse } from './respond.js';
 import { Response, forEachHeader, isStream } from './response.js';
 
 /** Options of `toNodeHandler`. */
@@ -141,9 +140,9 @@ class NodeJoin extends TaskJoin {
 /** The task failed: a 500 (reported), or the status of a body error; nothing if the client left. */
 function failed(res: ServerResponse, req: NodeHttpRequest, e: unknown, h: JoinHandle<unknown>, rt: Runtime): void {
   if (req.done || res.headersSent) return;
-  const cause = e instanceof JoinError && e.isPanic() ? e.cause : e;
-  const status = (cause as { status?: unknown } | null)?.status;
-  if (typeof status === 'number' && (status === 413 || status === 400 || status === 431)) {
+  const cause = failureCause(e);
+  const status = requestErrorStatus(cause);
+  if (status !== 0) {
     res.writeHead(status, { connection: 'close' }).end(cause instanceof Error ? cause.message : '');
     return;
   }
@@ -153,14 +152,7 @@ function failed(res: ServerResponse, req: NodeHttpRequest, e: unknown, h: JoinHa
 
 function send(res: ServerResponse, out: unknown, h: JoinHandle<unknown>, rt: Runtime): void {
   if (res.destroyed) return;
-  let r: Response;
-  if (out instanceof Response) r = out;
-  else if (out instanceof globalThis.Response) r = fromFetchResponse(out);
-  else {
-    reportHandlerError(new TypeError(`handler for ${h.name} returned ${typeof out}, expected a Response`), h, rt);
-    res.writeHead(500).end('Internal Server Error');
-    return;
-  }
+  const r = handlerResponse(out, h, rt);
   res.statusCode = r.status;
   if (r.statusText !== '') res.statusMessage = r.statusText;
   let hasType = false;

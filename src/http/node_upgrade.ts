@@ -21,12 +21,11 @@ import { Runtime } from '../runtime/runtime.js';
 import type { SpawnBody } from '../runtime/spawn_body.js';
 import type { JoinHandle } from '../runtime/task/join_handle.js';
 import { toReadable } from '../stream/readable.js';
-import { JoinError } from '../task/join_error.js';
 import { ReaderStream } from './adapters.js';
 import type { Handler } from './connection.js';
 import { NodeHttpRequest, type UpgradeSocket } from './node_request.js';
-import { reportHandlerError } from './report.js';
-import { fixedResponse, fromFetchResponse } from './respond.js';
+import { failureCause, reportHandlerError, requestErrorStatus } from './report.js';
+import { fixedResponse, handlerResponse } from './respond.js';
 import { Response, isStream } from './response.js';
 import { dateHeader, errorResponse, statusLine, userHeaders } from './serialize.js';
 import { TaskJoin } from './task_join.js';
@@ -121,24 +120,17 @@ class UpgradeJoin extends TaskJoin {
   }
   protected finished(out: unknown): void {
     if (this.req.upgraded || this.req.done) return;
-    let res: Response;
-    if (out instanceof Response) res = out;
-    else if (typeof globalThis.Response === 'function' && out instanceof globalThis.Response) res = fromFetchResponse(out);
-    else {
-      reportHandlerError(new TypeError(`upgrade handler for ${this.h.name} returned ${typeof out}, expected a Response or req.upgrade()`), this.h, this.rt);
-      res = new Response('Internal Server Error', { status: 500 });
-    }
-    refuse(this.socket, res, this.h, this.rt);
+    refuse(this.socket, handlerResponse(out, this.h, this.rt, 'a Response or req.upgrade()'), this.h, this.rt);
   }
   protected failed(e: unknown): void {
-    const cause = e instanceof JoinError && e.isPanic() ? e.cause : e;
+    const cause = failureCause(e);
     if (this.req.done) return;
     if (this.req.upgraded) {
       reportHandlerError(cause, this.h, this.rt); // the stream is the handler's; nothing to answer
       return;
     }
-    const status = (cause as { status?: unknown } | null)?.status;
-    if (typeof status === 'number' && (status === 400 || status === 413 || status === 431)) {
+    const status = requestErrorStatus(cause);
+    if (status !== 0) {
       end(this.socket, errorResponse(status));
       return;
     }

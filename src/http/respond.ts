@@ -15,7 +15,9 @@
 import { Future, Pending, type Context, type Gen, type Poll } from '../future/future.js';
 import { Done, type Stream } from '../stream/stream.js';
 import { ReaderStream, WebStream } from './adapters.js';
+import type { Runtime } from '../runtime/runtime.js';
 import type { Conn } from './conn.js';
+import { reportHandlerError } from './report.js';
 import { Response, isStream, type ResponseBody } from './response.js';
 import { LAST_CHUNK, chunkFrame, dateHeader, headAndBody, statusLine, userHeaders } from './serialize.js';
 
@@ -43,6 +45,18 @@ export class BadResponseError extends Error {
   constructor(cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
   }
+}
+
+/**
+ * @internal What handler task `h` returned, as a kyoto `Response`: a Fetch `Response` is
+ * converted; anything else is reported (a TypeError naming the task, `expected` saying what
+ * was) and answered with a 500.
+ */
+export function handlerResponse(out: unknown, h: { id: number; name: string }, rt?: Runtime, expected = 'a Response'): Response {
+  if (out instanceof Response) return out;
+  if (typeof globalThis.Response === 'function' && out instanceof globalThis.Response) return fromFetchResponse(out);
+  reportHandlerError(new TypeError(`handler for ${h.name} returned ${typeof out}, expected ${expected}`), h, rt);
+  return new Response('Internal Server Error', { status: 500 });
 }
 
 /** @internal a global Fetch Response as a kyoto one (the slower path). */

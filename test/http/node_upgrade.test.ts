@@ -19,6 +19,10 @@ function* echoUpper(req: HttpRequest): Gen<Response> {
   if (req.path === '/nothing') return 42 as unknown as Response;
   if (req.path === '/late') yield* sleep(30); // the client's next bytes arrive before the 101
   const s = yield* req.upgrade({ upgrade: 'echo', connection: 'Upgrade' });
+  if (req.path === '/boom-after') {
+    s.close();
+    throw new Error('boom after upgrade');
+  }
   yield* echoUpperUntilDot(s);
   return new Response(null);
 }
@@ -99,6 +103,16 @@ test('upgrade: a handler that throws, or returns no Response, gives a reported 5
     assert.equal(reported.length, 2);
     assert.equal((reported[0] as Error).message, 'boom before upgrade');
     assert.match((reported[1] as Error).message, /returned number, expected a Response or req\.upgrade\(\)/);
+  });
+});
+
+test('upgrade: a handler that fails after upgrading is reported, and nothing more is written', async () => {
+  await withServer(echoUpper, async (port, reported) => {
+    const out = await rawExchange(port, UPGRADE.replace('/ws', '/boom-after'));
+    assert.match(out, /^HTTP\/1\.1 101 Switching Protocols\r\n[^]*\r\n\r\n$/, 'the 101 head and nothing after it');
+    for (let i = 0; i < 100 && reported.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(reported.length, 1);
+    assert.equal((reported[0] as Error).message, 'boom after upgrade');
   });
 });
 
