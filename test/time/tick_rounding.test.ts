@@ -5,52 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Instant, Runtime, sleep, sleepUntil, timeout, type Gen } from '../../src/index.js';
-import { context } from '../../src/runtime/context.js';
-import { realClock, type Clock } from '../../src/runtime/clock.js';
-
-interface HostTimer {
-  fn: () => void;
-  ms: number;
-  live: boolean;
-}
-
-/** A virtual clock whose host milliseconds start at `phase` modulo 1, and the runtime on it. */
-function virtualRuntime(start: number, phase: number): { rt: Runtime; timers: HostTimer[]; set(t: number): void } {
-  let t = start;
-  const timers: HostTimer[] = [];
-  const clock: Clock = {
-    now: () => t,
-    setTimer: (fn, ms) => {
-      const h: HostTimer = { fn, ms, live: true };
-      timers.push(h);
-      return { ref: () => h, unref: () => h };
-    },
-    clearTimer: (h) => {
-      ((h as { ref(): HostTimer }).ref()).live = false;
-    },
-    tickPhase: () => phase,
-  };
-  const prev = context.clock;
-  context.clock = clock;
-  try {
-    return { rt: new Runtime(), timers, set: (v) => (t = v) };
-  } finally {
-    context.clock = prev;
-  }
-}
-
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
-const live = (timers: HostTimer[]): HostTimer[] => timers.filter((h) => h.live);
-
-/** Fires the one live host timer (as Node would once its delay is over). */
-function fireHost(timers: HostTimer[]): void {
-  const armed = live(timers);
-  assert.equal(armed.length, 1, 'one host timer is armed');
-  const h = armed[0]!;
-  h.live = false;
-  h.fn();
-}
+import { Instant, sleep, sleepUntil, timeout, type Gen } from '../../src/index.js';
+import { realClock } from '../../src/runtime/clock.js';
+import { fireHost, live, turn, virtualRuntime } from './host_clock.js';
 
 function* sleeper(ms: number, done: number[], i: number): Gen<void> {
   yield* sleep(ms);

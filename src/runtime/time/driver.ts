@@ -20,6 +20,9 @@
  *   while the batch was fired, `setImmediate` fires it in the same turn). Cancelling leaves the Node
  *   timer in place; once no entry is armed it is unref'd (one event-loop turn later, so that a
  *   create-cancel loop does not toggle it each time): cancelled timers keep no process alive.
+ * - The executor going idle also processes the wheel, once the armed tick has started
+ *   (`fireOnIdle`): under I/O load a timer fires at the first idle after its tick starts, not up
+ *   to ~1.1 ms later when the Node timer comes (`test/time/idle_fire.test.ts`).
  * - Paused: no Node timer. Time moves by `advance`, and by auto-advance: when the executor runs
  *   out of ready tasks, one `setImmediate` turn later (so that pending I/O and promise callbacks
  *   run first) the clock jumps to the next deadline and those timers fire.
@@ -94,6 +97,8 @@ export class TimeDriver implements Driver {
   firedCount = 0;
   nodeTimerFires = 0;
   autoAdvanceCount = 0;
+  /** Wheel polls made when the executor went idle with a tick started (not by the Node timer). */
+  idleFires = 0;
 
   /**
    * `onHostTicks` false puts the ticks on whole clock values instead of the host's milliseconds:
@@ -235,11 +240,30 @@ export class TimeDriver implements Driver {
   // ---- Driver hooks ----------------------------------------------------------------------
 
   onIdle(): boolean {
-    if (this.paused && this.wheel.count > 0 && !this.advancePending && !this.closed) {
+    if (!this.paused) return this.armedTick !== Infinity && this.fireOnIdle();
+    if (this.wheel.count > 0 && !this.advancePending && !this.closed) {
       this.advancePending = true;
       setImmediate(this.autoAdvanceFn);
     }
     return false;
+  }
+
+  /**
+   * The executor ran out of work (after I/O woke it, say): fires the timers whose tick has started,
+   * as Tokio's driver does on every park, instead of leaving them to the Node timer, which comes
+   * up to ~1.1 ms after their tick starts (libuv waits a whole ms from its last loop-clock update).
+   * The Node timer is then re-armed for what is left, as when it fires, so that the entries armed
+   * next get a timer for their own tick, not a stale one. Reads the clock only while a Node timer
+   * is armed; after a firing the armed tick is a future one, so a tick is polled this way once.
+   */
+  private fireOnIdle(): boolean {
+    const nowTick = Math.floor(this.now() - this.origin);
+    if (nowTick < this.armedTick || this.closed) return false;
+    this.disarmNode();
+    this.idleFires++;
+    const n = this.fire(nowTick);
+    this.rearm();
+    return n > 0;
   }
 
   pendingWakeSources(): number {
@@ -259,6 +283,7 @@ export class TimeDriver implements Driver {
     into['timerArmedCount'] = this.wheel.count;
     into['timerFiredCount'] = this.firedCount;
     into['timerDriverWakeups'] = this.nodeTimerFires;
+    into['timerIdleFires'] = this.idleFires;
     into['timeAutoAdvanceCount'] = this.autoAdvanceCount;
     into['timePaused'] = this.paused;
   }
