@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { run, sleep, spawn, spawnNamed, type Gen } from '../../src/index.js';
+import { fromPromise, run, spawn, spawnNamed, type Gen } from '../../src/index.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -31,7 +31,9 @@ for (const named of [false, true]) {
   test(`after ${named ? 'spawnNamed' : 'spawn'} with one argument has finished, nothing keeps the argument`, async () => {
     await run(function* () {
       const ref = yield* spawnOne(named);
-      yield* sleep(2); // a later event-loop turn: the WeakRef no longer pins its target
+      // A later event-loop turn: the WeakRef no longer pins its target. (Not a sleep: a sleep
+      // whose tick has started may complete in the same turn, when the executor goes idle.)
+      yield* fromPromise(new Promise<void>((r) => setImmediate(r)));
       gc();
       assert.equal(ref.deref(), undefined);
     });
