@@ -257,13 +257,10 @@ export class TimeDriver implements Driver {
    * is armed; after a firing the armed tick is a future one, so a tick is polled this way once.
    */
   private fireOnIdle(): boolean {
-    const nowTick = Math.floor(this.now() - this.origin);
-    if (nowTick < this.armedTick || this.closed) return false;
+    if (this.closed || Math.floor(this.now() - this.origin) < this.armedTick) return false;
     this.disarmNode();
     this.idleFires++;
-    const n = this.fire(nowTick);
-    this.rearm();
-    return n > 0;
+    return this.fireDue() > 0;
   }
 
   pendingWakeSources(): number {
@@ -329,15 +326,20 @@ export class TimeDriver implements Driver {
     this.nodeTimer = null;
     this.armedTick = Infinity;
     this.nodeTimerFires++;
-    this.fire(Math.floor(this.now() - this.origin));
-    this.rearm();
+    this.fireDue();
   }
 
   private onImmediate(): void {
     this.immediatePending = false;
     if (this.paused || this.closed) return;
-    this.fire(Math.floor(this.now() - this.origin));
+    this.fireDue();
+  }
+
+  /** Fires what is due by the current tick, then arms for the next slot (see `rearm`). */
+  private fireDue(): number {
+    const n = this.fire(Math.floor(this.now() - this.origin));
     this.rearm();
+    return n;
   }
 
   private rearm(): void {
